@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MedConfig(AppConfig):
+    name = "med"
+    verbose_name = "MED"

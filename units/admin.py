@@ -1,0 +1,43 @@
+from django.contrib import admin
+from mptt.admin import MPTTModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Organisation, Structure, Succession, Unit, UnitType
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "short_name"]
+    search_fields = ["name"]
+
+
+@admin.register(Structure)
+class StructureAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "organisation", "status", "effective_date", "based_on"]
+    list_filter = ["organisation", "status"]
+    search_fields = ["name"]
+    raw_id_fields = ["based_on"]
+
+
+@admin.register(UnitType)
+class UnitTypeAdmin(SimpleHistoryAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+
+
+@admin.register(Unit)
+class UnitAdmin(MPTTModelAdmin, SimpleHistoryAdmin):
+    """Read and fix reference fields; tree changes belong in the services (the editor UI)."""
+
+    list_display = ["name", "code", "unit_type", "category", "headcount", "structure"]
+    list_filter = ["structure__organisation", "structure", "category", "unit_type"]
+    search_fields = ["name", "code", "leader_name"]
+    raw_id_fields = ["parent", "structure"]
+    filter_horizontal = ["managers"]
+    mptt_level_indent = 16
+
+
+@admin.register(Succession)
+class SuccessionAdmin(SimpleHistoryAdmin):
+    list_display = ["from_unit", "to_unit", "share", "note"]
+    raw_id_fields = ["from_unit", "to_unit"]

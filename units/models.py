@@ -1,0 +1,230 @@
+"""The versioned organisation tree: organisations, their structures, units and successions.
+
+A Structure is one version of an organisation's tree. Its units form one django-mptt tree
+whose tree_id is the structure's primary key, so a structure's units are always
+``Unit.objects.filter(tree_id=structure.pk)`` and the index on (tree_id, lft) serves every read.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from mptt.models import MPTTModel, TreeForeignKey
+from simple_history.models import HistoricalRecords
+
+MPTT_FIELDS = ["lft", "rght", "tree_id", "level"]
+
+
+class Organisation(models.Model):
+    name = models.CharField("navn", max_length=200, unique=True)
+    short_name = models.CharField("kort navn", max_length=60, blank=True)
+    description = models.TextField("beskrivelse", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "organisation"
+        verbose_name_plural = "organisationer"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("units:organisation-detail", args=[self.pk])
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Udkast"
+    CONSULTATION = "consultation", "I høring"
+    APPROVED = "approved", "Vedtaget"
+    PUBLISHED = "published", "Udmeldt"
+    DISCARDED = "discarded", "Forkastet"
+
+
+# Statuses a structure can be in force with.
+IN_FORCE_STATUSES = (Status.APPROVED, Status.PUBLISHED)
+
+# The order status moves forward in; discarded is reachable from any status before published.
+STATUS_ORDER = [Status.DRAFT, Status.CONSULTATION, Status.APPROVED, Status.PUBLISHED]
+
+
+class Structure(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="structures",
+        verbose_name="organisation",
+    )
+    name = models.CharField("navn", max_length=200)
+    status = models.CharField(
+        "status", max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    effective_date = models.DateField("gældende fra")
+    based_on = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="derived",
+        verbose_name="baseret på",
+    )
+    confidential_until = models.DateField("fortrolig indtil", null=True, blank=True)
+    decision = models.CharField("beslutning", max_length=300, blank=True)
+    description = models.TextField("beskrivelse", blank=True)
+    notice_text = models.TextField(
+        "tekst til orienteringsbreve", blank=True,
+        help_text="Kontakt, link til spørgsmål og svar o.l. Står på hver placeringsorientering.",
+    )
+    created_at = models.DateTimeField("oprettet", auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "organisering"
+        verbose_name_plural = "organiseringer"
+        ordering = ["organisation__name", "-effective_date", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="structure_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(based_on=models.F("pk")), name="structure_not_based_on_itself"
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "status", "effective_date"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("units:structure-detail", args=[self.pk])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == Status.DRAFT
+
+    @property
+    def units(self):
+        return Unit.objects.filter(tree_id=self.pk)
+
+
+class UnitType(models.Model):
+    name = models.CharField("navn", max_length=100, unique=True)
+    description = models.TextField("beskrivelse", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "enhedstype"
+        verbose_name_plural = "enhedstyper"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Category(models.TextChoices):
+    DRIFT = "drift", "Drift"
+    ADMINISTRATION = "administration", "Administration"
+    STAB = "stab", "Stab"
+    MYNDIGHED = "myndighed", "Myndighed"
+
+
+class Unit(MPTTModel):
+    structure = models.ForeignKey(
+        Structure, on_delete=models.CASCADE, related_name="+", verbose_name="organisering"
+    )
+    parent = TreeForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        verbose_name="overordnet enhed",
+    )
+    name = models.CharField("navn", max_length=200)
+    short_name = models.CharField("kort navn", max_length=60, blank=True)
+    unit_type = models.ForeignKey(
+        UnitType, on_delete=models.PROTECT, null=True, blank=True, verbose_name="enhedstype"
+    )
+    category = models.CharField(
+        "kategori", max_length=20, choices=Category.choices, blank=True
+    )
+    code = models.CharField(
+        "kode", max_length=64, blank=True,
+        help_text="Ekstern nøgle: omkostningssted, OS2mo user_key, SD/OPUS-id.",
+    )
+    leader_title = models.CharField("ledertitel", max_length=200, blank=True)
+    leader_name = models.CharField("leder", max_length=200, blank=True)
+    headcount = models.PositiveIntegerField("antal medarbejdere", default=0)
+    fte = models.DecimalField("årsværk", max_digits=9, decimal_places=2, null=True, blank=True)
+    location = models.CharField("adresse/placering", max_length=200, blank=True)
+    description = models.TextField("beskrivelse", blank=True)
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="managed_units",
+        verbose_name="ledere med adgang",
+        help_text="Brugere (rolle Leder), der ser denne enhed under 'Min enhed'.",
+    )
+
+    history = HistoricalRecords(excluded_fields=MPTT_FIELDS)
+
+    class MPTTMeta:
+        order_insertion_by = None
+
+    class Meta:
+        verbose_name = "enhed"
+        verbose_name_plural = "enheder"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["structure", "code"], condition=~Q(code=""),
+                name="unit_code_unique_in_structure",
+            ),
+            models.CheckConstraint(
+                condition=Q(category__in=[*Category.values, ""]), name="unit_category_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(fte__isnull=True) | Q(fte__gte=0), name="unit_fte_not_negative"
+            ),
+            models.UniqueConstraint(
+                fields=["structure"], condition=Q(parent__isnull=True),
+                name="unit_one_root_per_structure",
+            ),
+            # One tree per structure, numbered by the structure: reads filter on tree_id alone.
+            models.CheckConstraint(
+                condition=Q(tree_id=models.F("structure")), name="unit_tree_is_structure"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["structure", "code"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("units:unit-detail", args=[self.pk])
+
+
+class Succession(models.Model):
+    """A unit of an older structure continues, wholly or partly, in a unit of a newer one."""
+
+    from_unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="successions_out", verbose_name="fra enhed"
+    )
+    to_unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="successions_in", verbose_name="til enhed"
+    )
+    share = models.DecimalField(
+        "andel (%)", max_digits=5, decimal_places=2, default=100,
+        help_text="Andel af den gamle enheds medarbejdere, der går til den nye enhed.",
+    )
+    note = models.CharField("note", max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "overgang"
+        verbose_name_plural = "overgange"
+        constraints = [
+            models.UniqueConstraint(fields=["from_unit", "to_unit"], name="succession_unique"),
+            models.CheckConstraint(
+                condition=Q(share__gte=0) & Q(share__lte=100), name="succession_share_0_100"
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_unit=models.F("to_unit")), name="succession_not_to_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_unit} → {self.to_unit} ({self.share} %)"

@@ -1,0 +1,655 @@
+"""Reads of the versioned tree: trees, comparisons, placements and history.
+
+Each selector runs a fixed number of queries whatever the size of the tree: a tree is one
+query in (tree_id, lft) order, and everything derived from it (depth, subtree headcount,
+change kinds) is computed in Python from those rows. Results are small frozen dataclasses,
+cheap to build for 10,000 units and safe to hand to templates, PDFs and the API alike.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import IN_FORCE_STATUSES, Category, Organisation, Structure, Succession, Unit, UnitType
+
+HUNDRED = Decimal("100")
+
+
+# --- trees ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class UnitNode:
+    """One unit of a tree as read for display: its fields, its depth and what lies below."""
+
+    id: int
+    parent_id: int | None
+    structure_id: int
+    name: str
+    short_name: str
+    code: str
+    unit_type: str
+    category: str
+    leader_title: str
+    leader_name: str
+    headcount: int
+    fte: Decimal | None
+    location: str
+    level: int
+    lft: int
+    rght: int
+    subtree_headcount: int
+    child_count: int
+    exists: bool = True
+
+    @property
+    def category_label(self) -> str:
+        return Category(self.category).label if self.category else ""
+
+    @property
+    def descendant_count(self) -> int:
+        return (self.rght - self.lft - 1) // 2
+
+    def get_absolute_url(self) -> str:
+        return reverse("units:unit-detail", args=[self.id])
+
+
+_NODE_COLUMNS = (
+    "id", "parent_id", "structure_id", "name", "short_name", "code", "unit_type__name",
+    "category", "leader_title", "leader_name", "headcount", "fte", "location", "level",
+    "lft", "rght",
+)
+
+
+def _nodes(rows: Sequence[tuple]) -> list[UnitNode]:
+    """UnitNodes from rows in tree (pre-)order shaped like _NODE_COLUMNS."""
+    subtree: dict[int, int] = {}
+    children: dict[int, int] = defaultdict(int)
+    for row in reversed(rows):
+        uid, parent_id, headcount = row[0], row[1], row[10]
+        subtree[uid] = subtree.get(uid, 0) + (headcount or 0)
+        if parent_id is not None:
+            subtree[parent_id] = subtree.get(parent_id, 0) + subtree[uid]
+            children[parent_id] += 1
+    return [
+        UnitNode(
+            id=r[0], parent_id=r[1], structure_id=r[2], name=r[3], short_name=r[4], code=r[5],
+            unit_type=r[6] or "", category=r[7], leader_title=r[8], leader_name=r[9],
+            headcount=r[10] or 0, fte=r[11], location=r[12], level=r[13], lft=r[14], rght=r[15],
+            subtree_headcount=subtree[r[0]], child_count=children[r[0]],
+        )
+        for r in rows
+    ]
+
+
+def tree(structure: Structure | int, *, under: Unit | UnitNode | None = None,
+         max_depth: int | None = None) -> list[UnitNode]:
+    """All units of a structure in tree order with type, depth and subtree headcount; one
+    query. `under` limits it to a subtree (the unit and its descendants) and `max_depth` to
+    that many levels below the top shown (0: the top alone)."""
+    structure_id = structure if isinstance(structure, int) else structure.pk
+    qs = Unit.objects.filter(tree_id=structure_id)
+    top_level = 0
+    if under is not None:
+        qs = qs.filter(lft__gte=under.lft, rght__lte=under.rght)
+        top_level = under.level
+    rows = list(qs.order_by("lft").values_list(*_NODE_COLUMNS))
+    nodes = _nodes(rows)
+    if max_depth is not None:
+        nodes = [n for n in nodes if n.level - top_level <= max_depth]
+    return nodes
+
+
+def node(unit: Unit) -> UnitNode:
+    """The UnitNode of one unit (no subtree sums: the unit's own headcount); one query."""
+    return tree(unit.tree_id, under=unit, max_depth=0)[0]
+
+
+def ancestors(unit: Unit | UnitNode, *, include_self: bool = False) -> list[UnitNode]:
+    """The path from the root down to the unit's parent (or the unit); one query."""
+    qs = Unit.objects.filter(tree_id=unit.structure_id, lft__lte=unit.lft, rght__gte=unit.rght)
+    if not include_self:
+        qs = qs.exclude(pk=unit.id if isinstance(unit, UnitNode) else unit.pk)
+    rows = list(qs.order_by("lft").values_list(*_NODE_COLUMNS))
+    return [_bare_node(r) for r in rows]
+
+
+def _bare_node(r: tuple) -> UnitNode:
+    """A UnitNode read on its own, without its subtree: sums are the unit's own."""
+    return UnitNode(
+        id=r[0], parent_id=r[1], structure_id=r[2], name=r[3], short_name=r[4], code=r[5],
+        unit_type=r[6] or "", category=r[7], leader_title=r[8], leader_name=r[9],
+        headcount=r[10] or 0, fte=r[11], location=r[12], level=r[13], lft=r[14], rght=r[15],
+        subtree_headcount=r[10] or 0, child_count=0,
+    )
+
+
+# --- structures in force ----------------------------------------------------------------
+
+
+def structure_in_force(organisation: Organisation, on_date: datetime.date | None = None
+                       ) -> Structure | None:
+    """The approved or published structure with the latest effective date on or before
+    `on_date` (today by default); None when nothing was in force yet. One query."""
+    on_date = on_date or timezone.localdate()
+    return (
+        Structure.objects.filter(
+            organisation=organisation, status__in=IN_FORCE_STATUSES, effective_date__lte=on_date
+        )
+        .select_related("organisation")
+        .order_by("-effective_date", "-pk")
+        .first()
+    )
+
+
+def structure_chain(new: Structure, old: Structure) -> list[int] | None:
+    """The structure ids from `old` to `new` following based_on, or None when `new` does not
+    descend from `old`. One query: the organisation's structures are few."""
+    parents = dict(
+        Structure.objects.filter(organisation_id=new.organisation_id)
+        .values_list("pk", "based_on_id")
+    )
+    chain = [new.pk]
+    seen = {new.pk}
+    while chain[-1] != old.pk:
+        parent = parents.get(chain[-1])
+        if parent is None or parent in seen:
+            return None
+        chain.append(parent)
+        seen.add(parent)
+    return list(reversed(chain))
+
+
+# --- comparison -------------------------------------------------------------------------
+
+
+class ChangeKind:
+    CONTINUED = "continued"
+    RENAMED = "renamed"
+    MOVED = "moved"
+    MERGED = "merged"
+    SPLIT = "split"
+    NEW = "new"
+    CLOSED = "closed"
+
+    LABELS = {
+        CONTINUED: "Uændret",
+        RENAMED: "Omdøbt",
+        MOVED: "Flyttet",
+        MERGED: "Sammenlagt",
+        SPLIT: "Delt",
+        NEW: "Ny",
+        CLOSED: "Nedlagt",
+    }
+    # The kind shown first when a unit has several (moved and renamed, say).
+    PRIORITY = [NEW, CLOSED, MERGED, SPLIT, MOVED, RENAMED, CONTINUED]
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    unit: UnitNode
+    share: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class UnitChange:
+    unit: UnitNode
+    kinds: frozenset[str]
+    predecessors: tuple[Link, ...] = ()
+    successors: tuple[Link, ...] = ()
+
+    @property
+    def kind(self) -> str:
+        return next(k for k in ChangeKind.PRIORITY if k in self.kinds)
+
+    @property
+    def kind_label(self) -> str:
+        return ChangeKind.LABELS[self.kind]
+
+    @property
+    def labels(self) -> list[str]:
+        return [ChangeKind.LABELS[k] for k in ChangeKind.PRIORITY if k in self.kinds]
+
+    @property
+    def changed(self) -> bool:
+        return self.kinds != {ChangeKind.CONTINUED}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    old: Structure
+    new: Structure
+    old_tree: list[UnitNode]
+    new_tree: list[UnitNode]
+    old_changes: dict[int, UnitChange]
+    new_changes: dict[int, UnitChange]
+    by_successions: bool
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def staff_affected(self) -> int:
+        """Headcount of the old units whose staff change unit, name or place."""
+        return sum(c.unit.headcount for c in self.old_changes.values() if c.changed)
+
+    def rows(self) -> list[UnitChange]:
+        """The table old unit → new unit(s): every old unit in tree order, then the new units
+        that have no predecessor."""
+        rows = [self.old_changes[n.id] for n in self.old_tree]
+        rows += [self.new_changes[n.id] for n in self.new_tree
+                 if ChangeKind.NEW in self.new_changes[n.id].kinds]
+        return rows
+
+    def moved(self) -> list[UnitChange]:
+        return [self.new_changes[n.id] for n in self.new_tree
+                if ChangeKind.MOVED in self.new_changes[n.id].kinds]
+
+
+def _composed_successions(chain: list[int]) -> dict[int, dict[int, Decimal]]:
+    """old unit id → {new unit id: share} through every structure of the chain; one query."""
+    rows = Succession.objects.filter(
+        from_unit__tree_id__in=chain[:-1], to_unit__tree_id__in=chain[1:]
+    ).values_list("from_unit_id", "to_unit_id", "share", "to_unit__tree_id")
+    step_of = {sid: i for i, sid in enumerate(chain)}
+    by_step: dict[int, dict[int, list[tuple[int, Decimal]]]] = defaultdict(lambda: defaultdict(list))
+    for from_id, to_id, share, to_tree in rows:
+        by_step[step_of[to_tree]][from_id].append((to_id, share))
+    current: dict[int, dict[int, Decimal]] | None = None
+    for step in range(1, len(chain)):
+        edges = by_step[step]
+        if current is None:
+            current = {f: {t: s for t, s in targets} for f, targets in edges.items()}
+            continue
+        nxt: dict[int, dict[int, Decimal]] = {}
+        for origin, targets in current.items():
+            composed: dict[int, Decimal] = defaultdict(Decimal)
+            for mid, share in targets.items():
+                for to_id, s in edges.get(mid, ()):
+                    composed[to_id] += share * s / HUNDRED
+            nxt[origin] = dict(composed)
+        current = nxt
+    return current or {}
+
+
+def _successions_by_code(old_tree: list[UnitNode], new_tree: list[UnitNode]
+                         ) -> dict[int, dict[int, Decimal]]:
+    new_by_code = {n.code: n.id for n in new_tree if n.code}
+    return {o.id: {new_by_code[o.code]: HUNDRED} for o in old_tree if o.code in new_by_code}
+
+
+def compare(old: Structure, new: Structure) -> Comparison:
+    """Every unit of both structures with its change kind: continued, renamed, moved, merged,
+    split, new (no predecessor) or closed (no successor). Kinds come from the successions,
+    followed through the structures between the two when `new` descends from `old` over
+    several steps; structures that are not on one line (two alternative models) are matched
+    by unit code. Four queries whatever the size."""
+    old_tree, new_tree = tree(old), tree(new)
+    chain = structure_chain(new, old) if old.pk != new.pk else None
+    if chain:
+        forward = _composed_successions(chain)
+    else:
+        forward = _successions_by_code(old_tree, new_tree)
+    old_by_id = {n.id: n for n in old_tree}
+    new_by_id = {n.id: n for n in new_tree}
+    succ: dict[int, list[Link]] = defaultdict(list)
+    pred: dict[int, list[Link]] = defaultdict(list)
+    for o_id, targets in forward.items():
+        if o_id not in old_by_id:
+            continue
+        for n_id, share in targets.items():
+            if n_id in new_by_id and share > 0:
+                succ[o_id].append(Link(new_by_id[n_id], share))
+                pred[n_id].append(Link(old_by_id[o_id], share))
+
+    def placed_same(old_unit: UnitNode, new_unit: UnitNode) -> bool:
+        if old_unit.parent_id is None or new_unit.parent_id is None:
+            return old_unit.parent_id is None and new_unit.parent_id is None
+        return any(link.unit.id == new_unit.parent_id for link in succ.get(old_unit.parent_id, ()))
+
+    def one_to_one_kinds(o: UnitNode, n: UnitNode) -> set[str]:
+        kinds = set()
+        if o.name != n.name:
+            kinds.add(ChangeKind.RENAMED)
+        if not placed_same(o, n):
+            kinds.add(ChangeKind.MOVED)
+        return kinds
+
+    new_changes: dict[int, UnitChange] = {}
+    for n in new_tree:
+        preds = sorted(pred.get(n.id, []), key=lambda link: link.unit.lft)
+        kinds: set[str] = set()
+        if not preds:
+            kinds.add(ChangeKind.NEW)
+        elif len(preds) > 1:
+            kinds.add(ChangeKind.MERGED)
+        else:
+            o = preds[0].unit
+            if len(succ[o.id]) > 1:
+                kinds.add(ChangeKind.SPLIT)
+            else:
+                kinds |= one_to_one_kinds(o, n)
+        new_changes[n.id] = UnitChange(n, frozenset(kinds or {ChangeKind.CONTINUED}),
+                                       predecessors=tuple(preds))
+    old_changes: dict[int, UnitChange] = {}
+    for o in old_tree:
+        succs = sorted(succ.get(o.id, []), key=lambda link: link.unit.lft)
+        kinds = set()
+        if not succs:
+            kinds.add(ChangeKind.CLOSED)
+        elif len(succs) > 1:
+            kinds.add(ChangeKind.SPLIT)
+        else:
+            n = succs[0].unit
+            if len(pred[n.id]) > 1:
+                kinds.add(ChangeKind.MERGED)
+            else:
+                kinds |= one_to_one_kinds(o, n)
+        old_changes[o.id] = UnitChange(o, frozenset(kinds or {ChangeKind.CONTINUED}),
+                                       successors=tuple(succs))
+    counts = {k: 0 for k in ChangeKind.PRIORITY}
+    for c in new_changes.values():
+        if c.kind != ChangeKind.SPLIT:
+            counts[c.kind] += 1
+    for c in old_changes.values():
+        if c.kind in (ChangeKind.SPLIT, ChangeKind.CLOSED):
+            counts[c.kind] += 1
+    return Comparison(old, new, old_tree, new_tree, old_changes, new_changes,
+                      by_successions=bool(chain), counts=counts)
+
+
+# --- placement --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where (part of) a unit's staff ends up in a later structure."""
+
+    unit: UnitNode
+    share: Decimal
+    path: tuple[UnitNode, ...]
+    kinds: frozenset[str]
+
+    @property
+    def parent(self) -> UnitNode | None:
+        return self.path[-1] if self.path else None
+
+    @property
+    def kind(self) -> str:
+        return next(k for k in ChangeKind.PRIORITY if k in self.kinds)
+
+    @property
+    def kind_label(self) -> str:
+        return ChangeKind.LABELS[self.kind]
+
+
+def placement(unit: Unit, target: Structure) -> list[Placement]:
+    """The units of `target` where the staff of `unit` end up, with the share of its staff
+    that goes to each, followed through every structure between (Aarhus went through two
+    steps). Empty when `target` does not descend from the unit's structure or the unit was
+    closed on the way. One query per step between the structures plus three."""
+    source = Structure(pk=unit.structure_id, organisation_id=target.organisation_id)
+    if unit.structure_id == target.pk:
+        here = tree(target.pk, under=unit, max_depth=0)[0]
+        return [Placement(here, HUNDRED, tuple(ancestors(unit)), frozenset({ChangeKind.CONTINUED}))]
+    chain = structure_chain(target, source)
+    if not chain:
+        return []
+    frontier: dict[int, Decimal] = {unit.pk: HUNDRED}
+    merged_into: set[int] = set()
+    for step in chain[1:]:
+        rows = list(
+            Succession.objects.filter(from_unit_id__in=list(frontier), to_unit__tree_id=step)
+            .annotate(preds=Count("to_unit__successions_in"))
+            .values_list("from_unit_id", "to_unit_id", "share", "preds")
+        )
+        nxt: dict[int, Decimal] = defaultdict(Decimal)
+        for from_id, to_id, share, preds in rows:
+            nxt[to_id] += frontier[from_id] * share / HUNDRED
+            if preds > 1:
+                merged_into.add(to_id)
+        frontier = {k: v for k, v in nxt.items() if v > 0}
+        if not frontier:
+            return []
+    units = list(
+        Unit.objects.filter(pk__in=list(frontier)).order_by("lft").values_list(*_NODE_COLUMNS)
+    )
+    paths_q = Q()
+    for r in units:
+        paths_q |= Q(lft__lt=r[14], rght__gt=r[15])
+    ancestor_rows = list(
+        Unit.objects.filter(tree_id=target.pk).filter(paths_q).order_by("lft")
+        .values_list(*_NODE_COLUMNS)
+    ) if units else []
+    old_parent = (
+        Unit.objects.filter(pk=unit.parent_id).values_list("name", "code").first()
+        if unit.parent_id else None
+    )
+    result = []
+    for r in units:
+        here = _bare_node(r)
+        path = tuple(_bare_node(a) for a in ancestor_rows if a[14] < r[14] and a[15] > r[15])
+        kinds = set()
+        if len(units) > 1:
+            kinds.add(ChangeKind.SPLIT)
+        if here.id in merged_into:
+            kinds.add(ChangeKind.MERGED)
+        if not kinds:
+            if here.name != unit.name:
+                kinds.add(ChangeKind.RENAMED)
+            new_parent = path[-1] if path else None
+            if old_parent and new_parent and (
+                (old_parent[1] and old_parent[1] != new_parent.code)
+                or (not old_parent[1] and old_parent[0] != new_parent.name)
+            ):
+                kinds.add(ChangeKind.MOVED)
+        result.append(Placement(here, frontier[here.id].quantize(Decimal("0.01")), path,
+                                frozenset(kinds or {ChangeKind.CONTINUED})))
+    return result
+
+
+# --- history ----------------------------------------------------------------------------
+
+
+HISTORY_TYPES = {"+": "Oprettet", "~": "Ændret", "-": "Slettet"}
+_UNIT_DIFF_FIELDS = ("name", "short_name", "parent_id", "unit_type_id", "category", "code",
+                     "leader_title", "leader_name", "headcount", "fte", "location", "description")
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    when: datetime.datetime
+    user: str
+    type: str
+    reason: str
+    object_kind: str
+    object_name: str
+    object_id: int
+    changes: tuple[FieldChange, ...] = ()
+
+    @property
+    def type_label(self) -> str:
+        return HISTORY_TYPES.get(self.type, self.type)
+
+
+def _user_label(user) -> str:
+    if user is None:
+        return "system"
+    full = user.get_full_name() if hasattr(user, "get_full_name") else ""
+    return full or user.get_username()
+
+
+def _unit_entries(records: Iterable, *, names: dict[int, str]) -> list[HistoryEntry]:
+    """Entries with field diffs from unit history records ordered oldest first per unit."""
+    type_names = dict(UnitType.objects.values_list("pk", "name"))
+    labels = {f: str(Unit._meta.get_field(f.removesuffix("_id")).verbose_name)
+              for f in _UNIT_DIFF_FIELDS}
+    category_labels = dict(Category.choices)
+
+    def show(f: str, value) -> str:
+        if value in (None, ""):
+            return "–"
+        if f == "parent_id":
+            return names.get(value, f"enhed {value}")
+        if f == "unit_type_id":
+            return type_names.get(value, str(value))
+        if f == "category":
+            return str(category_labels.get(value, value))
+        return str(value)
+
+    previous: dict[int, object] = {}
+    entries = []
+    for rec in records:
+        before = previous.get(rec.id)
+        changes = ()
+        if before is not None and rec.history_type == "~":
+            changes = tuple(
+                FieldChange(labels[f], show(f, getattr(before, f)), show(f, getattr(rec, f)))
+                for f in _UNIT_DIFF_FIELDS if getattr(before, f) != getattr(rec, f)
+            )
+        previous[rec.id] = rec
+        entries.append(HistoryEntry(
+            when=rec.history_date, user=_user_label(rec.history_user), type=rec.history_type,
+            reason=rec.history_change_reason or "", object_kind="Enhed", object_name=rec.name,
+            object_id=rec.id, changes=changes,
+        ))
+    return entries
+
+
+def unit_history(unit: Unit) -> list[HistoryEntry]:
+    """Who changed the unit, when, what and why, newest first; includes the successions
+    that lead to or from it. Four queries."""
+    records = list(unit.history.select_related("history_user").order_by("history_date", "history_id"))
+    parent_ids = {r.parent_id for r in records if r.parent_id}
+    names = dict(Unit.objects.filter(pk__in=parent_ids).values_list("pk", "name"))
+    entries = _unit_entries(records, names=names)
+    successions = Succession.history.filter(Q(to_unit_id=unit.pk) | Q(from_unit_id=unit.pk)) \
+        .select_related("history_user")
+    for rec in successions:
+        entries.append(HistoryEntry(
+            when=rec.history_date, user=_user_label(rec.history_user), type=rec.history_type,
+            reason=rec.history_change_reason or "", object_kind="Overgang",
+            object_name=f"{rec.share} %", object_id=rec.id,
+        ))
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries
+
+
+@dataclass(frozen=True)
+class ChangeGroup:
+    """History records written by one operation: same user and reason, moments apart."""
+
+    when: datetime.datetime
+    user: str
+    reason: str
+    entries: tuple[HistoryEntry, ...]
+
+
+def structure_changelog(structure: Structure, *, limit: int | None = None) -> list[ChangeGroup]:
+    """The structure's change log, newest first: changes to the structure itself and to its
+    units, grouped by the operation that made them. Four queries."""
+    HistoricalUnit = Unit.history.model
+    structure_records = list(structure.history.select_related("history_user")
+                             .order_by("history_date"))
+    unit_records = list(
+        HistoricalUnit.objects.filter(structure_id=structure.pk)
+        .select_related("history_user").order_by("history_date", "history_id")
+    )
+    names = {r.id: r.name for r in unit_records}
+    entries = _unit_entries(unit_records, names=names)
+    for rec in structure_records:
+        entries.append(HistoryEntry(
+            when=rec.history_date, user=_user_label(rec.history_user), type=rec.history_type,
+            reason=rec.history_change_reason or "", object_kind="Organisering",
+            object_name=rec.name, object_id=rec.id,
+        ))
+    entries.sort(key=lambda e: e.when)
+    groups: list[list[HistoryEntry]] = []
+    for entry in entries:
+        last = groups[-1][-1] if groups else None
+        if (last is not None and last.user == entry.user and last.reason == entry.reason
+                and (entry.when - last.when).total_seconds() < 5):
+            groups[-1].append(entry)
+        else:
+            groups.append([entry])
+    result = [ChangeGroup(g[0].when, g[0].user, g[0].reason, tuple(g)) for g in reversed(groups)]
+    return result[:limit] if limit else result
+
+
+@dataclass(frozen=True)
+class RecordedStructure:
+    """A structure as history recorded it at a moment."""
+
+    at: datetime.datetime
+    name: str
+    status: str
+    status_label: str
+    effective_date: datetime.date | None
+    units: list[UnitNode]
+
+
+def structure_as_recorded(structure: Structure, at: datetime.datetime) -> RecordedStructure:
+    """The structure's fields and tree as they stood at moment `at`, rebuilt from history
+    (siblings in the order they were placed). Three queries."""
+    from .models import Status
+
+    srec = structure.history.filter(history_date__lte=at).order_by("-history_date").first()
+    HistoricalUnit = Unit.history.model
+    records = HistoricalUnit.objects.filter(structure_id=structure.pk, history_date__lte=at) \
+        .order_by("history_date", "history_id") \
+        .values_list("id", "history_type", "history_id", "parent_id", "name", "short_name",
+                     "code", "unit_type_id", "category", "leader_title", "leader_name",
+                     "headcount", "fte", "location")
+    latest: dict[int, tuple] = {}
+    placed_at: dict[int, int] = {}
+    for rec in records:
+        uid = rec[0]
+        previous = latest.get(uid)
+        if previous is None or previous[3] != rec[3]:
+            placed_at[uid] = rec[2]
+        latest[uid] = rec
+    alive = {uid: rec for uid, rec in latest.items() if rec[1] != "-"}
+    type_names = dict(UnitType.objects.values_list("pk", "name"))
+    kids: dict[int | None, list[int]] = defaultdict(list)
+    for uid, rec in alive.items():
+        parent = rec[3] if rec[3] in alive else None
+        kids[parent].append(uid)
+    for siblings in kids.values():
+        siblings.sort(key=lambda u: placed_at[u])
+    rows: list[tuple] = []
+    counter = 0
+
+    def visit(uid: int, level: int) -> None:
+        # Iterative would be longer; trees are a handful of levels deep.
+        nonlocal counter
+        counter += 1
+        lft = counter
+        index = len(rows)
+        rows.append(None)
+        for child in kids.get(uid, ()):
+            visit(child, level + 1)
+        counter += 1
+        r = alive[uid]
+        rows[index] = (uid, r[3] if r[3] in alive else None, structure.pk, r[4], r[5], r[6],
+                       type_names.get(r[7], ""), r[8], r[9], r[10], r[11], r[12], r[13],
+                       level, lft, counter)
+
+    for root in kids.get(None, ()):
+        visit(root, 0)
+    if srec is not None:
+        return RecordedStructure(at, srec.name, srec.status, Status(srec.status).label,
+                                 srec.effective_date, _nodes(rows))
+    return RecordedStructure(at, structure.name, "", "", None, [])
