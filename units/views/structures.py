@@ -4,8 +4,8 @@ from django.shortcuts import get_object_or_404, render
 
 from orgreg.roles import can_see_structure, get_visible_structure_or_404, visible_structures
 
-from . import selectors
-from .models import Organisation, Unit
+from units import selectors
+from units.models import Organisation, Unit
 
 
 @login_required
