@@ -16,12 +16,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from orgreg.text import danish_date, quoted
 
 from .models import Organisation, Status, Structure, Succession, Unit
-from .services import HUNDRED, UNIT_FIELDS, _clean_fields, _share, _stamp
+from .services import HUNDRED, _clean_fields, _share, _stamp
 
 
 @dataclass
@@ -181,8 +182,7 @@ def build_structure(organisation: Organisation, *, name: str, effective_date: da
             batch.append(unit)
         Unit.objects.bulk_create(batch, batch_size=2000)
         created.extend(batch)
-    Unit.history.bulk_history_create(created, batch_size=2000, default_user=user,
-                                     default_change_reason=reason)
+    record_created(Unit, "t.tree_id = %s", [structure.pk], user=user, reason=reason)
     successions = [
         Succession(from_unit_id=uid, to_unit_id=units_by_key[r.key].pk, share=_share(share))
         for r in rows for uid, share in r.predecessors
@@ -194,4 +194,70 @@ def build_structure(organisation: Organisation, *, name: str, effective_date: da
     return structure
 
 
-__all__ = ["UnitRow", "build_structure", "UNIT_FIELDS"]
+_HISTORY_OWN = {"history_id", "history_date", "history_change_reason", "history_type",
+                "history_user_id"}
+
+
+def record_created(model, where: str, params: Sequence, *, user, reason: str,
+                   alias: str = "t") -> None:
+    """Write a '+' history record for every row of `model` matching `where` (SQL over the
+    model's table, aliased `alias`), in one INSERT … SELECT. Equivalent to simple-history's
+    bulk_history_create without building a Python object per row."""
+    history = model.history.model
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns, selected = [], []
+    for f in history._meta.concrete_fields:
+        if f.attname in _HISTORY_OWN:
+            continue
+        columns.append(connection.ops.quote_name(f.column))
+        selected.append(f"{alias}.{connection.ops.quote_name(model._meta.get_field(f.name).column)}")
+    columns += ["history_date", "history_change_reason", "history_type", "history_user_id"]
+    sql = (
+        f"INSERT INTO {connection.ops.quote_name(history._meta.db_table)} ({', '.join(columns)}) "
+        f"SELECT {', '.join(selected)}, %s, %s, '+', %s FROM {table} {alias} WHERE {where}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [timezone.now(), reason, getattr(user, "pk", None), *params])
+
+
+def copy_units(source: Structure, target: Structure, *, user, reason: str) -> None:
+    """Copy every unit of `source` into the empty `target` with a 1:1, 100 % succession from
+    each original, and history for the units and successions; a statement per tree level
+    and four more, whatever the size. The copy keeps the tree numbers, so an original and its
+    copy share their lft, which is how parents and successions are matched in the database."""
+    qn = connection.ops.quote_name
+    unit_table = qn(Unit._meta.db_table)
+    copied = [f.column for f in Unit._meta.concrete_fields
+              if f.attname not in {"id", "structure_id", "tree_id", "parent_id"}]
+    cols = ", ".join(qn(c) for c in copied)
+    src_cols = ", ".join(f"s.{qn(c)}" for c in copied)
+    with connection.cursor() as cursor:
+        # One level at a time, so that every parent's copy exists when its children are
+        # inserted and is found by its lft.
+        cursor.execute(f"SELECT MAX(level) FROM {unit_table} WHERE tree_id = %s", [source.pk])
+        depth = cursor.fetchone()[0] or 0
+        for level in range(depth + 1):
+            cursor.execute(
+                f"INSERT INTO {unit_table} (structure_id, tree_id, parent_id, {cols}) "
+                f"SELECT %s, %s, np.id, {src_cols} FROM {unit_table} s "
+                f"LEFT JOIN {unit_table} op ON op.id = s.parent_id "
+                f"LEFT JOIN {unit_table} np ON np.tree_id = %s AND np.lft = op.lft "
+                f"WHERE s.tree_id = %s AND s.level = %s",
+                [target.pk, target.pk, target.pk, source.pk, level],
+            )
+        succession_table = qn(Succession._meta.db_table)
+        cursor.execute(
+            f"INSERT INTO {succession_table} (from_unit_id, to_unit_id, share, note) "
+            f"SELECT o.id, n.id, 100, '' FROM {unit_table} o JOIN {unit_table} n ON n.lft = o.lft "
+            f"WHERE o.tree_id = %s AND n.tree_id = %s",
+            [source.pk, target.pk],
+        )
+    record_created(Unit, "t.tree_id = %s", [target.pk], user=user, reason=reason)
+    record_created(
+        Succession,
+        f"t.to_unit_id IN (SELECT id FROM {unit_table} WHERE tree_id = %s)",
+        [target.pk], user=user, reason=reason,
+    )
+
+
+__all__ = ["UnitRow", "build_structure", "copy_units", "record_created"]
