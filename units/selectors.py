@@ -21,6 +21,8 @@ from django.utils import timezone
 from .models import IN_FORCE_STATUSES, Category, Organisation, Structure, Succession, Unit, UnitType
 
 HUNDRED = Decimal("100")
+# Rounding slack when shares of a split are multiplied along a chain (as in services).
+SHARE_TOLERANCE = Decimal("0.05")
 
 
 # --- trees ------------------------------------------------------------------------------
@@ -258,7 +260,9 @@ def _composed_successions(chain: list[int]) -> dict[int, dict[int, Decimal]]:
         from_unit__tree_id__in=chain[:-1], to_unit__tree_id__in=chain[1:]
     ).values_list("from_unit_id", "to_unit_id", "share", "to_unit__tree_id")
     step_of = {sid: i for i, sid in enumerate(chain)}
-    by_step: dict[int, dict[int, list[tuple[int, Decimal]]]] = defaultdict(lambda: defaultdict(list))
+    by_step: dict[int, dict[int, list[tuple[int, Decimal]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
     for from_id, to_id, share, to_tree in rows:
         by_step[step_of[to_tree]][from_id].append((to_id, share))
     current: dict[int, dict[int, Decimal]] | None = None
@@ -532,7 +536,9 @@ def _unit_entries(records: Iterable, *, names: dict[int, str]) -> list[HistoryEn
 def unit_history(unit: Unit) -> list[HistoryEntry]:
     """Who changed the unit, when, what and why, newest first; includes the successions
     that lead to or from it. Four queries."""
-    records = list(unit.history.select_related("history_user").order_by("history_date", "history_id"))
+    records = list(
+        unit.history.select_related("history_user").order_by("history_date", "history_id")
+    )
     parent_ids = {r.parent_id for r in records if r.parent_id}
     names = dict(Unit.objects.filter(pk__in=parent_ids).values_list("pk", "name"))
     entries = _unit_entries(records, names=names)
@@ -653,3 +659,160 @@ def structure_as_recorded(structure: Structure, at: datetime.datetime) -> Record
         return RecordedStructure(at, srec.name, srec.status, Status(srec.status).label,
                                  srec.effective_date, _nodes(rows))
     return RecordedStructure(at, structure.name, "", "", None, [])
+
+
+# --- integrity ---------------------------------------------------------------------------
+
+
+def is_older_structure(older: tuple[int, datetime.date], newer: tuple[int, datetime.date],
+                       parents: dict[int, int | None]) -> bool:
+    """Whether a succession may lead from structure `older` to structure `newer`, both given
+    as (pk, effective_date): `older` lies on `newer`'s based_on line, or takes effect before
+    it. `parents` maps structure pk → based_on pk for the organisation."""
+    if older[0] == newer[0]:
+        return False
+    seen = {newer[0]}
+    step = parents.get(newer[0])
+    while step is not None and step not in seen:
+        if step == older[0]:
+            return True
+        seen.add(step)
+        step = parents.get(step)
+    return older[1] < newer[1]
+
+
+def tree_faults(structure: Structure | int | None = None) -> list[str]:
+    """Every broken rule of the stored trees and successions, as Danish sentences; empty when
+    all is well. Checks one structure, or every structure when none is given.
+
+    Per structure: exactly one root; every unit's lft < rght with rght - lft odd; lft and
+    rght together number 1..2n; intervals nest; level is the depth; parent_id is the unit
+    the nesting puts above it; tree_id is the structure; a valid status; two structures in
+    force from the same date. Per succession touching it: share 0-100 %, an old unit's
+    shares summing to at most 100 %, and the direction from an older structure to a newer
+    one of the same organisation. Three queries."""
+    from .models import Status
+
+    only = structure if isinstance(structure, int) or structure is None else structure.pk
+    structures = {
+        row[0]: row for row in Structure.objects.values_list(
+            "pk", "name", "organisation_id", "effective_date", "based_on_id", "status"
+        )
+    }
+    if only is not None:
+        wanted = {only} if only in structures else set()
+        unit_rows = Unit.objects.filter(Q(tree_id=only) | Q(structure_id=only))
+        succ_rows = Succession.objects.filter(
+            Q(from_unit__structure_id=only) | Q(to_unit__structure_id=only)
+        )
+    else:
+        wanted = set(structures)
+        unit_rows = Unit.objects.all()
+        succ_rows = Succession.objects.all()
+    units = sorted(
+        unit_rows.values_list("pk", "parent_id", "structure_id", "tree_id", "lft", "rght",
+                              "level", "name"),
+        key=lambda r: (r[3], r[4], r[0]),
+    )
+    successions = list(succ_rows.values_list(
+        "pk", "from_unit_id", "to_unit_id", "share", "from_unit__structure_id",
+        "to_unit__structure_id", "from_unit__name", "to_unit__name",
+    ))
+
+    def label(sid: int) -> str:
+        row = structures.get(sid)
+        return f"»{row[1]}« (id {sid})" if row else f"organisering {sid}"
+
+    faults: list[str] = []
+    by_tree: dict[int, list[tuple]] = defaultdict(list)
+    for row in units:
+        by_tree[row[3]].append(row)
+    for uid, _p, structure_id, tree_id, _l, _r, _lv, name in units:
+        if structure_id != tree_id:
+            faults.append(
+                f"Enheden »{name}« (id {uid}) hører til {label(structure_id)}, "
+                f"men ligger i træ {tree_id}."
+            )
+
+    for sid in sorted(wanted):
+        _pk, _name, org_id, effective, _basis, status = structures[sid]
+        where = label(sid)
+        if status not in Status.values:
+            faults.append(f"{where} har en ukendt status: {status!r}.")
+        rows = by_tree.get(sid, [])
+        roots = [r for r in rows if r[1] is None]
+        if len(roots) != 1:
+            faults.append(f"{where} har {len(roots)} øverste enheder; der skal være præcis én.")
+        numbers = sorted([r[4] for r in rows] + [r[5] for r in rows])
+        if numbers != list(range(1, 2 * len(rows) + 1)):
+            faults.append(
+                f"{where}: træets venstre- og højrenumre er ikke 1 til {2 * len(rows)} "
+                "uden huller og gentagelser."
+            )
+        stack: list[tuple] = []
+        for row in rows:
+            uid, parent_id, _s, _t, lft, rght, level, name = row
+            if lft >= rght or (rght - lft) % 2 == 0:
+                faults.append(
+                    f"{where}: enheden »{name}« (id {uid}) har ugyldige trænumre "
+                    f"({lft}, {rght})."
+                )
+            while stack and stack[-1][5] < lft:
+                stack.pop()
+            above = stack[-1] if stack else None
+            if above is not None and rght > above[5]:
+                faults.append(
+                    f"{where}: enheden »{name}« (id {uid}) ligger delvis uden for "
+                    f"»{above[7]}« (id {above[0]})."
+                )
+            expected_parent = above[0] if above is not None else None
+            if parent_id != expected_parent:
+                faults.append(
+                    f"{where}: enheden »{name}« (id {uid}) har overordnet enhed id {parent_id}, "
+                    f"men træet placerer den under id {expected_parent}."
+                )
+            if level != len(stack):
+                faults.append(
+                    f"{where}: enheden »{name}« (id {uid}) har niveau {level}, "
+                    f"men ligger i dybde {len(stack)}."
+                )
+            stack.append(row)
+        if status in IN_FORCE_STATUSES:
+            rivals = [
+                other for other in structures.values()
+                if other[0] < sid and other[2] == org_id and other[3] == effective
+                and other[5] in IN_FORCE_STATUSES
+            ]
+            for other in rivals:
+                faults.append(
+                    f"{where} og {label(other[0])} er begge gældende fra {effective:%d.%m.%Y}."
+                )
+
+    parents_by_org: dict[int, dict[int, int | None]] = defaultdict(dict)
+    for pk, _n, org_id, _e, basis, _st in structures.values():
+        parents_by_org[org_id][pk] = basis
+    outgoing: dict[int, Decimal] = defaultdict(Decimal)
+    from_names: dict[int, tuple[str, int]] = {}
+    for _pk, from_id, to_id, share, from_sid, to_sid, from_name, to_name in successions:
+        what = f"Overgangen fra »{from_name}« (id {from_id}) til »{to_name}« (id {to_id})"
+        if share < 0 or share > HUNDRED:
+            faults.append(f"{what} har andelen {share} %; den skal være mellem 0 og 100 %.")
+        outgoing[from_id] += share
+        from_names[from_id] = (from_name, from_sid)
+        old, new = structures[from_sid], structures[to_sid]
+        if old[2] != new[2]:
+            faults.append(f"{what} går mellem to organisationer.")
+        elif not is_older_structure((old[0], old[3]), (new[0], new[3]), parents_by_org[old[2]]):
+            faults.append(
+                f"{what} går ikke fra en ældre til en nyere organisering "
+                f"({label(from_sid)} → {label(to_sid)})."
+            )
+    for from_id, total in outgoing.items():
+        if total > HUNDRED + SHARE_TOLERANCE:
+            name, sid = from_names[from_id]
+            if only is None or sid == only:
+                faults.append(
+                    f"Enheden »{name}« (id {from_id}) i {label(sid)} fordeler {total} % "
+                    "af sine medarbejdere; højst 100 %."
+                )
+    return faults

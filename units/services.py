@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -30,6 +30,7 @@ from .models import (
     Unit,
     UnitType,
 )
+from .selectors import is_older_structure
 
 # Fields of a unit that services may set; everything else is tree bookkeeping.
 UNIT_FIELDS = (
@@ -145,6 +146,20 @@ def _share(value) -> Decimal:
     return share.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+def _apportion(total: Decimal | int, shares: Sequence[Decimal], unit: Decimal) -> list[Decimal]:
+    """Divide `total` by percentages in steps of `unit` (1 for people, 0.01 for shares) so
+    that the parts add up to exactly `total`: each part is rounded down, and what is left
+    goes, one step each, to the parts with the largest remainders (the first on a tie)."""
+    total = Decimal(total)
+    exact = [total * share / HUNDRED for share in shares]
+    parts = [(value / unit).to_integral_value(rounding=ROUND_FLOOR) * unit for value in exact]
+    left = int(((total - sum(parts)) / unit).to_integral_value(rounding=ROUND_HALF_UP))
+    order = sorted(range(len(parts)), key=lambda i: (-(exact[i] - parts[i]), i))
+    for i in order[:max(left, 0)]:
+        parts[i] += unit
+    return parts
+
+
 def _fmt_share(share: Decimal) -> str:
     text = f"{share.normalize():f}".replace(".", ",")
     return f"{text} %"
@@ -159,6 +174,10 @@ def _save(unit: Unit, user, reason: str) -> Unit:
 def _move(unit: Unit, new_parent: Unit, user, reason: str) -> Unit:
     """Re-parent through save() so that mptt moves the subtree and history records the new
     parent in one step."""
+    # mptt refreshes the moving node but computes the move from the parent's tree numbers as
+    # held in memory; after an earlier move in the same operation they are stale and the
+    # tree would be corrupted, so read them afresh.
+    new_parent.refresh_from_db(fields=MPTT_FIELDS)
     unit.parent = new_parent
     return _save(unit, user, reason)
 
@@ -188,7 +207,9 @@ def create_organisation(*, name: str, user, reason: str | None = None,
     if not name:
         raise ValidationError({"name": "Organisationen skal have et navn."})
     if Organisation.objects.filter(name__iexact=name).exists():
-        raise ValidationError({"name": f"Der findes allerede en organisation ved navn {quoted(name)}."})
+        raise ValidationError(
+            {"name": f"Der findes allerede en organisation ved navn {quoted(name)}."}
+        )
     org = Organisation(name=name, short_name=short_name, description=description)
     _stamp(org, user, reason or f"Organisationen {quoted(name)} oprettet.")
     org.save()
@@ -235,11 +256,15 @@ def create_structure(organisation: Organisation, *, name: str, effective_date: d
     structure = Structure(organisation=organisation, name=name, effective_date=effective_date,
                           status=Status.DRAFT, **fields)
     structure.full_clean(exclude=["organisation", "based_on"])
+    # The root's name: root_name, else a name among root_fields, else the organisation's.
+    root_values = _clean_fields(root_fields or {})
+    if root_name is not None or "name" not in root_values:
+        root_values["name"] = root_name or organisation.name
+    root = Unit(**root_values)
+    _validate_unit(root)  # before the first write, so a refusal leaves nothing behind
     _stamp(structure, user, reason)
     structure.save()
-    root = Unit(structure=structure, name=(root_name or organisation.name),
-                **_clean_fields(root_fields or {}))
-    _validate_unit(root)
+    root.structure = structure
     _insert_root(root, structure, user, reason)
     return structure
 
@@ -274,7 +299,9 @@ def update_structure(structure: Structure, *, user, reason: str | None = None,
     if "based_on" in fields and fields["based_on"] is not None:
         basis = fields["based_on"]
         if basis.organisation_id != locked.organisation_id:
-            raise ValidationError("En organisering kan kun bygge på en organisering i samme organisation.")
+            raise ValidationError(
+                "En organisering kan kun bygge på en organisering i samme organisation."
+            )
         chain = basis
         while chain is not None:
             if chain.pk == locked.pk:
@@ -316,7 +343,9 @@ def copy_structure(structure: Structure, *, name: str, effective_date: datetime.
     field_names = ["id", "parent_id", "lft", "rght", "level", "unit_type_id", *[
         f for f in UNIT_FIELDS if f != "unit_type"
     ]]
-    rows = list(Unit.objects.filter(tree_id=source.pk).order_by("level", "lft").values(*field_names))
+    rows = list(
+        Unit.objects.filter(tree_id=source.pk).order_by("level", "lft").values(*field_names)
+    )
     new_id_of: dict[int, int] = {}
     by_level: dict[int, list[dict]] = defaultdict(list)
     for row in rows:
@@ -377,7 +406,8 @@ def set_status(structure: Structure, status: str, *, user, reason: str | None = 
         )
         if rival is not None:
             raise ValidationError(
-                f"{quoted(rival.name)} er allerede vedtaget pr. {danish_date(locked.effective_date)}; "
+                f"{quoted(rival.name)} er allerede vedtaget pr. "
+                f"{danish_date(locked.effective_date)}; "
                 "to organiseringer kan ikke træde i kraft samme dag."
             )
     old_label = current.label
@@ -399,7 +429,9 @@ def add_unit(parent: Unit, *, name: str, user, reason: str | None = None, **fiel
     unit = Unit(structure_id=parent.structure_id, parent=parent,
                 **_clean_fields({"name": name, **fields}))
     _validate_unit(unit)
-    return _save(unit, user, reason or f"Enheden {quoted(unit.name)} oprettet under {quoted(parent.name)}.")
+    return _save(unit, user, reason or (
+        f"Enheden {quoted(unit.name)} oprettet under {quoted(parent.name)}."
+    ))
 
 
 @transaction.atomic
@@ -470,11 +502,14 @@ def merge_units(units: Sequence[Unit], *, into: Unit | str, user, reason: str | 
     if isinstance(into, Unit):
         target = next((u for u in units if u.pk == into.pk), None)
         if target is None:
-            raise ValidationError(f"{quoted(into.name)} er ikke blandt de enheder, der lægges sammen.")
+            raise ValidationError(
+                f"{quoted(into.name)} er ikke blandt de enheder, der lægges sammen."
+            )
         for u in units:
             if u.pk != target.pk and _is_same_or_descendant(target, u):
                 raise ValidationError(
-                    f"{quoted(u.name)} kan ikke lægges ind i sin egen underenhed {quoted(target.name)}."
+                    f"{quoted(u.name)} kan ikke lægges ind i sin egen underenhed "
+                    f"{quoted(target.name)}."
                 )
         new_name = fields.pop("name", None)
         if new_name:
@@ -570,7 +605,9 @@ def split_unit(unit: Unit, parts: Sequence[dict[str, Any]], *, user,
         children = list(part.pop("children", []) or [])
         for child in children:
             if child.pk not in child_ids:
-                raise ValidationError(f"{quoted(child.name)} er ikke en underenhed af {quoted(unit.name)}.")
+                raise ValidationError(
+                    f"{quoted(child.name)} er ikke en underenhed af {quoted(unit.name)}."
+                )
             if child.pk in children_seen:
                 raise ValidationError(f"{quoted(child.name)} er valgt til mere end én del.")
             children_seen.add(child.pk)
@@ -579,16 +616,14 @@ def split_unit(unit: Unit, parts: Sequence[dict[str, Any]], *, user,
     if abs(total - HUNDRED) > SHARE_TOLERANCE:
         raise ValidationError(f"Andelene skal tilsammen give 100 %, ikke {_fmt_share(total)}.")
 
-    headcounts = [int((unit.headcount * share / HUNDRED).to_integral_value(ROUND_HALF_UP))
-                  for _, share, _, _ in plans]
-    headcounts[0] += unit.headcount - sum(headcounts)
+    headcounts = [int(n) for n in _apportion(unit.headcount, [p[1] for p in plans], Decimal(1))]
     reason = reason or (
         f"{quoted(unit.name)} delt i "
         + join_danish(f"{quoted(n)} ({_fmt_share(s)})" for n, s, _, _ in plans) + "."
     )
 
     result: list[Unit] = []
-    for index, (name, share, _children, extra) in enumerate(plans):
+    for index, (name, _, _children, extra) in enumerate(plans):
         if index == 0:
             part_unit = unit
         else:
@@ -614,14 +649,14 @@ def split_unit(unit: Unit, parts: Sequence[dict[str, Any]], *, user,
 
     predecessors = list(Succession.objects.filter(to_unit=unit))
     for s in predecessors:
-        original = s.share
+        divided = _apportion(s.share, [p[1] for p in plans], Decimal("0.01"))
         for index, part_unit in enumerate(result):
-            share = (original * plans[index][1] / HUNDRED).quantize(Decimal("0.01"), ROUND_HALF_UP)
+            share = divided[index]
             if index == 0:
                 s.share = share
                 _stamp(s, user, reason)
                 s.save()
-            else:
+            elif share > 0:
                 _stamp(Succession(from_unit_id=s.from_unit_id, to_unit=part_unit, share=share),
                        user, reason).save()
     for index, (_, _, children, _) in enumerate(plans):
@@ -680,10 +715,17 @@ def set_predecessors(unit: Unit, predecessors: Iterable[tuple[Unit, Any]], *, us
     structure = _lock_draft(unit.structure)
     unit = _fresh(unit)
     pairs = []
+    # Successions lead from an older structure (on this one's based_on line, or earlier in
+    # force) to a newer one of the same organisation.
+    line = dict(Structure.objects.filter(organisation_id=structure.organisation_id)
+                .values_list("pk", "based_on_id"))
     for old, share in predecessors:
         share = _share(share)
         old_structure = old.structure
-        if old_structure.organisation_id != structure.organisation_id or old_structure.pk == structure.pk:
+        if old_structure.organisation_id != structure.organisation_id or not is_older_structure(
+            (old_structure.pk, old_structure.effective_date),
+            (structure.pk, structure.effective_date), line,
+        ):
             raise ValidationError(
                 f"{quoted(old.name)} hører ikke til en tidligere organisering i samme organisation."
             )
