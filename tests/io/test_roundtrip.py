@@ -1,0 +1,100 @@
+"""Export → import gives the same tree, fields, codes and successions, for every format."""
+
+import datetime
+import json
+
+import pytest
+
+from units import exporters, importers
+from units.models import Succession
+
+from .conftest import snapshot, successions
+
+EXPORTS = {
+    "csv": exporters.structure_csv,
+    "xlsx": exporters.structure_xlsx,
+    "json": exporters.structure_json,
+}
+
+
+def reimport(data, fmt, structure, editor, *, based_on=None):
+    plan = importers.prepare(data, organisation=structure.organisation, fmt=fmt,
+                             based_on=based_on)
+    assert plan.problems == []
+    return importers.import_structure(
+        plan, organisation=structure.organisation, name=f"Genindlæst {fmt}",
+        effective_date=datetime.date(2026, 1, 1), user=editor, based_on=based_on)
+
+
+@pytest.mark.parametrize("fmt", EXPORTS)
+def test_published_structure_round_trips(fmt, editor, small):
+    structure, _ = small
+    copy = reimport(EXPORTS[fmt](structure), fmt, structure, editor)
+    assert snapshot(copy) == snapshot(structure)
+    assert copy.status == "draft"
+
+
+@pytest.mark.parametrize("fmt", EXPORTS)
+def test_draft_with_every_field_and_successions_round_trips(fmt, editor, rich):
+    old, draft = rich
+    data = EXPORTS[fmt](draft)
+    expected_tree, expected_successions = snapshot(draft), successions(draft)
+    # units/bulk.py counts an old unit's shares over every structure, so a second structure
+    # based on `old` cannot take its staff again while the first still holds them (reported
+    # as a needed change). Remove the first draft's successions to re-import them.
+    Succession.objects.filter(to_unit__tree_id=draft.pk).delete()
+    copy = reimport(data, fmt, draft, editor, based_on=old)
+    assert snapshot(copy) == expected_tree
+    assert successions(copy) == expected_successions
+    assert len(expected_successions) >= 7
+
+
+@pytest.mark.xfail(strict=True, reason="units/bulk.py sums an old unit's shares over every "
+                   "structure, not per new structure; alternative models collide")
+def test_alternative_model_based_on_the_same_structure_can_be_imported(editor, rich):
+    old, draft = rich
+    reimport(exporters.structure_csv(draft), "csv", draft, editor, based_on=old)
+
+
+def test_csv_is_what_danish_excel_expects(rich):
+    _, draft = rich
+    data = exporters.structure_csv(draft)
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data.decode("utf-8-sig")
+    header = text.splitlines()[0].split(";")
+    assert header[:4] == ["Kode", "Navn", "Kort navn", "Overordnet kode"]
+    assert "Forgængere" in header and "Nøgle" in header
+    assert "9,50" in text
+    assert "'=SUM(A1)" in text  # a formula-looking name is not run by Excel
+    assert "A2:60|" not in text and "A2:60" in text
+
+
+def test_xlsx_has_bold_header_widths_and_typed_numbers(rich):
+    import io
+
+    import openpyxl
+
+    _, draft = rich
+    book = openpyxl.load_workbook(io.BytesIO(exporters.structure_xlsx(draft)))
+    sheet = book.active
+    assert sheet["A1"].value == "Kode" and sheet["A1"].font.bold
+    assert sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["B"].width == 40
+    values = list(sheet.iter_rows(min_row=2, values_only=True))
+    by_code = {row[0]: row for row in values}
+    assert by_code["A"][9] == 9.5
+    assert isinstance(by_code["A"][8], int)
+    formula = next(row for row in values if row[0] == "A1")
+    assert formula[1] == "=SUM(A1)"
+    cell = next(c for c in sheet["B"] if c.value == "=SUM(A1)")
+    assert cell.data_type == "s"
+
+
+def test_json_carries_structure_and_every_field(rich):
+    _, draft = rich
+    doc = json.loads(exporters.structure_json(draft))
+    assert doc["format"] == "orgreg-structure"
+    assert doc["structure"]["effective_date"] == "2025-01-01"
+    unit = next(u for u in doc["units"] if u["code"] == "A")
+    assert unit["fte"] == "9.50" and unit["category"] == "drift"
+    assert unit["description"] == "Linje 1\nLinje 2"

@@ -1,0 +1,303 @@
+"""Export of a structure as CSV, XLSX and JSON, and of a comparison as XLSX.
+
+Every export re-imports to the same tree through ``units.importers``: the same columns (Danish
+headers), units in tree order so siblings keep their order, and predecessors as codes of the
+structure it is based on. When some unit has no code the files also carry orgreg's own keys
+("Nøgle", "Overordnet nøgle") so the tree can still be rebuilt. Reads run a fixed number of
+queries whatever the size of the structure.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import timezone
+from django.utils.text import slugify
+
+from . import selectors
+from .importers import JSON_FORMAT_NAME
+from .models import Category, Structure, Succession, Unit
+
+# (field, Danish header) in the order files carry them.
+COLUMNS = [
+    ("code", "Kode"),
+    ("name", "Navn"),
+    ("short_name", "Kort navn"),
+    ("parent_code", "Overordnet kode"),
+    ("unit_type", "Enhedstype"),
+    ("category", "Kategori"),
+    ("leader_title", "Ledertitel"),
+    ("leader_name", "Leder"),
+    ("headcount", "Antal medarbejdere"),
+    ("fte", "Årsværk"),
+    ("location", "Placering"),
+    ("description", "Beskrivelse"),
+]
+PREDECESSOR_COLUMN = ("predecessors", "Forgængere")
+KEY_COLUMNS = [("key", "Nøgle"), ("parent_key", "Overordnet nøgle")]
+
+# Widths (in characters) of the XLSX columns.
+WIDTHS = {
+    "code": 14, "name": 40, "short_name": 14, "parent_code": 16, "unit_type": 18,
+    "category": 16, "leader_title": 24, "leader_name": 26, "headcount": 12, "fte": 10,
+    "location": 28, "description": 40, "predecessors": 28, "key": 10, "parent_key": 16,
+}
+
+# Excel runs a cell that starts with one of these as a formula; untrusted names must not.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class ExportTable:
+    structure: Structure
+    columns: list[tuple[str, str]]
+    rows: list[dict]
+
+
+def export_table(structure: Structure) -> ExportTable:
+    """The structure's units in tree order as rows of the export columns. Three queries."""
+    nodes = selectors.tree(structure)
+    descriptions = dict(
+        Unit.objects.filter(tree_id=structure.pk).exclude(description="")
+        .values_list("pk", "description")
+    )
+    predecessors: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
+    if structure.based_on_id:
+        for to_id, code, share in (
+            Succession.objects.filter(to_unit__tree_id=structure.pk,
+                                      from_unit__tree_id=structure.based_on_id)
+            .exclude(from_unit__code="")
+            .order_by("from_unit__lft")
+            .values_list("to_unit_id", "from_unit__code", "share")
+        ):
+            predecessors[to_id].append((code, share))
+    code_of = {n.id: n.code for n in nodes}
+    with_keys = any(not n.code for n in nodes)
+    columns = list(COLUMNS)
+    if structure.based_on_id:
+        columns.append(PREDECESSOR_COLUMN)
+    if with_keys:
+        columns.extend(KEY_COLUMNS)
+    rows = []
+    for n in nodes:
+        rows.append({
+            "code": n.code, "name": n.name, "short_name": n.short_name,
+            "parent_code": code_of.get(n.parent_id, "") if n.parent_id else "",
+            "unit_type": n.unit_type, "category": n.category_label,
+            "leader_title": n.leader_title, "leader_name": n.leader_name,
+            "headcount": n.headcount, "fte": n.fte, "location": n.location,
+            "description": descriptions.get(n.id, ""),
+            "predecessors": predecessors.get(n.id, []),
+            "key": str(n.id), "parent_key": str(n.parent_id) if n.parent_id else "",
+        })
+    return ExportTable(structure, columns, rows)
+
+
+def _share_text(share: Decimal) -> str:
+    return f"{share.normalize():f}".replace(".", ",")
+
+
+def _predecessor_text(pairs: list[tuple[str, Decimal]]) -> str:
+    return "|".join(f"{code}:{_share_text(share)}" for code, share in pairs)
+
+
+def _csv_cell(key: str, value) -> str:
+    if key == "predecessors":
+        return _predecessor_text(value)
+    if value is None:
+        return ""
+    if key == "fte":
+        return f"{value:f}".replace(".", ",")
+    if key == "headcount":
+        return str(value)
+    text = str(value)
+    if text.startswith(FORMULA_STARTS):
+        # The importer drops this apostrophe again, so the name round-trips.
+        text = "'" + text
+    return text
+
+
+def structure_csv(structure: Structure) -> bytes:
+    """Semicolon-separated, UTF-8 with BOM and decimal commas: what Danish Excel opens right."""
+    table = export_table(structure)
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([label for _, label in table.columns])
+    for row in table.rows:
+        writer.writerow([_csv_cell(key, row[key]) for key, _ in table.columns])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _workbook():
+    import openpyxl
+
+    return openpyxl.Workbook()
+
+
+def _header(sheet, labels: list[str], widths: list[int]) -> None:
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    sheet.append(labels)
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="DDE4EE")
+    for index, width in enumerate(widths, start=1):
+        cell = sheet.cell(row=1, column=index)
+        cell.font = bold
+        cell.fill = fill
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+
+
+def _text_cells(sheet, row_index: int, text_columns: list[int]) -> None:
+    # openpyxl reads a string that starts with "=" as a formula; keep names as text.
+    for column in text_columns:
+        cell = sheet.cell(row=row_index, column=column)
+        if isinstance(cell.value, str) and cell.value.startswith("="):
+            cell.data_type = "s"
+
+
+def _save(workbook) -> bytes:
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def structure_xlsx(structure: Structure) -> bytes:
+    """One sheet with a bold, frozen header row, column widths, numbers as numbers."""
+    table = export_table(structure)
+    workbook = _workbook()
+    sheet = workbook.active
+    sheet.title = "Enheder"
+    keys = [key for key, _ in table.columns]
+    _header(sheet, [label for _, label in table.columns], [WIDTHS[k] for k in keys])
+    numeric = {"headcount", "fte"}
+    text_columns = [i for i, k in enumerate(keys, start=1) if k not in numeric]
+    fte_column = keys.index("fte") + 1
+    for index, row in enumerate(table.rows, start=2):
+        values = []
+        for key in keys:
+            value = row[key]
+            if key == "predecessors":
+                value = _predecessor_text(value)
+            values.append(value if value != "" else None)
+        sheet.append(values)
+        _text_cells(sheet, index, text_columns)
+        if row["fte"] is not None:
+            sheet.cell(row=index, column=fte_column).number_format = "0.00"
+    return _save(workbook)
+
+
+def structure_json(structure: Structure) -> bytes:
+    """orgreg's own format: every field, the tree by keys, predecessors by code. Re-imports
+    exactly."""
+    table = export_table(structure)
+    based_on = structure.based_on
+    doc = {
+        "format": JSON_FORMAT_NAME,
+        "version": 1,
+        "exported_at": timezone.now().isoformat(timespec="seconds"),
+        "organisation": structure.organisation.name,
+        "structure": {
+            "id": structure.pk,
+            "name": structure.name,
+            "status": structure.status,
+            "effective_date": structure.effective_date.isoformat(),
+            "based_on": {"id": based_on.pk, "name": based_on.name} if based_on else None,
+        },
+        "units": [
+            {
+                "key": row["key"],
+                "parent": row["parent_key"] or None,
+                "code": row["code"],
+                "name": row["name"],
+                "short_name": row["short_name"],
+                "unit_type": row["unit_type"],
+                "category": _category_value(row["category"]),
+                "leader_title": row["leader_title"],
+                "leader_name": row["leader_name"],
+                "headcount": row["headcount"],
+                "fte": f"{row['fte']:f}" if row["fte"] is not None else None,
+                "location": row["location"],
+                "description": row["description"],
+                "predecessors": [{"code": code, "share": f"{share:f}"}
+                                 for code, share in row["predecessors"]],
+            }
+            for row in table.rows
+        ],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def _category_value(label: str) -> str:
+    for choice in Category:
+        if str(choice.label) == label:
+            return choice.value
+    return ""
+
+
+def comparison_xlsx(old: Structure, new: Structure) -> bytes:
+    """The comparison old → new as a sheet of rows (old unit, new unit, kind, share,
+    headcount) and a summary sheet. Uses selectors.compare: a fixed number of queries."""
+    comparison = selectors.compare(old, new)
+    workbook = _workbook()
+    sheet = workbook.active
+    sheet.title = "Sammenligning"
+    labels = ["Gammel kode", "Gammel enhed", "Ny kode", "Ny enhed", "Ændring", "Andel (%)",
+              "Antal medarbejdere"]
+    _header(sheet, labels, [14, 40, 14, 40, 14, 10, 12])
+    lines = []
+    old_ids = {n.id for n in comparison.old_tree}
+    for change in comparison.rows():
+        unit = change.unit
+        if unit.id not in old_ids:
+            lines.append((None, None, unit.code, unit.name, change.kind_label, None,
+                          unit.headcount))
+        elif not change.successors:
+            lines.append((unit.code, unit.name, None, None, change.kind_label, None,
+                          unit.headcount))
+        for link in change.successors:
+            moving = int((unit.headcount * link.share / 100).to_integral_value(ROUND_HALF_UP))
+            lines.append((unit.code, unit.name, link.unit.code, link.unit.name,
+                          _kind_for(comparison, unit, link.unit), link.share, moving))
+    for index, values in enumerate(lines, start=2):
+        sheet.append([v if v != "" else None for v in values])
+        _text_cells(sheet, index, [1, 2, 3, 4])
+        if values[5] is not None:
+            cell = sheet.cell(row=index, column=6)
+            cell.value = float(values[5])
+            cell.number_format = "0.##"
+
+    summary = workbook.create_sheet("Oversigt")
+    _header(summary, ["", ""], [36, 40])
+    summary.append(["Gammel organisering", old.name])
+    summary.append(["Ny organisering", new.name])
+    summary.append(["Sammenlignet efter", "overgange" if comparison.by_successions else "koder"])
+    summary.append(["Berørte medarbejdere", comparison.staff_affected])
+    for kind in selectors.ChangeKind.PRIORITY:
+        summary.append([selectors.ChangeKind.LABELS[kind], comparison.counts.get(kind, 0)])
+    for row in range(2, summary.max_row + 1):
+        _text_cells(summary, row, [2])
+    return _save(workbook)
+
+
+def _kind_for(comparison: selectors.Comparison, old_unit, new_unit) -> str:
+    """The kind of one old → new line: the new unit's kind, unless the old unit was split."""
+    old_change = comparison.old_changes[old_unit.id]
+    if old_change.kind == selectors.ChangeKind.SPLIT:
+        return old_change.kind_label
+    return comparison.new_changes[new_unit.id].kind_label
+
+
+def filename(structure: Structure, extension: str) -> str:
+    return f"{slugify(structure.name) or 'organisering'}-{structure.effective_date}.{extension}"
+
+
+def comparison_filename(old: Structure, new: Structure) -> str:
+    return f"sammenligning-{slugify(old.name)}-{slugify(new.name)}.xlsx"
