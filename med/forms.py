@@ -1,0 +1,129 @@
+"""Forms of the MED pages. They only parse input; the rules live in med.services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from units.models import Structure, Unit
+
+from .models import Level, MedBody, Role, Side, Treatment
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+
+class ReasonMixin(forms.Form):
+    reason = forms.CharField(
+        label="Begrundelse", required=False, max_length=500,
+        help_text="Valgfri. Står i historikken; tom giver en automatisk tekst.",
+    )
+
+
+class BodyForm(ReasonMixin):
+    name = forms.CharField(label="Navn", max_length=200)
+    level = forms.ChoiceField(label="Niveau", choices=Level.choices)
+    parent = forms.ModelChoiceField(label="Overordnet udvalg", queryset=MedBody.objects.none(),
+                                    required=False)
+    valid_from = forms.DateField(label="Gyldig fra", widget=DATE)
+    valid_to = forms.DateField(label="Gyldig til", widget=DATE, required=False,
+                               help_text="Tom: indtil videre.")
+    transitional = forms.BooleanField(label="Overgangsudvalg (fx OvergangsMED)", required=False)
+    description = forms.CharField(label="Beskrivelse", widget=forms.Textarea(attrs={"rows": 3}),
+                                  required=False)
+
+    def __init__(self, *args, organisation=None, exclude_pk=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = MedBody.objects.filter(organisation=organisation).order_by("name")
+        if exclude_pk:
+            qs = qs.exclude(pk=exclude_pk)
+        self.fields["parent"].queryset = qs
+
+
+class BodyCreateForm(BodyForm):
+    structure = forms.ModelChoiceField(
+        label="Organisering", queryset=Structure.objects.select_related("organisation"),
+        help_text="Den organisering udvalget defineres ud fra; enhederne vælges bagefter.",
+    )
+    field_order = ["structure"]
+
+
+class UnitNodeChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{'— ' * obj.level}{obj.name}"
+
+
+class BodyUnitsForm(ReasonMixin):
+    units = UnitNodeChoiceField(label="Dækker enheder (med alt under dem)",
+                                queryset=Unit.objects.none(), required=False,
+                                widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, structure=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = Unit.objects.filter(tree_id=structure.pk).order_by("lft")
+
+
+class MembershipForm(ReasonMixin):
+    person_name = forms.CharField(label="Navn", max_length=200)
+    side = forms.ChoiceField(label="Side", choices=Side.choices)
+    role = forms.ChoiceField(label="Rolle", choices=Role.choices, initial=Role.MEDLEM)
+    union = forms.CharField(label="Organisation/fagforening", max_length=200, required=False)
+    valid_from = forms.DateField(label="Fra", widget=DATE)
+    valid_to = forms.DateField(label="Til", widget=DATE, required=False)
+    person_user = forms.ModelChoiceField(
+        label="Bruger", required=False, queryset=get_user_model().objects.none(),
+        help_text="Den bruger, der skal se udvalgets møder og materiale.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person_user"].queryset = get_user_model().objects.filter(
+            is_active=True).order_by("username")
+
+
+class MeetingForm(ReasonMixin):
+    title = forms.CharField(label="Betegnelse", max_length=200, required=False)
+    starts_at = forms.DateTimeField(label="Tidspunkt", widget=DATETIME,
+                                    input_formats=DATETIME_FORMATS)
+    place = forms.CharField(label="Sted", max_length=200, required=False)
+
+
+class AgendaItemForm(ReasonMixin):
+    number = forms.IntegerField(label="Nummer", min_value=1, required=False,
+                                help_text="Tom: sidst på dagsordenen.")
+    title = forms.CharField(label="Punkt", max_length=300)
+    treatment = forms.ChoiceField(label="Behandling", choices=Treatment.choices)
+    structure = forms.ModelChoiceField(label="Organisering", queryset=Structure.objects.none(),
+                                       required=False)
+    description = forms.CharField(label="Sagsfremstilling", required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    minutes = forms.CharField(label="Referat", required=False,
+                              widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, organisation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["structure"].queryset = Structure.objects.filter(
+            organisation=organisation).order_by("-effective_date", "name")
+
+
+class SendAgendaForm(ReasonMixin):
+    at = forms.DateTimeField(label="Udsendt", widget=DATETIME, input_formats=DATETIME_FORMATS,
+                             required=False, help_text="Tom: nu.")
+
+
+class ConsultationForm(ReasonMixin):
+    structure = forms.ModelChoiceField(
+        label="Organisering", queryset=Structure.objects.select_related("organisation"))
+    body = forms.ModelChoiceField(label="MED-udvalg", queryset=MedBody.objects.order_by("name"),
+                                  required=False)
+    council = forms.CharField(label="Eller råd", max_length=200, required=False,
+                              help_text="Fx Ældrerådet eller Handicaprådet.")
+    title = forms.CharField(label="Emne", max_length=300, required=False)
+    sent_on = forms.DateField(label="Sendt", widget=DATE)
+    deadline = forms.DateField(label="Frist", widget=DATE)
+
+
+class ResponseForm(ReasonMixin):
+    response = forms.CharField(label="Høringssvar", widget=forms.Textarea(attrs={"rows": 6}))
+    responded_on = forms.DateField(label="Svar modtaget", widget=DATE)

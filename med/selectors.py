@@ -1,0 +1,523 @@
+"""Reads of the MED system: which bodies cover which units, where the gaps are, what a new
+structure's MED bodies could be, and what a user may see.
+
+A body covers the subtrees of its units. Every selector here runs a fixed number of queries
+whatever the size of the structures: trees are read in one query each and intervals (lft,
+rght) are matched in Python with a stack walk in tree order.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from orgreg.roles import is_editor, is_med_member, structure_visibility_q
+from orgreg.text import danish_sort_key
+from units.models import Organisation, Structure, Succession, Unit
+from units.selectors import UnitNode, structure_chain, tree
+
+from .models import (
+    LEVEL_ORDER,
+    LOCAL_LEVELS,
+    AgendaItem,
+    Consultation,
+    ConsultationStatus,
+    Level,
+    MedBody,
+    Meeting,
+    Membership,
+    _period_q,
+)
+
+# --- visibility -----------------------------------------------------------------------
+
+
+def visible_bodies(user) -> QuerySet:
+    """Bodies whose structure the user may see (a body defined against a draft is an editor's
+    business, like the draft)."""
+    return MedBody.objects.filter(structure_visibility_q(user, prefix="structure__"))
+
+
+def member_body_ids(user) -> set[int]:
+    """The bodies the user is (or was) a member of, through a membership linked to the user."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    cached = getattr(user, "_med_body_ids", None)
+    if cached is None:
+        cached = set(Membership.objects.filter(user=user).values_list("body_id", flat=True))
+        user._med_body_ids = cached
+    return cached
+
+
+def can_see_meetings(user, body: MedBody) -> bool:
+    """Meetings, agendas and minutes: editors, and the members of the body."""
+    return is_editor(user) or body.pk in member_body_ids(user)
+
+
+def visible_consultations(user) -> QuerySet:
+    """Editors see every consultation; a MED member those on structures they may see (a
+    structure in consultation is visible to them) and those sent to their own bodies; others
+    none."""
+    qs = Consultation.objects.all()
+    if is_editor(user):
+        return qs
+    if not is_med_member(user) and not member_body_ids(user):
+        return qs.none()
+    q = structure_visibility_q(user, prefix="structure__")
+    if is_med_member(user):
+        return qs.filter(q)
+    return qs.filter(q & Q(body_id__in=member_body_ids(user)))
+
+
+# --- the MED structure of an organisation ---------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CoveredUnit:
+    id: int
+    name: str
+    structure_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class BodyNode:
+    body: MedBody
+    depth: int
+    units: tuple[CoveredUnit, ...]
+    in_force: bool
+
+
+def body_tree(organisation: Organisation, user, *, on_date: datetime.date | None = None
+              ) -> list[BodyNode]:
+    """The organisation's MED bodies the user may see as a tree (parent body first, children
+    by level and name), each with the units it covers. Two queries."""
+    on_date = on_date or timezone.localdate()
+    bodies = list(
+        visible_bodies(user).filter(organisation=organisation)
+        .select_related("structure")
+        .prefetch_related(Prefetch("units", queryset=Unit.objects.only(
+            "id", "name", "structure_id", "lft").order_by("lft")))
+    )
+    by_id = {b.pk: b for b in bodies}
+    children: dict[int | None, list[MedBody]] = defaultdict(list)
+    for b in bodies:
+        parent = b.parent_id if b.parent_id in by_id else None
+        children[parent].append(b)
+    for siblings in children.values():
+        siblings.sort(key=lambda b: (LEVEL_ORDER.index(b.level), danish_sort_key(b.name)))
+    result: list[BodyNode] = []
+    seen: set[int] = set()
+
+    def visit(b: MedBody, depth: int) -> None:
+        if b.pk in seen:
+            return
+        seen.add(b.pk)
+        units = tuple(CoveredUnit(u.id, u.name, u.structure_id) for u in b.units.all())
+        result.append(BodyNode(b, depth, units, b.is_valid_on(on_date)))
+        for child in children.get(b.pk, ()):
+            visit(child, depth + 1)
+
+    for root in children.get(None, ()):
+        visit(root, 0)
+    return result
+
+
+def bodies_covering(unit: Unit | UnitNode, *, on_date: datetime.date | None = None
+                    ) -> list[MedBody]:
+    """The bodies defined against the unit's structure that cover it: its own or an
+    ancestor's coverage, not ended before `on_date` (today). Top level first. One query."""
+    on_date = on_date or timezone.localdate()
+    bodies = list(
+        MedBody.objects.filter(
+            units__tree_id=unit.structure_id, units__lft__lte=unit.lft,
+            units__rght__gte=unit.rght,
+        ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on_date)).distinct()
+    )
+    bodies.sort(key=lambda b: (LEVEL_ORDER.index(b.level), danish_sort_key(b.name)))
+    return bodies
+
+
+# --- coverage -------------------------------------------------------------------------
+
+
+def _covered_by_intervals(rows: Iterable[tuple[int, int, int]],
+                          starts: dict[int, list[tuple[int, int]]]) -> dict[int, set[int]]:
+    """unit id → ids of the bodies covering it. `rows` are (id, lft, rght) of one tree in lft
+    order; `starts` maps a covered unit's lft to (rght, body id) pairs. A stack walk: each
+    interval is pushed at its start and popped once the walk passes its end."""
+    result: dict[int, set[int]] = {}
+    stack: list[tuple[int, int]] = []
+    for uid, lft, _rght in rows:
+        while stack and stack[-1][0] < lft:
+            stack.pop()
+        for rght, body_id in starts.get(lft, ()):
+            stack.append((rght, body_id))
+        # Keep the stack ordered by end so that popping from the top is right; intervals of
+        # one tree nest, so a later push never ends after an earlier one.
+        result[uid] = {b for _, b in stack}
+    return result
+
+
+def _chain_of(structure: Structure) -> list[int]:
+    """The structure and the structures it was based on, newest first. One query."""
+    parents = dict(Structure.objects.filter(organisation_id=structure.organisation_id)
+                   .values_list("pk", "based_on_id"))
+    chain, seen = [structure.pk], {structure.pk}
+    while (parent := parents.get(chain[-1])) is not None and parent not in seen:
+        chain.append(parent)
+        seen.add(parent)
+    return chain
+
+
+def _carry(chain_newest_first: list[int], covered: dict[int, set[int]]
+           ) -> tuple[dict[int, set[int]], dict[int, dict[int, set[int]]], dict[int, set[int]]]:
+    """Carry coverage forward through the successions of the chain (one query).
+
+    `covered` maps a body id to the units it covers (whole subtrees, expanded) in the
+    structure it is defined against; those structures are in the chain. Returns the units of
+    the newest structure each body reaches, the succession edges per step (from → {to}) and
+    the incoming edges of the newest structure (to → {from}) for the newest step."""
+    newer_of = {older: newer for newer, older in zip(chain_newest_first, chain_newest_first[1:],
+                                                     strict=False)}
+    rows = Succession.objects.filter(
+        from_unit__tree_id__in=chain_newest_first[1:], to_unit__tree_id__in=chain_newest_first[:-1],
+        share__gt=0,
+    ).values_list("from_unit_id", "to_unit_id", "from_unit__tree_id", "to_unit__tree_id")
+    forward: dict[int, set[int]] = defaultdict(set)
+    incoming_newest: dict[int, set[int]] = defaultdict(set)
+    for from_id, to_id, from_tree, to_tree in rows:
+        if newer_of.get(from_tree) != to_tree:
+            continue
+        forward[from_id].add(to_id)
+        if to_tree == chain_newest_first[0]:
+            incoming_newest[to_id].add(from_id)
+    reached: dict[int, set[int]] = {}
+    for body_id, units in covered.items():
+        frontier = set(units)
+        # Successions only lead one step newer, so following the edges until nothing moves
+        # reaches the newest structure; units left behind were closed on the way.
+        newest = set()
+        while frontier:
+            nxt = set()
+            for uid in frontier:
+                for to_id in forward.get(uid, ()):
+                    nxt.add(to_id)
+            newest |= {u for u in nxt if u in incoming_newest}
+            frontier = {u for u in nxt if u not in incoming_newest}
+        reached[body_id] = newest
+    return reached, forward, incoming_newest
+
+
+@dataclass(frozen=True, slots=True)
+class BodyRef:
+    id: int
+    name: str
+    level: str
+    level_label: str
+    carried: bool
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("med:body-detail", args=[self.id])
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageRow:
+    unit: UnitNode
+    bodies: tuple[BodyRef, ...]
+
+    @property
+    def is_gap(self) -> bool:
+        return not self.bodies
+
+    @property
+    def has_local(self) -> bool:
+        return any(b.level in LOCAL_LEVELS for b in self.bodies)
+
+    @property
+    def doubles(self) -> dict[str, tuple[BodyRef, ...]]:
+        by_level: dict[str, list[BodyRef]] = defaultdict(list)
+        for b in self.bodies:
+            by_level[b.level].append(b)
+        return {lvl: tuple(bs) for lvl, bs in by_level.items() if len(bs) > 1}
+
+
+@dataclass(frozen=True)
+class Coverage:
+    structure: Structure
+    on_date: datetime.date
+    rows: list[CoverageRow]
+    bodies: list[BodyRef] = field(default_factory=list)
+
+    @property
+    def gaps(self) -> list[CoverageRow]:
+        """Units no MED body covers on the date."""
+        return [r for r in self.rows if r.is_gap]
+
+    @property
+    def local_gaps(self) -> list[CoverageRow]:
+        """Units with no body of their own below the main committee (område, sektor, lokal or a
+        staff meeting with MED status)."""
+        return [r for r in self.rows if not r.has_local]
+
+    @property
+    def doubles(self) -> list[CoverageRow]:
+        """Units covered by more than one body at the same level."""
+        return [r for r in self.rows if r.doubles]
+
+    @property
+    def covered_count(self) -> int:
+        return len(self.rows) - len(self.gaps)
+
+
+def coverage(structure: Structure, *, on_date: datetime.date | None = None) -> Coverage:
+    """Every unit of `structure` with the MED bodies that cover it on `on_date` (the
+    structure's effective date by default). Bodies defined against the structure cover their
+    units' subtrees; bodies defined against a structure it was based on, and still valid on
+    the date, are carried to it through the successions (a new unit with no predecessor takes
+    its parent's carried bodies). Six queries at most, whatever the size."""
+    on_date = on_date or structure.effective_date
+    chain = _chain_of(structure)
+    bodies = list(
+        MedBody.objects.filter(_period_q(on_date), structure_id__in=chain)
+        .order_by("name").values_list("pk", "name", "level", "structure_id")
+    )
+    refs = {
+        pk: BodyRef(pk, name, level, Level(level).label, carried=sid != structure.pk)
+        for pk, name, level, sid in bodies
+    }
+    through = MedBody.units.through
+    covered_rows = list(
+        through.objects.filter(medbody_id__in=list(refs))
+        .values_list("medbody_id", "unit__tree_id", "unit__lft", "unit__rght")
+    ) if refs else []
+    nodes = tree(structure)
+    starts: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    older_starts: dict[int, dict[int, list[tuple[int, int]]]] = defaultdict(
+        lambda: defaultdict(list))
+    for body_id, tree_id, lft, rght in covered_rows:
+        if tree_id == structure.pk:
+            starts[lft].append((rght, body_id))
+        else:
+            older_starts[tree_id][lft].append((rght, body_id))
+    for pairs in starts.values():
+        pairs.sort(reverse=True)
+    direct = _covered_by_intervals(((n.id, n.lft, n.rght) for n in nodes), starts)
+
+    carried_of: dict[int, set[int]] = defaultdict(set)
+    if older_starts:
+        old_rows = list(
+            Unit.objects.filter(tree_id__in=list(older_starts)).order_by("tree_id", "lft")
+            .values_list("tree_id", "id", "lft", "rght")
+        )
+        by_tree: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+        for tree_id, uid, lft, rght in old_rows:
+            by_tree[tree_id].append((uid, lft, rght))
+        covered_old: dict[int, set[int]] = defaultdict(set)
+        for tree_id, tree_starts in older_starts.items():
+            for pairs in tree_starts.values():
+                pairs.sort(reverse=True)
+            for uid, body_ids in _covered_by_intervals(by_tree[tree_id], tree_starts).items():
+                for b in body_ids:
+                    covered_old[b].add(uid)
+        reached, _forward, incoming = _carry(chain, covered_old)
+        for body_id, uids in reached.items():
+            for uid in uids:
+                carried_of[uid].add(body_id)
+        # New units inherit their parent's carried bodies (nodes are in tree order).
+        for n in nodes:
+            if n.id not in incoming and n.parent_id is not None:
+                carried_of[n.id] |= carried_of.get(n.parent_id, set())
+
+    def sort_key(b: BodyRef):
+        return (LEVEL_ORDER.index(b.level), danish_sort_key(b.name))
+
+    rows = [
+        CoverageRow(n, tuple(sorted((refs[b] for b in direct.get(n.id, set())
+                                     | carried_of.get(n.id, set())), key=sort_key)))
+        for n in nodes
+    ]
+    return Coverage(structure, on_date, rows, sorted(refs.values(), key=sort_key))
+
+
+# --- proposing a MED structure for a new structure ------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ProposedBody:
+    """A body of the old structure carried into the new one. `units` are the top-most units
+    of the new structure it would cover; `split`, `merged` and `closed` name the old units
+    whose fate needs a person's decision."""
+
+    body: MedBody
+    units: tuple[UnitNode, ...]
+    split: tuple[str, ...]
+    merged: tuple[str, ...]
+    closed: tuple[str, ...]
+    shared_with: tuple[str, ...]
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.split or self.merged or self.closed or self.shared_with)
+
+
+def propose_med_structure(new: Structure, old: Structure | None = None) -> list[ProposedBody]:
+    """The bodies of `old` (by default the structure `new` was based on) that are still valid
+    on `new`'s effective date, each carried through the successions to the units of `new`.
+    A body is flagged when one of its units was split (it goes to several units), merged with
+    a unit the body did not cover, or closed, and when another body reaches the same unit.
+    Empty when `new` does not descend from `old`. Six queries whatever the size."""
+    old = old or new.based_on
+    if old is None:
+        return []
+    chain = structure_chain(new, old)
+    if not chain:
+        return []
+    chain_newest_first = list(reversed(chain))
+    bodies = list(
+        MedBody.objects.filter(structure=old)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=new.effective_date))
+        .prefetch_related(Prefetch("units", queryset=Unit.objects.only("id", "lft", "rght")))
+    )
+    if not bodies:
+        return []
+    old_nodes = tree(old)
+    new_nodes = tree(new)
+    old_by_id = {n.id: n for n in old_nodes}
+    new_by_id = {n.id: n for n in new_nodes}
+    starts: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for b in bodies:
+        for u in b.units.all():
+            starts[u.lft].append((u.rght, b.pk))
+    for pairs in starts.values():
+        pairs.sort(reverse=True)
+    covering = _covered_by_intervals(((n.id, n.lft, n.rght) for n in old_nodes), starts)
+    covered: dict[int, set[int]] = defaultdict(set)
+    for uid, body_ids in covering.items():
+        for b in body_ids:
+            covered[b].add(uid)
+    reached, forward, incoming = _carry(chain_newest_first, covered)
+
+    # For splits and merges look at the whole way from old to new: compose the edges so each
+    # old unit knows its units in the new structure, and each new unit its old origins.
+    origins: dict[int, set[int]] = defaultdict(set)
+    destinations: dict[int, set[int]] = {}
+    for n in old_nodes:
+        frontier, newest = {n.id}, set()
+        while frontier:
+            nxt = set()
+            for uid in frontier:
+                nxt |= forward.get(uid, set())
+            newest |= {u for u in nxt if u in incoming}
+            frontier = {u for u in nxt if u not in incoming}
+        destinations[n.id] = newest
+        for u in newest:
+            origins[u].add(n.id)
+    reach_count: dict[int, set[int]] = defaultdict(set)
+    for body_id, uids in reached.items():
+        for uid in uids:
+            reach_count[uid].add(body_id)
+    names = {b.pk: b.name for b in bodies}
+    levels = {b.pk: b.level for b in bodies}
+
+    result = []
+    for b in sorted(bodies, key=lambda b: (LEVEL_ORDER.index(b.level), danish_sort_key(b.name))):
+        mine = covered.get(b.pk, set())
+        carried = reached.get(b.pk, set())
+        tops = tuple(sorted((new_by_id[u] for u in carried
+                             if new_by_id[u].parent_id not in carried), key=lambda n: n.lft))
+
+        def top_of(uid: int, tops=tops) -> int:
+            n = new_by_id[uid]
+            return next(t.id for t in tops if t.lft <= n.lft and n.rght <= t.rght)
+
+        # A split matters when the parts land in separate pieces of the body's new coverage:
+        # someone must decide whether one committee still covers them.
+        split = tuple(old_by_id[u].name for u in sorted(mine, key=lambda u: old_by_id[u].lft)
+                      if len({top_of(d) for d in destinations.get(u, ())}) > 1)
+        merged = tuple(new_by_id[u].name for u in sorted(carried, key=lambda u: new_by_id[u].lft)
+                       if origins[u] - mine)
+        closed = tuple(old_by_id[u].name for u in sorted(mine, key=lambda u: old_by_id[u].lft)
+                       if not destinations.get(u))
+        others = set()
+        for u in carried:
+            others |= reach_count[u] - {b.pk}
+        same_level = tuple(sorted((names[o] for o in others if levels[o] == b.level),
+                                  key=danish_sort_key))
+        result.append(ProposedBody(b, tops, split, merged, closed, same_level))
+    return result
+
+
+def transitional_bodies(old: Structure, new: Structure) -> list[MedBody]:
+    """Transitional bodies (OvergangsMED) of the organisation whose period overlaps the time
+    from `old`'s effective date to `new`'s. One query."""
+    start, end = sorted([old.effective_date, new.effective_date])
+    return list(
+        MedBody.objects.filter(organisation_id=new.organisation_id, transitional=True,
+                               valid_from__lte=end)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+        .order_by("valid_from", "name")
+    )
+
+
+# --- body, meeting and consultation pages ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class BodyPage:
+    body: MedBody
+    memberships: list[Membership]
+    meetings: list[Meeting]
+    consultations: list[Consultation]
+    children: list[MedBody]
+    units: list[Unit]
+
+
+def body_page(body: MedBody, user, *, on_date: datetime.date | None = None) -> BodyPage:
+    """What the body page shows: members (current first), meetings if the user may see them,
+    consultations the user may see, child bodies and covered units. Five queries."""
+    on_date = on_date or timezone.localdate()
+    members = list(body.memberships.select_related("user"))
+    members.sort(key=lambda m: (not m.is_valid_on(on_date), m.side,
+                                ["formand", "naestformand"].index(m.role)
+                                if m.role in ("formand", "naestformand") else 2,
+                                danish_sort_key(m.person_name)))
+    meetings = list(body.meetings.all()) if can_see_meetings(user, body) else []
+    consultations = list(visible_consultations(user).filter(body=body).select_related("structure"))
+    children = list(visible_bodies(user).filter(parent=body).order_by("name"))
+    units = list(body.units.order_by("lft"))
+    return BodyPage(body, members, meetings, consultations, children, units)
+
+
+def meeting_items(meeting: Meeting) -> list[AgendaItem]:
+    """The agenda in order with the structures the items concern. One query."""
+    return list(meeting.items.select_related("structure").order_by("number"))
+
+
+@dataclass(frozen=True)
+class Tracker:
+    open: list[Consultation]
+    overdue: list[Consultation]
+    answered: list[Consultation]
+
+
+def consultation_tracker(user, *, today: datetime.date | None = None,
+                         organisation: Organisation | None = None) -> Tracker:
+    """The consultations the user may see, split into open (deadline ahead), overdue (deadline
+    passed, no answer) and answered. One query."""
+    today = today or timezone.localdate()
+    qs = visible_consultations(user).select_related("structure__organisation", "body")
+    if organisation is not None:
+        qs = qs.filter(structure__organisation=organisation)
+    groups: dict[str, list[Consultation]] = defaultdict(list)
+    for c in qs.order_by("deadline", "pk"):
+        groups[c.status_on(today)].append(c)
+    answered = sorted(groups[ConsultationStatus.ANSWERED], key=lambda c: c.responded_on,
+                      reverse=True)
+    return Tracker(groups[ConsultationStatus.SENT], groups[ConsultationStatus.OVERDUE], answered)

@@ -1,0 +1,424 @@
+"""MED pages: thin views that check permissions, call med.selectors / med.services and render.
+
+Read pages answer 404 for what the user may not see (a body defined against a draft, the
+meetings of a body the user is not a member of), so that nothing's existence leaks. Editing
+pages are for editors (403 otherwise).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from orgreg.roles import can_see_structure, editor_required, get_visible_structure_or_404
+from units.models import Organisation, Structure
+
+from . import forms, selectors, services
+from .models import AgendaItem, Consultation, MedBody, Meeting, Membership
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    """Put a service's refusal next to the field it concerns, or on top of the form."""
+    if hasattr(error, "error_dict"):
+        for key, errors in error.message_dict.items():
+            form.add_error(key if key in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _run(form, call) -> object | None:
+    """Call the service with the form's data; None (and errors on the form) on refusal."""
+    try:
+        return call(form.cleaned_data)
+    except ValidationError as error:
+        _apply_errors(form, error)
+        return None
+
+
+def _reason(data) -> str | None:
+    return (data.get("reason") or "").strip() or None
+
+
+def _visible_body_or_404(user, pk) -> MedBody:
+    body = selectors.visible_bodies(user).select_related("structure", "organisation", "parent") \
+        .filter(pk=pk).first()
+    if body is None:
+        raise Http404("Intet MED-udvalg fundet.")
+    return body
+
+
+def _meeting_or_404(user, pk) -> Meeting:
+    meeting = Meeting.objects.select_related("body__structure", "body__organisation") \
+        .filter(pk=pk).first()
+    if meeting is None or not selectors.visible_bodies(user).filter(pk=meeting.body_id).exists() \
+            or not selectors.can_see_meetings(user, meeting.body):
+        raise Http404("Intet møde fundet.")
+    return meeting
+
+
+def _consultation_or_404(user, pk) -> Consultation:
+    c = selectors.visible_consultations(user).select_related(
+        "structure__organisation", "body").filter(pk=pk).first()
+    if c is None:
+        raise Http404("Ingen høring fundet.")
+    return c
+
+
+def structure_history_url(structure_id: int, at) -> str:
+    """The structure as recorded at a moment (the units app's history page)."""
+    try:
+        base = reverse("units:structure-history", args=[structure_id])
+    except NoReverseMatch:
+        base = f"/structure/{structure_id}/history/"
+    return f"{base}?{urlencode({'at': at.isoformat()})}"
+
+
+def _form_page(request, form, *, title: str, back: str, submit: str = "Gem", intro: str = ""):
+    return render(request, "med/form.html", {
+        "form": form, "title": title, "back": back, "submit": submit, "intro": intro,
+    })
+
+
+# --- reading --------------------------------------------------------------------------
+
+
+@login_required
+def index(request):
+    """The MED structure of one organisation as a tree, with an organisation switcher."""
+    organisations = list(
+        Organisation.objects.filter(
+            med_bodies__in=selectors.visible_bodies(request.user)).distinct().order_by("name")
+    )
+    chosen = None
+    wanted = request.GET.get("organisation")
+    if wanted:
+        chosen = next((o for o in organisations if str(o.pk) == wanted), None)
+        if chosen is None:
+            raise Http404("Ingen organisation med MED-udvalg fundet.")
+    elif organisations:
+        chosen = organisations[0]
+    nodes = selectors.body_tree(chosen, request.user) if chosen else []
+    tracker = selectors.consultation_tracker(request.user, organisation=chosen) if chosen else None
+    return render(request, "med/index.html", {
+        "organisations": organisations, "organisation": chosen, "nodes": nodes,
+        "tracker": tracker,
+    })
+
+
+@login_required
+def body_detail(request, pk):
+    body = _visible_body_or_404(request.user, pk)
+    page = selectors.body_page(body, request.user)
+    return render(request, "med/body_detail.html", {
+        "body": body, "page": page, "today": timezone.localdate(),
+        "can_see_meetings": selectors.can_see_meetings(request.user, body),
+    })
+
+
+@login_required
+def meeting_detail(request, pk):
+    meeting = _meeting_or_404(request.user, pk)
+    items = selectors.meeting_items(meeting)
+    rows = []
+    for item in items:
+        link = None
+        shown = item.structure is not None and can_see_structure(request.user, item.structure)
+        if shown:
+            at = item.structure_at or meeting.agenda_sent_at
+            link = structure_history_url(item.structure_id, at) if at else \
+                item.structure.get_absolute_url()
+        rows.append({"item": item, "structure_shown": shown, "link": link})
+    return render(request, "med/meeting_detail.html", {
+        "meeting": meeting, "body": meeting.body, "rows": rows,
+    })
+
+
+@login_required
+def consultation_list(request):
+    tracker = selectors.consultation_tracker(request.user)
+    return render(request, "med/consultation_list.html", {"tracker": tracker,
+                                                          "today": timezone.localdate()})
+
+
+@login_required
+def consultation_detail(request, pk):
+    c = _consultation_or_404(request.user, pk)
+    return render(request, "med/consultation_detail.html", {"c": c})
+
+
+@login_required
+def coverage(request, structure_id):
+    """The coverage report of a structure: gaps, local gaps, double coverage, the proposal
+    carried from the structure it was based on, and transitional bodies."""
+    structure = get_visible_structure_or_404(request.user, structure_id)
+    report = selectors.coverage(structure)
+    proposal = selectors.propose_med_structure(structure) if structure.based_on_id else []
+    transitional = selectors.transitional_bodies(structure.based_on, structure) \
+        if structure.based_on_id else []
+    visible_ids = set(selectors.visible_bodies(request.user).filter(
+        pk__in=[b.id for b in report.bodies]).values_list("pk", flat=True))
+    return render(request, "med/coverage.html", {
+        "structure": structure, "report": report, "proposal": proposal,
+        "transitional": transitional, "visible_ids": visible_ids,
+    })
+
+
+# --- editing: bodies --------------------------------------------------------------------
+
+
+@editor_required
+def body_create(request):
+    initial = {}
+    structure = None
+    if request.GET.get("structure"):
+        structure = Structure.objects.filter(pk=request.GET["structure"]).first()
+        if structure:
+            initial["structure"] = structure
+    organisation = structure.organisation if structure else None
+    form = forms.BodyCreateForm(request.POST or None, initial=initial, organisation=organisation)
+    if request.method == "POST":
+        if form.is_valid():
+            # The parent list depends on the chosen structure's organisation.
+            organisation = form.cleaned_data["structure"].organisation
+            form.fields["parent"].queryset = MedBody.objects.filter(organisation=organisation)
+            body = _run(form, lambda d: services.create_body(
+                d["structure"], name=d["name"], level=d["level"], valid_from=d["valid_from"],
+                valid_to=d["valid_to"], parent=d["parent"], transitional=d["transitional"],
+                description=d["description"], user=request.user, reason=_reason(d)))
+            if body:
+                messages.success(request, f"{body.name} er oprettet. Vælg de enheder, det dækker.")
+                return redirect("med:body-units", pk=body.pk)
+    return _form_page(request, form, title="Nyt MED-udvalg", back=reverse("med:index"),
+                      submit="Opret")
+
+
+@editor_required
+def body_edit(request, pk):
+    body = get_object_or_404(MedBody, pk=pk)
+    initial = {f: getattr(body, f) for f in ("name", "level", "parent", "valid_from", "valid_to",
+                                             "transitional", "description")}
+    form = forms.BodyForm(request.POST or None, initial=initial,
+                          organisation=body.organisation, exclude_pk=body.pk)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
+        if _run(form, lambda d: services.update_body(body, user=request.user, reason=_reason(d),
+                                                     **fields)):
+            messages.success(request, "Udvalget er gemt.")
+            return redirect(body)
+    return _form_page(request, form, title=f"Ret {body.name}", back=body.get_absolute_url())
+
+
+@editor_required
+def body_units(request, pk):
+    body = get_object_or_404(MedBody.objects.select_related("structure"), pk=pk)
+    form = forms.BodyUnitsForm(request.POST or None, structure=body.structure,
+                               initial={"units": list(body.units.all())})
+    if request.method == "POST" and form.is_valid():
+        if _run(form, lambda d: services.set_body_units(body, d["units"], user=request.user,
+                                                        reason=_reason(d))):
+            messages.success(request, "Dækningen er gemt.")
+            return redirect(body)
+    return _form_page(request, form, title=f"Enheder som {body.name} dækker",
+                      back=body.get_absolute_url(),
+                      intro=f"Organisering: {body.structure.name}. Et udvalg dækker de valgte "
+                            "enheder og alt under dem.")
+
+
+# --- editing: members -------------------------------------------------------------------
+
+
+@editor_required
+def membership_create(request, pk):
+    body = get_object_or_404(MedBody, pk=pk)
+    form = forms.MembershipForm(request.POST or None,
+                                initial={"valid_from": max(body.valid_from, timezone.localdate())
+                                         if body.is_valid_on(timezone.localdate())
+                                         else body.valid_from})
+    if request.method == "POST" and form.is_valid():
+        if _run(form, lambda d: services.add_membership(
+                body, person_name=d["person_name"], side=d["side"], role=d["role"],
+                union=d["union"], valid_from=d["valid_from"], valid_to=d["valid_to"],
+                person_user=d["person_user"], user=request.user, reason=_reason(d))):
+            messages.success(request, "Medlemmet er tilføjet.")
+            return redirect(body)
+    return _form_page(request, form, title=f"Nyt medlem af {body.name}",
+                      back=body.get_absolute_url(), submit="Tilføj")
+
+
+@editor_required
+def membership_edit(request, pk):
+    m = get_object_or_404(Membership.objects.select_related("body"), pk=pk)
+    initial = {"person_name": m.person_name, "side": m.side, "role": m.role, "union": m.union,
+               "valid_from": m.valid_from, "valid_to": m.valid_to, "person_user": m.user}
+    form = forms.MembershipForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        fields = {"person_name": d["person_name"], "side": d["side"], "role": d["role"],
+                  "union": d["union"], "valid_from": d["valid_from"], "valid_to": d["valid_to"],
+                  "user": d["person_user"]}
+        if _run(form, lambda d: services.update_membership(m, user=request.user,
+                                                           reason=_reason(d), **fields)):
+            messages.success(request, "Medlemskabet er gemt.")
+            return redirect(m.body)
+    return _form_page(request, form, title=f"Ret medlemskab: {m.person_name}",
+                      back=m.body.get_absolute_url(),
+                      intro="Et medlem, der udtræder, får en slutdato; historikken bevares.")
+
+
+# --- editing: meetings and agendas ------------------------------------------------------
+
+
+@editor_required
+def meeting_create(request, pk):
+    body = get_object_or_404(MedBody, pk=pk)
+    form = forms.MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        meeting = _run(form, lambda d: services.create_meeting(
+            body, starts_at=d["starts_at"], title=d["title"], place=d["place"],
+            user=request.user, reason=_reason(d)))
+        if meeting:
+            messages.success(request, "Mødet er oprettet.")
+            return redirect(meeting)
+    return _form_page(request, form, title=f"Nyt møde i {body.name}",
+                      back=body.get_absolute_url(), submit="Opret")
+
+
+@editor_required
+def meeting_edit(request, pk):
+    meeting = get_object_or_404(Meeting.objects.select_related("body"), pk=pk)
+    form = forms.MeetingForm(request.POST or None, initial={
+        "title": meeting.title, "starts_at": timezone.localtime(meeting.starts_at),
+        "place": meeting.place})
+    if request.method == "POST" and form.is_valid():
+        if _run(form, lambda d: services.update_meeting(
+                meeting, title=d["title"], starts_at=d["starts_at"], place=d["place"],
+                user=request.user, reason=_reason(d))):
+            messages.success(request, "Mødet er gemt.")
+            return redirect(meeting)
+    return _form_page(request, form, title=f"Ret mødet {meeting}", back=meeting.get_absolute_url())
+
+
+@editor_required
+def meeting_send(request, pk):
+    meeting = get_object_or_404(Meeting.objects.select_related("body"), pk=pk)
+    form = forms.SendAgendaForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _run(form, lambda d: services.send_agenda(meeting, at=d["at"], user=request.user,
+                                                     reason=_reason(d))):
+            messages.success(request, "Dagsordenen er registreret som udsendt; punkterne viser "
+                                      "organiseringen, som den stod da.")
+            return redirect(meeting)
+    return _form_page(request, form, title=f"Udsend dagsordenen til {meeting}",
+                      back=meeting.get_absolute_url(), submit="Registrér udsendelse",
+                      intro="Punkternes organiseringer fastholdes, som de står i dette øjeblik.")
+
+
+@editor_required
+def item_create(request, pk):
+    meeting = get_object_or_404(Meeting.objects.select_related("body"), pk=pk)
+    form = forms.AgendaItemForm(request.POST or None, organisation=meeting.body.organisation)
+    if request.method == "POST" and form.is_valid():
+        if _run(form, lambda d: services.add_agenda_item(
+                meeting, title=d["title"], treatment=d["treatment"], structure=d["structure"],
+                description=d["description"], minutes=d["minutes"], number=d["number"],
+                user=request.user, reason=_reason(d))):
+            messages.success(request, "Punktet er sat på dagsordenen.")
+            return redirect(meeting)
+    return _form_page(request, form, title=f"Nyt punkt til {meeting}",
+                      back=meeting.get_absolute_url(), submit="Tilføj")
+
+
+@editor_required
+def item_edit(request, pk):
+    item = get_object_or_404(AgendaItem.objects.select_related("meeting__body"), pk=pk)
+    initial = {f: getattr(item, f) for f in ("number", "title", "treatment", "structure",
+                                             "description", "minutes")}
+    form = forms.AgendaItemForm(request.POST or None, initial=initial,
+                                organisation=item.meeting.body.organisation)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
+        if fields["number"] is None:
+            fields.pop("number")
+        if _run(form, lambda d: services.update_agenda_item(item, user=request.user,
+                                                            reason=_reason(d), **fields)):
+            messages.success(request, "Punktet er gemt.")
+            return redirect(item.meeting)
+    return _form_page(request, form, title=f"Ret punkt {item.number}",
+                      back=item.meeting.get_absolute_url())
+
+
+@editor_required
+@require_POST
+def item_remove(request, pk):
+    item = get_object_or_404(AgendaItem.objects.select_related("meeting__body"), pk=pk)
+    meeting = item.meeting
+    try:
+        services.remove_agenda_item(item, user=request.user)
+        messages.success(request, "Punktet er fjernet.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(meeting)
+
+
+# --- editing: consultations -------------------------------------------------------------
+
+
+@editor_required
+def consultation_create(request):
+    initial = {}
+    if request.GET.get("structure"):
+        initial["structure"] = Structure.objects.filter(pk=request.GET["structure"]).first()
+    if request.GET.get("body"):
+        initial["body"] = MedBody.objects.filter(pk=request.GET["body"]).first()
+    form = forms.ConsultationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        c = _run(form, lambda d: services.create_consultation(
+            d["structure"], body=d["body"], council=d["council"], title=d["title"],
+            sent_on=d["sent_on"], deadline=d["deadline"], user=request.user, reason=_reason(d)))
+        if c:
+            messages.success(request, "Høringen er registreret.")
+            return redirect("med:consultation-list")
+    return _form_page(request, form, title="Ny høring", back=reverse("med:consultation-list"),
+                      submit="Registrér")
+
+
+@editor_required
+def consultation_edit(request, pk):
+    c = get_object_or_404(Consultation.objects.select_related("structure", "body"), pk=pk)
+    initial = {f: getattr(c, f) for f in ("structure", "body", "council", "title", "sent_on",
+                                          "deadline")}
+    form = forms.ConsultationForm(request.POST or None, initial=initial)
+    form.fields["structure"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        fields = {k: d[k] for k in ("body", "council", "title", "sent_on", "deadline")}
+        if _run(form, lambda d: services.update_consultation(c, user=request.user,
+                                                             reason=_reason(d), **fields)):
+            messages.success(request, "Høringen er gemt.")
+            return redirect(c)
+    return _form_page(request, form, title="Ret høring", back=c.get_absolute_url())
+
+
+@editor_required
+def consultation_response(request, pk):
+    c = get_object_or_404(Consultation.objects.select_related("structure", "body"), pk=pk)
+    form = forms.ResponseForm(request.POST or None, initial={
+        "response": c.response, "responded_on": c.responded_on or timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        if _run(form, lambda d: services.record_response(
+                c, response=d["response"], responded_on=d["responded_on"], user=request.user,
+                reason=_reason(d))):
+            messages.success(request, "Høringssvaret er registreret.")
+            return redirect(c)
+    return _form_page(request, form, title=f"Høringssvar fra {c.consulted}",
+                      back=c.get_absolute_url(), submit="Registrér svar")
