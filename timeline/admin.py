@@ -1,0 +1,60 @@
+"""Admin views of the plan, for looking things up. Edits go through the plan pages, whose
+services validate and record a reason; the admin only reads (and may revoke calendar
+tokens)."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Deliverable, FeedToken, Milestone, Workstream
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(ReadOnlyAdmin):
+    list_display = ("date", "title", "organisation", "forum", "kind", "status", "structure")
+    list_filter = ("organisation", "kind", "status")
+    search_fields = ("title", "forum", "description")
+    date_hierarchy = "date"
+    list_select_related = ("organisation", "structure")
+
+
+class DeliverableInline(admin.TabularInline):
+    model = Deliverable
+    extra = 0
+    can_delete = False
+    fields = ("title", "start", "end", "status", "progress")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Workstream)
+class WorkstreamAdmin(ReadOnlyAdmin):
+    list_display = ("name", "organisation", "order")
+    list_filter = ("organisation",)
+    inlines = [DeliverableInline]
+
+
+@admin.register(FeedToken)
+class FeedTokenAdmin(admin.ModelAdmin):
+    list_display = ("user", "created_at")
+    fields = ("user", "created_at")
+    readonly_fields = ("user", "created_at")
+    search_fields = ("user__username",)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

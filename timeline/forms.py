@@ -1,0 +1,101 @@
+"""Browser forms of the plan. They parse and check input shapes; the rules live in
+timeline.services, which the views call with the cleaned data."""
+
+from __future__ import annotations
+
+from django import forms
+
+from units.models import Organisation, Status, Structure
+
+from .models import DeliverableStatus, Kind, MilestoneStatus, Workstream
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+DATE_ERRORS = {"invalid": "Skriv datoen som åååå-mm-dd, fx 2025-01-01."}
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label="Titel", max_length=300)
+    date = forms.DateField(label="Dato", widget=DateInput(), error_messages=DATE_ERRORS)
+    end_date = forms.DateField(label="Slutdato", required=False, widget=DateInput(),
+                               error_messages=DATE_ERRORS,
+                               help_text="Kun når milepælen strækker sig over flere dage.")
+    kind = forms.ChoiceField(label="Type", choices=Kind.choices, initial=Kind.OTHER)
+    status = forms.ChoiceField(label="Status", choices=MilestoneStatus.choices,
+                               initial=MilestoneStatus.PLANNED)
+    forum = forms.CharField(label="Forum", max_length=200, required=False,
+                            help_text="Fx Byrådet, HMU, Chefteamet.")
+    structure = forms.ModelChoiceField(label="Organisering", queryset=Structure.objects.none(),
+                                       required=False, empty_label="(hele organisationen)",
+                                       help_text="Milepælen ses kun af dem, der må se "
+                                                 "den valgte organisering.")
+    workstream = forms.ModelChoiceField(label="Indsatsområde", queryset=Workstream.objects.none(),
+                                        required=False, empty_label="(intet)")
+    description = forms.CharField(label="Beskrivelse", required=False,
+                                  widget=forms.Textarea(attrs={"rows": 4}))
+    reason = forms.CharField(label="Begrundelse", required=False, max_length=1000,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="Skal udfyldes, når datoen flyttes, eller milepælen "
+                                       "udskydes eller aflyses.")
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["structure"].queryset = (
+            Structure.objects.filter(organisation=organisation)
+            .exclude(status=Status.DISCARDED).order_by("-effective_date", "name")
+        )
+        self.fields["workstream"].queryset = Workstream.objects.filter(
+            organisation=organisation).order_by("order", "name")
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=MilestoneStatus.choices)
+    reason = forms.CharField(label="Begrundelse", required=False, max_length=1000)
+
+
+class WorkstreamForm(forms.Form):
+    name = forms.CharField(label="Navn", max_length=200)
+    description = forms.CharField(label="Beskrivelse", required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    order = forms.IntegerField(label="Rækkefølge", min_value=0, required=False)
+    reason = forms.CharField(label="Begrundelse", required=False, max_length=1000)
+
+
+class DeliverableForm(forms.Form):
+    title = forms.CharField(label="Titel", max_length=300)
+    start = forms.DateField(label="Start", widget=DateInput(), error_messages=DATE_ERRORS)
+    end = forms.DateField(label="Slut", widget=DateInput(), error_messages=DATE_ERRORS)
+    status = forms.ChoiceField(label="Status", choices=DeliverableStatus.choices,
+                               initial=DeliverableStatus.PLANNED)
+    progress = forms.IntegerField(label="Fremdrift (%)", initial=0,
+                                  error_messages={"invalid": "Fremdriften skal være et helt tal."})
+    description = forms.CharField(label="Beskrivelse", required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label="Begrundelse", required=False, max_length=1000)
+
+
+class PlanFilterForm(forms.Form):
+    """The plan page's filters, read from the query string. Bad values are dropped, not
+    errors: a filter link should never break the page."""
+
+    kind = forms.MultipleChoiceField(label="Type", choices=Kind.choices, required=False,
+                                     widget=forms.CheckboxSelectMultiple)
+    forum = forms.ChoiceField(label="Forum", required=False)
+    workstream = forms.TypedChoiceField(label="Indsatsområde", required=False, coerce=int,
+                                        empty_value=None)
+    start = forms.DateField(label="Fra", required=False, widget=DateInput(),
+                            error_messages=DATE_ERRORS)
+    end = forms.DateField(label="Til", required=False, widget=DateInput(),
+                          error_messages=DATE_ERRORS)
+
+    def __init__(self, *args, forums: list[str], workstreams: list[Workstream], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["forum"].choices = [("", "(alle)")] + [(f, f) for f in forums]
+        self.fields["workstream"].choices = [("", "(alle)")] + [
+            (w.pk, w.name) for w in workstreams]

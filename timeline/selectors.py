@@ -1,0 +1,533 @@
+"""Reads of the plan: the entries of an organisation between two dates, what comes next, what
+is overdue, how far the process is, and the Gantt chart of workstreams.
+
+The plan is the organisation's milestones plus entries derived from their sources, never
+copied: every visible structure's effective date ("Ny organisering træder i kraft") and, when
+the med app has meetings, every MED meeting. Each selector runs a fixed number of queries
+whatever the number of milestones. Visibility follows the structures: a milestone tied to a
+structure is seen by those who may see the structure; one without is seen by everyone logged
+in.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from orgreg.roles import structure_visibility_q, visible_structures
+from orgreg.text import MONTHS, danish_date
+from units.models import IN_FORCE_STATUSES, Organisation, Status, Structure
+
+from .models import Deliverable, DeliverableStatus, Kind, Milestone, MilestoneStatus, Workstream
+
+EFFECTIVE_TITLE = "Ny organisering træder i kraft"
+
+SOURCE_MILESTONE = "milestone"
+SOURCE_STRUCTURE = "structure"
+SOURCE_MEETING = "meeting"
+
+
+# --- visibility -------------------------------------------------------------------------
+
+
+def visible_milestones(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The milestones `user` may see: those without a structure for everyone logged in, those
+    tied to a structure for those who may see it."""
+    qs = Milestone.objects.all() if queryset is None else queryset
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    structure_q = structure_visibility_q(user, prefix="structure__")
+    if not structure_q:  # editors: an empty Q keeps everything
+        return qs
+    return qs.filter(Q(structure__isnull=True) | structure_q)
+
+
+def can_see_milestone(user, milestone: Milestone) -> bool:
+    from orgreg.roles import can_see_structure
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return milestone.structure is None or can_see_structure(user, milestone.structure)
+
+
+# --- plan entries -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PlanEntry:
+    """One line of the plan, whether a milestone or derived from a structure or a meeting."""
+
+    date: datetime.date
+    end_date: datetime.date | None
+    title: str
+    description: str
+    forum: str
+    kind: str
+    status: str
+    source: str
+    milestone_id: int | None = None
+    structure_id: int | None = None
+    structure_name: str = ""
+    workstream_id: int | None = None
+    workstream_name: str = ""
+    meeting_id: int | None = None
+    url: str = ""
+
+    @property
+    def derived(self) -> bool:
+        return self.source != SOURCE_MILESTONE
+
+    @property
+    def kind_label(self) -> str:
+        return Kind(self.kind).label
+
+    @property
+    def status_label(self) -> str:
+        return MilestoneStatus(self.status).label
+
+    @property
+    def last_date(self) -> datetime.date:
+        return self.end_date or self.date
+
+    @property
+    def date_label(self) -> str:
+        if self.end_date and self.end_date != self.date:
+            return f"{danish_date(self.date)} – {danish_date(self.end_date)}"
+        return danish_date(self.date)
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        return self.status == MilestoneStatus.PLANNED and self.last_date < today
+
+    @property
+    def uid(self) -> str:
+        """Stable identity for calendar clients."""
+        if self.source == SOURCE_MILESTONE:
+            return f"milestone-{self.milestone_id}"
+        if self.source == SOURCE_STRUCTURE:
+            return f"structure-{self.structure_id}"
+        return f"meeting-{self.meeting_id}"
+
+
+@dataclass(frozen=True)
+class PlanFilter:
+    """What the plan page may be narrowed to. Empty means no narrowing."""
+
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+    kinds: tuple[str, ...] = ()
+    forum: str = ""
+    workstream_id: int | None = None
+    structure_id: int | None = None
+
+
+def _milestone_entry(m: Milestone) -> PlanEntry:
+    return PlanEntry(
+        date=m.date, end_date=m.end_date, title=m.title, description=m.description,
+        forum=m.forum, kind=m.kind, status=m.status, source=SOURCE_MILESTONE,
+        milestone_id=m.pk, structure_id=m.structure_id,
+        structure_name=m.structure.name if m.structure_id else "",
+        workstream_id=m.workstream_id,
+        workstream_name=m.workstream.name if m.workstream_id else "",
+        url=reverse("timeline:milestone-detail", args=[m.pk]),
+    )
+
+
+def _structure_entry(s: Structure, today: datetime.date) -> PlanEntry:
+    in_force = s.status in IN_FORCE_STATUSES
+    done = in_force and s.effective_date <= today
+    description = f"{s.name} ({s.get_status_display().lower()})."
+    if s.decision:
+        description += f" Beslutning: {s.decision}."
+    return PlanEntry(
+        date=s.effective_date, end_date=None, title=EFFECTIVE_TITLE, description=description,
+        forum="", kind=Kind.EFFECTIVE,
+        status=MilestoneStatus.DONE if done else MilestoneStatus.PLANNED,
+        source=SOURCE_STRUCTURE, structure_id=s.pk, structure_name=s.name,
+        url=s.get_absolute_url(),
+    )
+
+
+def _milestones(organisation: Organisation, user, f: PlanFilter) -> list[Milestone]:
+    qs = visible_milestones(user, Milestone.objects.filter(organisation=organisation))
+    if f.start:
+        qs = qs.filter(Q(end_date__gte=f.start) | Q(end_date__isnull=True, date__gte=f.start))
+    if f.end:
+        qs = qs.filter(date__lte=f.end)
+    if f.kinds:
+        qs = qs.filter(kind__in=f.kinds)
+    if f.forum:
+        qs = qs.filter(forum__iexact=f.forum)
+    if f.workstream_id:
+        qs = qs.filter(workstream_id=f.workstream_id)
+    if f.structure_id:
+        qs = qs.filter(structure_id=f.structure_id)
+    return list(qs.select_related("structure", "workstream").order_by("date", "end_date", "pk"))
+
+
+def _structures(organisation: Organisation, user, f: PlanFilter,
+                replaced: set[int]) -> list[Structure]:
+    """Visible, not discarded structures whose effective date falls in the range. A structure
+    whose in-force date already has a milestone of kind ikrafttræden written by an editor is
+    left out: the milestone says more."""
+    if f.forum or f.workstream_id or (f.kinds and Kind.EFFECTIVE not in f.kinds):
+        return []
+    qs = visible_structures(user).filter(organisation=organisation).exclude(
+        status=Status.DISCARDED)
+    if f.start:
+        qs = qs.filter(effective_date__gte=f.start)
+    if f.end:
+        qs = qs.filter(effective_date__lte=f.end)
+    if f.structure_id:
+        qs = qs.filter(pk=f.structure_id)
+    return [s for s in qs.order_by("effective_date", "pk") if s.pk not in replaced]
+
+
+def _meeting_entries(organisation: Organisation, user, f: PlanFilter,
+                     today: datetime.date) -> list[PlanEntry]:
+    """MED meetings of the organisation's bodies, when the med app has them. Read lazily so
+    the timeline works before (and without) the med app's meetings."""
+    if f.workstream_id or f.structure_id or (f.kinds and Kind.MED not in f.kinds):
+        return []
+    try:
+        from med.models import Meeting
+    except ImportError:
+        return []
+    return _read_meetings(Meeting, organisation, user, f, today)
+
+
+def _read_meetings(Meeting, organisation, user, f: PlanFilter,
+                   today: datetime.date) -> list[PlanEntry]:
+    field_names = {fld.name for fld in Meeting._meta.get_fields()}
+    date_field = next((n for n in ("date", "held_on", "starts_at", "start") if n in field_names),
+                      None)
+    body_field = next((n for n in ("body", "med_body") if n in field_names), None)
+    if date_field is None or body_field is None:
+        return []
+    is_datetime = Meeting._meta.get_field(date_field).get_internal_type() == "DateTimeField"
+    qs = Meeting.objects.filter(**{f"{body_field}__organisation": organisation})
+    # A MED body is defined against a structure; its meetings are seen by those who may see
+    # that structure, so a body of a confidential draft does not leak through the plan.
+    body_model = Meeting._meta.get_field(body_field).related_model
+    if any(fl.name == "structure" for fl in body_model._meta.get_fields()):
+        structure_q = structure_visibility_q(user, prefix=f"{body_field}__structure__")
+        qs = qs.filter(structure_q)
+    lookup = f"{date_field}__date" if is_datetime else date_field
+    if f.start:
+        qs = qs.filter(**{f"{lookup}__gte": f.start})
+    if f.end:
+        qs = qs.filter(**{f"{lookup}__lte": f.end})
+    entries = []
+    for meeting in qs.select_related(body_field).order_by(date_field, "pk"):
+        body = getattr(meeting, body_field)
+        when = getattr(meeting, date_field)
+        if is_datetime:
+            when = timezone.localtime(when).date() if timezone.is_aware(when) else when.date()
+        if f.forum and f.forum.casefold() != body.name.casefold():
+            continue
+        title = getattr(meeting, "title", "") or f"Møde i {body.name}"
+        try:
+            url = meeting.get_absolute_url()
+        except (AttributeError, NoReverseMatch):
+            url = ""
+        entries.append(PlanEntry(
+            date=when, end_date=None, title=title,
+            description=getattr(meeting, "description", "") or "",
+            forum=body.name, kind=Kind.MED,
+            status=MilestoneStatus.DONE if when < today else MilestoneStatus.PLANNED,
+            source=SOURCE_MEETING, meeting_id=meeting.pk, url=url,
+        ))
+    return entries
+
+
+def plan(organisation: Organisation, *, user, start: datetime.date | None = None,
+         end: datetime.date | None = None, filters: PlanFilter | None = None,
+         today: datetime.date | None = None) -> list[PlanEntry]:
+    """The organisation's plan as `user` may see it, in date order: milestones between
+    `start` and `end` (a milestone spanning the start counts), the effective dates of visible
+    structures and MED meetings. Filters by kind, forum, workstream or structure narrow it;
+    derived entries have no workstream, so a workstream filter keeps milestones only.
+    Three queries (milestones, structures, meetings) whatever the size of the plan."""
+    today = today or timezone.localdate()
+    f = filters or PlanFilter()
+    if start or end:
+        f = PlanFilter(start=start or f.start, end=end or f.end, kinds=f.kinds, forum=f.forum,
+                       workstream_id=f.workstream_id, structure_id=f.structure_id)
+    milestones = _milestones(organisation, user, f)
+    replaced = {m.structure_id for m in milestones
+                if m.kind == Kind.EFFECTIVE and m.structure_id
+                and m.structure and m.date == m.structure.effective_date}
+    entries = [_milestone_entry(m) for m in milestones]
+    entries += [_structure_entry(s, today) for s in _structures(organisation, user, f, replaced)]
+    entries += _meeting_entries(organisation, user, f, today)
+    entries.sort(key=lambda e: (e.date, e.end_date or e.date, e.source != SOURCE_STRUCTURE,
+                                e.title))
+    return entries
+
+
+def next_entries(organisation: Organisation, *, user, today: datetime.date | None = None,
+                 limit: int = 3, structure: Structure | None = None) -> list[PlanEntry]:
+    """What comes next: planned entries dated today or later (or spanning today), soonest
+    first."""
+    today = today or timezone.localdate()
+    f = PlanFilter(start=today, structure_id=structure.pk if structure else None)
+    upcoming = [e for e in plan(organisation, user=user, filters=f, today=today)
+                if e.status == MilestoneStatus.PLANNED]
+    return upcoming[:limit]
+
+
+def overdue(organisation: Organisation, *, user, today: datetime.date | None = None
+            ) -> list[Milestone]:
+    """Milestones still planned although their (last) date is past: the plan needs an update.
+    Derived entries are never overdue: their source decides. One query."""
+    today = today or timezone.localdate()
+    qs = visible_milestones(user, Milestone.objects.filter(
+        organisation=organisation, status=MilestoneStatus.PLANNED))
+    qs = qs.filter(Q(end_date__lt=today) | Q(end_date__isnull=True, date__lt=today))
+    return list(qs.select_related("structure", "workstream").order_by("date", "pk"))
+
+
+# --- progress ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far the process is: milestones done out of those not cancelled, and what's next."""
+
+    total: int
+    done: int
+    overdue: int
+    next: list[PlanEntry] = field(default_factory=list)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def progress(organisation: Organisation, *, user, structure: Structure | None = None,
+             today: datetime.date | None = None, next_count: int = 3) -> Progress:
+    """The process bar's numbers: the share of visible milestones done (cancelled ones do not
+    count), how many are overdue, and the next `next_count` entries of the plan. For a
+    structure: its own milestones and its effective date. Four queries."""
+    today = today or timezone.localdate()
+    f = PlanFilter(structure_id=structure.pk if structure else None)
+    entries = plan(organisation, user=user, filters=f, today=today)
+    counted = [e for e in entries if e.source == SOURCE_MILESTONE
+               and e.status != MilestoneStatus.CANCELLED]
+    done = sum(1 for e in counted if e.status == MilestoneStatus.DONE)
+    late = sum(1 for e in counted if e.is_overdue(today))
+    upcoming = [e for e in entries if e.status == MilestoneStatus.PLANNED and e.last_date >= today]
+    return Progress(total=len(counted), done=done, overdue=late, next=upcoming[:next_count])
+
+
+# --- month groups -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthGroup:
+    year: int
+    month: int
+    rows: list  # PlanEntry, or TODAY where today's line goes
+
+    @property
+    def label(self) -> str:
+        return f"{MONTHS[self.month - 1].capitalize()} {self.year}"
+
+    @property
+    def anchor(self) -> str:
+        return f"m{self.year}-{self.month:02d}"
+
+
+TODAY = "today"
+
+
+def by_month(entries: Iterable[PlanEntry], today: datetime.date, *,
+             show_today: bool = True) -> list[MonthGroup]:
+    """Entries grouped by the month they start in, with the "today" line placed before the
+    first entry dated after today (a month of its own when nothing falls in it)."""
+    groups: dict[tuple[int, int], list] = {}
+    for entry in entries:
+        groups.setdefault((entry.date.year, entry.date.month), []).append(entry)
+    key_today = (today.year, today.month)
+    if show_today:
+        rows = groups.setdefault(key_today, [])
+        position = next((i for i, e in enumerate(rows) if e.date > today), len(rows))
+        rows.insert(position, TODAY)
+    return [MonthGroup(year=y, month=m, rows=rows) for (y, m), rows in sorted(groups.items())]
+
+
+def forums(organisation: Organisation, *, user) -> list[str]:
+    """The fora used in the plan's milestones, for the filter; one query."""
+    qs = visible_milestones(user, Milestone.objects.filter(organisation=organisation))
+    names = {n.strip() for n in qs.exclude(forum="").values_list("forum", flat=True)}
+    from orgreg.text import danish_sort_key
+
+    return sorted(names, key=danish_sort_key)
+
+
+def workstreams(organisation: Organisation) -> list[Workstream]:
+    return list(Workstream.objects.filter(organisation=organisation).order_by("order", "name"))
+
+
+# --- Gantt ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GanttBar:
+    deliverable: Deliverable
+    left: float  # percent of the chart's width
+    width: float
+
+    @property
+    def status_label(self) -> str:
+        return DeliverableStatus(self.deliverable.status).label
+
+    @property
+    def dates_label(self) -> str:
+        return f"{danish_date(self.deliverable.start)} – {danish_date(self.deliverable.end)}"
+
+
+@dataclass(frozen=True)
+class GanttRow:
+    workstream: Workstream
+    bars: list[GanttBar]
+
+    @property
+    def progress(self) -> int:
+        """Average progress of the row's deliverables, weighted by their length in days."""
+        weights = [((b.deliverable.end - b.deliverable.start).days + 1, b.deliverable.progress)
+                   for b in self.bars if b.deliverable.status != DeliverableStatus.CANCELLED]
+        total = sum(w for w, _ in weights)
+        return round(sum(w * p for w, p in weights) / total) if total else 0
+
+
+@dataclass(frozen=True)
+class GanttTick:
+    label: str
+    left: float
+
+
+@dataclass(frozen=True)
+class Gantt:
+    start: datetime.date | None
+    end: datetime.date | None
+    rows: list[GanttRow]
+    ticks: list[GanttTick]
+    today_left: float | None
+
+
+def _month_starts(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    months, d = [], start.replace(day=1)
+    while d <= end:
+        months.append(d)
+        d = (d.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return months
+
+
+def gantt(organisation: Organisation, *, today: datetime.date | None = None) -> Gantt:
+    """Workstreams and their deliverables laid out on a time axis from the first start to the
+    last end, whole months; positions in percent so HTML, SVG and PDF can all draw it. Two
+    queries."""
+    today = today or timezone.localdate()
+    streams = workstreams(organisation)
+    deliverables = list(Deliverable.objects.filter(workstream__organisation=organisation)
+                        .order_by("start", "order", "pk"))
+    if not deliverables:
+        return Gantt(start=None, end=None, rows=[GanttRow(w, []) for w in streams], ticks=[],
+                     today_left=None)
+    start = min(d.start for d in deliverables).replace(day=1)
+    last = max(d.end for d in deliverables)
+    end = (last.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    span = (end - start).days or 1
+
+    def pos(d: datetime.date) -> float:
+        return round(100 * (d - start).days / span, 3)
+
+    by_stream: dict[int, list[GanttBar]] = {w.pk: [] for w in streams}
+    for d in deliverables:
+        left = pos(d.start)
+        width = max(round(pos(d.end + datetime.timedelta(days=1)) - left, 3), 0.5)
+        by_stream.setdefault(d.workstream_id, []).append(GanttBar(d, left, width))
+    ticks = [GanttTick(f"{MONTHS[m.month - 1][:3]}. {m.year}" if m.month == 1 or i == 0
+                       else f"{MONTHS[m.month - 1][:3]}.", pos(m))
+             for i, m in enumerate(_month_starts(start, end - datetime.timedelta(days=1)))]
+    today_left = pos(today) if start <= today < end else None
+    return Gantt(start=start, end=end, rows=[GanttRow(w, by_stream[w.pk]) for w in streams],
+                 ticks=ticks, today_left=today_left)
+
+
+# --- history ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MilestoneChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True, slots=True)
+class MilestoneRecord:
+    when: datetime.datetime
+    user: str
+    type: str
+    reason: str
+    changes: tuple[MilestoneChange, ...]
+
+    @property
+    def type_label(self) -> str:
+        return {"+": "Oprettet", "~": "Ændret", "-": "Slettet"}.get(self.type, self.type)
+
+
+_HISTORY_FIELDS = ("title", "date", "end_date", "status", "kind", "forum", "description",
+                   "structure_id", "workstream_id")
+
+
+def milestone_history(milestone: Milestone) -> list[MilestoneRecord]:
+    """Who changed the milestone, when, what and why, newest first; old dates of a
+    rescheduled milestone show here. Three queries."""
+    records = list(milestone.history.select_related("history_user")
+                   .order_by("history_date", "history_id"))
+    structure_ids = {r.structure_id for r in records if r.structure_id}
+    workstream_ids = {r.workstream_id for r in records if r.workstream_id}
+    names = {("structure_id", pk): name for pk, name in
+             Structure.objects.filter(pk__in=structure_ids).values_list("pk", "name")}
+    names |= {("workstream_id", pk): name for pk, name in
+              Workstream.objects.filter(pk__in=workstream_ids).values_list("pk", "name")}
+    labels = {f: str(Milestone._meta.get_field(f.removesuffix("_id")).verbose_name)
+              for f in _HISTORY_FIELDS}
+
+    def show(f: str, value) -> str:
+        if value in (None, ""):
+            return "–"
+        if f in ("date", "end_date"):
+            return danish_date(value)
+        if f == "status":
+            return MilestoneStatus(value).label
+        if f == "kind":
+            return Kind(value).label
+        if f in ("structure_id", "workstream_id"):
+            return names.get((f, value), str(value))
+        return str(value)
+
+    out, before = [], None
+    for rec in records:
+        changes = ()
+        if before is not None and rec.history_type == "~":
+            changes = tuple(
+                MilestoneChange(labels[f], show(f, getattr(before, f)), show(f, getattr(rec, f)))
+                for f in _HISTORY_FIELDS if getattr(before, f) != getattr(rec, f)
+            )
+        user = rec.history_user
+        out.append(MilestoneRecord(
+            when=rec.history_date,
+            user=(user.get_full_name() or user.get_username()) if user else "system",
+            type=rec.history_type, reason=rec.history_change_reason or "", changes=changes,
+        ))
+        before = rec
+    out.reverse()
+    return out

@@ -1,0 +1,286 @@
+"""Pages of the plan: thin views that parse, check permission, call a selector or service and
+render. Milestones of a structure a user may not see are 404 to that user."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from orgreg.roles import editor_required
+from units.models import Organisation
+
+from . import selectors, services
+from .forms import DeliverableForm, MilestoneForm, PlanFilterForm, StatusForm, WorkstreamForm
+from .ics import plan_calendar
+from .models import Deliverable, FeedToken, Milestone, MilestoneStatus, Workstream
+
+
+def _organisation(pk) -> Organisation:
+    return get_object_or_404(Organisation, pk=pk)
+
+
+def _visible_milestone(user, pk) -> Milestone:
+    milestone = get_object_or_404(
+        Milestone.objects.select_related("organisation", "structure", "workstream"), pk=pk)
+    if not selectors.can_see_milestone(user, milestone):
+        raise Http404("Ingen milepæl fundet.")
+    return milestone
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """Put a service's refusal on the form: on its field when the form has one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _filters(request, organisation) -> tuple[PlanFilterForm, selectors.PlanFilter]:
+    forums = selectors.forums(organisation, user=request.user)
+    streams = selectors.workstreams(organisation)
+    form = PlanFilterForm(request.GET or None, forums=forums, workstreams=streams)
+    if not form.is_bound:
+        return form, selectors.PlanFilter()
+    form.is_valid()
+    data = form.cleaned_data
+    return form, selectors.PlanFilter(
+        start=data.get("start"), end=data.get("end"), kinds=tuple(data.get("kind") or ()),
+        forum=data.get("forum") or "", workstream_id=data.get("workstream"),
+    )
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+@login_required
+def index(request):
+    organisations = Organisation.objects.order_by("name")
+    return render(request, "timeline/index.html", {"organisations": organisations})
+
+
+@login_required
+def plan_list(request, organisation_id):
+    organisation = _organisation(organisation_id)
+    today = timezone.localdate()
+    form, filters = _filters(request, organisation)
+    entries = selectors.plan(organisation, user=request.user, filters=filters, today=today)
+    show_today = (not filters.start or filters.start <= today) and (
+        not filters.end or today <= filters.end)
+    return render(request, "timeline/plan.html", {
+        "organisation": organisation, "form": form, "today": today,
+        "months": selectors.by_month(entries, today, show_today=show_today),
+        "count": len(entries),
+        "overdue": selectors.overdue(organisation, user=request.user, today=today),
+        "filtered": any([filters.start, filters.end, filters.kinds, filters.forum,
+                         filters.workstream_id]),
+    })
+
+
+@login_required
+def gantt(request, organisation_id):
+    organisation = _organisation(organisation_id)
+    return render(request, "timeline/gantt.html", {
+        "organisation": organisation,
+        "chart": selectors.gantt(organisation, today=timezone.localdate()),
+    })
+
+
+@login_required
+def milestone_detail(request, pk):
+    milestone = _visible_milestone(request.user, pk)
+    return render(request, "timeline/milestone_detail.html", {
+        "milestone": milestone, "organisation": milestone.organisation,
+        "history": selectors.milestone_history(milestone),
+        "status_choices": MilestoneStatus.choices,
+    })
+
+
+# --- editing ----------------------------------------------------------------------------
+
+
+@editor_required
+def milestone_create(request, organisation_id):
+    organisation = _organisation(organisation_id)
+    form = MilestoneForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            milestone = services.create_milestone(
+                organisation, user=request.user, title=data["title"], date=data["date"],
+                end_date=data["end_date"], kind=data["kind"], status=data["status"],
+                forum=data["forum"], structure=data["structure"],
+                workstream=data["workstream"], description=data["description"],
+                reason=data["reason"] or None,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Milepælen »{milestone.title}« er oprettet.")
+            return redirect("timeline:plan", organisation.pk)
+    return render(request, "timeline/milestone_form.html",
+                  {"organisation": organisation, "form": form, "milestone": None})
+
+
+@editor_required
+def milestone_edit(request, pk):
+    milestone = _visible_milestone(request.user, pk)
+    organisation = milestone.organisation
+    initial = {f: getattr(milestone, f) for f in (
+        "title", "date", "end_date", "kind", "status", "forum", "structure", "workstream",
+        "description")}
+    form = MilestoneForm(request.POST or None, initial=initial, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.edit_milestone(
+                milestone, user=request.user, date=data["date"], end_date=data["end_date"],
+                status=data["status"], reason=data["reason"], title=data["title"],
+                kind=data["kind"], forum=data["forum"], structure=data["structure"],
+                workstream=data["workstream"], description=data["description"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Milepælen er gemt.")
+            return redirect("timeline:milestone-detail", milestone.pk)
+    return render(request, "timeline/milestone_form.html",
+                  {"organisation": organisation, "form": form, "milestone": milestone})
+
+
+@require_POST
+@editor_required
+def milestone_status(request, pk):
+    milestone = _visible_milestone(request.user, pk)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Ukendt status.")
+    else:
+        try:
+            services.set_milestone_status(milestone, form.cleaned_data["status"],
+                                          user=request.user,
+                                          reason=form.cleaned_data["reason"] or None)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Status er ændret.")
+    return redirect("timeline:milestone-detail", milestone.pk)
+
+
+@require_POST
+@editor_required
+def milestone_delete(request, pk):
+    milestone = _visible_milestone(request.user, pk)
+    organisation_id = milestone.organisation_id
+    services.delete_milestone(milestone, user=request.user,
+                              reason=(request.POST.get("reason") or "").strip() or None)
+    messages.success(request, f"Milepælen »{milestone.title}« er slettet.")
+    return redirect("timeline:plan", organisation_id)
+
+
+@editor_required
+def workstream_form(request, organisation_id=None, pk=None):
+    workstream = get_object_or_404(Workstream, pk=pk) if pk else None
+    organisation = workstream.organisation if workstream else _organisation(organisation_id)
+    initial = ({"name": workstream.name, "description": workstream.description,
+                "order": workstream.order} if workstream else {})
+    form = WorkstreamForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if workstream:
+                fields = {"name": data["name"], "description": data["description"]}
+                if data["order"] is not None:
+                    fields["order"] = data["order"]
+                services.update_workstream(workstream, user=request.user,
+                                           reason=data["reason"] or None, **fields)
+            else:
+                services.create_workstream(organisation, user=request.user, name=data["name"],
+                                           description=data["description"],
+                                           order=data["order"], reason=data["reason"] or None)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Indsatsområdet er gemt.")
+            return redirect("timeline:gantt", organisation.pk)
+    return render(request, "timeline/form.html", {
+        "organisation": organisation, "form": form,
+        "heading": f"Ret indsatsområde: {workstream.name}" if workstream else "Nyt indsatsområde",
+        "back": reverse("timeline:gantt", args=[organisation.pk]),
+    })
+
+
+@editor_required
+def deliverable_form(request, workstream_id=None, pk=None):
+    deliverable = (get_object_or_404(Deliverable.objects.select_related("workstream"), pk=pk)
+                   if pk else None)
+    workstream = (deliverable.workstream if deliverable
+                  else get_object_or_404(Workstream, pk=workstream_id))
+    fields = ("title", "start", "end", "status", "progress", "description")
+    initial = {f: getattr(deliverable, f) for f in fields} if deliverable else {}
+    form = DeliverableForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        values = {f: data[f] for f in fields}
+        try:
+            if deliverable:
+                services.update_deliverable(deliverable, user=request.user,
+                                            reason=data["reason"] or None, **values)
+            else:
+                services.create_deliverable(workstream, user=request.user,
+                                            reason=data["reason"] or None, **values)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Leverancen er gemt.")
+            return redirect("timeline:gantt", workstream.organisation_id)
+    return render(request, "timeline/form.html", {
+        "organisation": workstream.organisation, "form": form,
+        "heading": (f"Ret leverance: {deliverable.title}" if deliverable
+                    else f"Ny leverance i {workstream.name}"),
+        "back": reverse("timeline:gantt", args=[workstream.organisation_id]),
+    })
+
+
+# --- calendar ---------------------------------------------------------------------------
+
+
+@login_required
+def calendar(request, organisation_id):
+    """The user's subscription address; POST makes a new one and retires the old."""
+    organisation = _organisation(organisation_id)
+    if request.method == "POST":
+        token = services.regenerate_feed_token(request.user)
+        messages.success(request, "Du har fået en ny kalenderadresse. Den gamle virker ikke "
+                                  "længere.")
+        return redirect("timeline:calendar", organisation.pk)
+    token = services.feed_token(request.user)
+    path = reverse("timeline:feed", args=[organisation.pk, token.token])
+    url = request.build_absolute_uri(path)
+    return render(request, "timeline/calendar.html", {
+        "organisation": organisation, "feed_url": url,
+        "webcal_url": "webcal://" + url.split("://", 1)[1],
+    })
+
+
+def feed(request, organisation_id, token):
+    """The iCalendar feed: no session (calendar clients cannot log in); the token names the
+    user, and the feed shows what that user may see."""
+    found = (FeedToken.objects.select_related("user").filter(token=token).first()
+             if token else None)
+    if found is None or not found.user.is_active:
+        raise Http404("Ukendt kalenderadresse.")
+    organisation = _organisation(organisation_id)
+    entries = selectors.plan(organisation, user=found.user)
+    data = plan_calendar(organisation, entries, host=request.get_host().split(":")[0],
+                         base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(data, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="tidsplan-{organisation.pk}.ics"'
+    response["Cache-Control"] = "private, max-age=900"
+    return response
