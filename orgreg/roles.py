@@ -132,3 +132,28 @@ def editor_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def get_visible_unit_or_404(user, pk, *, queryset=None):
+    """The unit with this pk (its structure joined in) if `user` may see its structure; 404
+    otherwise, worded like a unit that does not exist."""
+    from units.models import Unit
+
+    qs = queryset if queryset is not None else Unit.objects.all()
+    try:
+        unit = qs.select_related("structure", "structure__organisation",
+                                 "structure__based_on").get(pk=pk)
+    except (Unit.DoesNotExist, ValueError, TypeError):
+        raise Http404("Ingen enhed fundet.") from None
+    if not can_see_structure(user, unit.structure):
+        raise Http404("Ingen enhed fundet.")
+    return unit
+
+
+def get_editable_structure_or_404(user, pk):
+    """A draft the user may edit. 404 for what the user may not see; 403 for a structure the
+    user may see but not edit (a published one, or a reader)."""
+    structure = get_visible_structure_or_404(user, pk)
+    if not can_edit_structure(user, structure):
+        raise PermissionDenied("Kun udkast kan ændres, og kun af redaktører.")
+    return structure

@@ -1,42 +1,261 @@
+"""Reading pages: the front page, an organisation, a structure's org chart and outline, its
+history, and the comparison of two structures. Every structure goes through
+orgreg.roles.get_visible_structure_or_404, so what a user may not see is a 404."""
+
+from __future__ import annotations
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 
-from orgreg.roles import can_see_structure, get_visible_structure_or_404, visible_structures
+from orgreg.roles import (
+    can_edit_structure,
+    can_see_structure,
+    get_visible_structure_or_404,
+    is_editor,
+    is_manager,
+)
+from units import charts, overview, selectors
+from units.forms import AtForm, CopyForm, DateForm, NewStructureForm, StatusForm
+from units.models import Organisation, Structure, Unit
+from units.selectors import ChangeKind
 
-from units import selectors
-from units.models import Organisation, Unit
+DEFAULT_DEPTH = 3
+MAX_DEPTH = 30
+
+
+def _int_param(request, name: str, default: int | None, *, low: int, high: int) -> int | None:
+    raw = request.GET.get(name, "")
+    try:
+        value = int(raw)
+    except ValueError:
+        return default
+    return max(low, min(high, value))
+
+
+def _span(request) -> int:
+    return _int_param(request, "span", settings.ORGREG_SPAN_OF_CONTROL, low=1, high=1000)
 
 
 @login_required
 def home(request):
-    organisations = Organisation.objects.all()
-    structures = visible_structures(request.user).select_related("organisation")
-    return render(request, "units/home.html", {"organisations": organisations,
-                                               "structures": structures})
+    """A manager lands on their unit(s) and where they go; everyone gets the organisations
+    with what is in force, what is coming and (for those allowed) drafts."""
+    from units.views.units import managed_unit_answers
+
+    answers = managed_unit_answers(request.user) if is_manager(request.user) else []
+    return render(request, "units/home.html", {
+        "overviews": overview.organisation_overviews(request.user),
+        "answers": answers,
+        "today": timezone.localdate(),
+    })
 
 
 @login_required
 def organisation_detail(request, pk):
     organisation = get_object_or_404(Organisation, pk=pk)
-    structures = visible_structures(request.user).filter(organisation=organisation)
-    return render(request, "units/organisation_detail.html",
-                  {"organisation": organisation, "structures": structures,
-                   "in_force": selectors.structure_in_force(organisation)})
+    date_form = DateForm(request.GET or None)
+    on_date = None
+    if date_form.is_valid():
+        on_date = date_form.cleaned_data["date"]
+    view = overview.organisation_overview(request.user, organisation, on_date)
+    return render(request, "units/organisation_detail.html", {
+        "organisation": organisation, "view": view, "date_form": date_form,
+        "picked_date": on_date, "new_form": NewStructureForm() if is_editor(request.user) else None,
+        "status_by_group": [
+            ("Kommende", view.upcoming), ("I proces", view.in_process), ("Udkast", view.drafts),
+            ("Tidligere", view.earlier), ("Forkastede", view.discarded),
+        ],
+    })
+
+
+def _structure_context(request, structure: Structure) -> dict:
+    """What the structure pages share: the basis (when the user may see it) and the forms an
+    editor uses from any structure."""
+    basis = structure.based_on if structure.based_on_id else None
+    editor = is_editor(request.user)
+    return {
+        "structure": structure,
+        "organisation": structure.organisation,
+        "basis": basis if basis is not None and can_see_structure(request.user, basis) else None,
+        "can_edit": can_edit_structure(request.user, structure),
+        "copy_form": CopyForm(initial={"name": f"{structure.name} (kopi)",
+                                       "effective_date": structure.effective_date})
+        if editor else None,
+        "status_form": StatusForm(structure=structure) if editor else None,
+        "category_legend": charts.CATEGORY_LEGEND,
+        "badge_legend": charts.BADGE_LEGEND,
+    }
+
+
+def _comparison(structure: Structure):
+    basis = structure.based_on if structure.based_on_id else None
+    return selectors.compare(basis, structure) if basis is not None else None
+
+
+def _focus(structure: Structure, request) -> Unit | None:
+    raw = request.GET.get("unit")
+    if not raw:
+        return None
+    try:
+        return Unit.objects.only("id", "name", "lft", "rght", "level", "tree_id", "structure_id") \
+            .get(pk=int(raw), tree_id=structure.pk)
+    except (ValueError, Unit.DoesNotExist):
+        raise Http404("Enheden findes ikke i denne organisering.") from None
 
 
 @login_required
 def structure_detail(request, pk):
+    """The org chart: boxes top-down from the root or a focused unit, to a depth."""
     structure = get_visible_structure_or_404(request.user, pk)
-    return render(request, "units/structure_detail.html",
-                  {"structure": structure, "nodes": selectors.tree(structure)})
+    focus = _focus(structure, request)
+    depth = _int_param(request, "depth", DEFAULT_DEPTH, low=0, high=MAX_DEPTH)
+    span = _span(request)
+    base = reverse("units:structure-detail", args=[structure.pk])
+
+    def focus_url(uid: int) -> str:
+        return f"{base}?unit={uid}&depth={depth}"
+
+    def build():
+        nodes = selectors.tree(structure, under=focus, max_depth=depth)
+        badges = charts.badges_from(_comparison(structure))
+        html = charts.render_chart(nodes, badges=badges, span=span, focus_url=focus_url)
+        top = nodes[0] if nodes else None
+        return {"html": html, "shown": len(nodes),
+                "total": top.descendant_count + 1 if top else 0,
+                "headcount": top.subtree_headcount if top else 0,
+                "over_span": sum(1 for n in nodes if n.child_count > span),
+                "changed": len(badges)}
+
+    key = charts.frozen_key("chart", structure, focus.pk if focus else 0, depth, span)
+    chart = charts.cached(key, build)
+    path = selectors.ancestors(focus) if focus is not None else []
+    context = _structure_context(request, structure)
+    context.update({
+        "chart": chart, "chart_html": charts.safe(chart["html"]), "focus": focus, "path": path,
+        "depth": depth, "span": span, "depths": list(range(0, 7)),
+    })
+    return render(request, "units/structure_detail.html", context)
 
 
 @login_required
-def unit_detail(request, pk):
-    unit = get_object_or_404(Unit.objects.select_related("structure"), pk=pk)
-    if not can_see_structure(request.user, unit.structure):
-        raise Http404("Ingen enhed fundet.")
-    return render(request, "units/unit_detail.html",
-                  {"unit": unit, "structure": unit.structure,
-                   "path": selectors.ancestors(unit), "history": selectors.unit_history(unit)})
+def structure_outline(request, pk):
+    """The whole tree as a foldable outline; quick for 10,000 units, and for a frozen
+    structure read from the cache without touching the tree."""
+    structure = get_visible_structure_or_404(request.user, pk)
+    span = _span(request)
+
+    def build():
+        nodes = selectors.tree(structure)
+        badges = charts.badges_from(_comparison(structure))
+        return {"html": charts.render_outline(nodes, badges=badges, span=span),
+                "total": len(nodes), "headcount": nodes[0].subtree_headcount if nodes else 0,
+                "changed": len(badges)}
+
+    outline = charts.cached(charts.frozen_key("outline", structure, span), build)
+    context = _structure_context(request, structure)
+    context.update({"outline": outline, "outline_html": charts.safe(outline["html"]),
+                    "span": span})
+    return render(request, "units/structure_outline.html", context)
+
+
+@login_required
+def structure_history(request, pk):
+    """The structure's change log; with ?at= the tree as recorded at that moment."""
+    structure = get_visible_structure_or_404(request.user, pk)
+    form = AtForm(request.GET or None)
+    recorded = None
+    recorded_html = ""
+    status = 200
+    if request.GET.get("at"):
+        if form.is_valid() and form.cleaned_data["at"] is not None:
+            recorded = selectors.structure_as_recorded(structure, form.cleaned_data["at"])
+            recorded_html = charts.safe(charts.render_outline(
+                recorded.units, badges={}, span=_span(request)))
+        else:
+            status = 400
+    groups = selectors.structure_changelog(structure, limit=300)
+    context = _structure_context(request, structure)
+    context.update({"form": form, "recorded": recorded, "recorded_html": recorded_html,
+                    "groups": groups, "entries_shown": 25})
+    return render(request, "units/structure_history.html", context, status=status)
+
+
+KIND_FILTERS = [
+    ("changed", "Alle ændringer"),
+    *[(k, ChangeKind.LABELS[k]) for k in ChangeKind.PRIORITY],
+    ("all", "Alle enheder"),
+]
+
+
+@login_required
+def structure_compare(request, pk, other):
+    """What changes from structure `pk` (the older) to `other`: counts per change kind, the
+    table old unit → new unit(s), the units whose parent changes and the staff affected."""
+    old = get_visible_structure_or_404(request.user, pk)
+    new = get_visible_structure_or_404(request.user, other)
+    if old.organisation_id != new.organisation_id:
+        raise Http404("Organiseringerne hører til forskellige organisationer.")
+    kind = request.GET.get("kind") or "changed"
+    if kind not in dict(KIND_FILTERS):
+        kind = "changed"
+    comparison = selectors.compare(old, new)
+    under = request.GET.get("unit")
+    scope = None
+    if under:
+        scope = next((n for n in comparison.new_tree if str(n.id) == under), None) or \
+            next((n for n in comparison.old_tree if str(n.id) == under), None)
+        if scope is None:
+            raise Http404("Enheden findes ikke i de to organiseringer.")
+    rows = comparison.rows()
+    if kind == "changed":
+        rows = [r for r in rows if r.changed]
+    elif kind != "all":
+        rows = [r for r in rows if kind in r.kinds]
+    moved = comparison.moved()
+    if scope is not None:
+        def inside(n):
+            return n.structure_id == scope.structure_id and scope.lft <= n.lft <= scope.rght
+
+        def row_inside(r):
+            links = r.successors or r.predecessors
+            return inside(r.unit) or any(inside(link.unit) for link in links)
+
+        rows = [r for r in rows if row_inside(r)]
+        moved = [m for m in moved if row_inside(m)]
+    new_parent_names = {n.id: n.name for n in comparison.new_tree}
+    old_parent_names = {n.id: n.name for n in comparison.old_tree}
+    moved_rows = []
+    for m in moved:
+        old_parent = ""
+        if len(m.predecessors) == 1:
+            old_parent = old_parent_names.get(m.predecessors[0].unit.parent_id, "")
+        moved_rows.append((m, old_parent, new_parent_names.get(m.unit.parent_id, "")))
+    scope_choices = [n for n in comparison.new_tree if n.child_count][:2000]
+    return render(request, "units/structure_compare.html", {
+        "old": old, "new": new, "structure": new, "organisation": new.organisation,
+        "comparison": comparison, "rows": rows, "moved_rows": moved_rows, "kind": kind,
+        "kind_filters": KIND_FILTERS, "scope": scope, "scope_choices": scope_choices,
+        "counts": [(k, ChangeKind.LABELS[k], comparison.counts.get(k, 0))
+                   for k in ChangeKind.PRIORITY],
+        "others": overview.organisation_overview(request.user, new.organisation).structures,
+    })
+
+
+@login_required
+def structure_compare_pick(request, pk):
+    """The compare form's target: /structure/<a>/compare/?with=<b> → the stable URL."""
+    old = get_visible_structure_or_404(request.user, pk)
+    other = request.GET.get("with")
+    if not other:
+        if old.based_on_id and can_see_structure(request.user, old.based_on):
+            return redirect("units:structure-compare", old.based_on_id, old.pk)
+        raise Http404("Vælg en organisering at sammenligne med.")
+    new = get_visible_structure_or_404(request.user, other)
+    # Keep the older one on the left.
+    if (new.effective_date, new.pk) < (old.effective_date, old.pk):
+        old, new = new, old
+    return redirect("units:structure-compare", old.pk, new.pk)

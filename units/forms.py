@@ -1,0 +1,268 @@
+"""Forms of the units pages. They parse and check the shape of input; the rules live in
+units.services, whose Danish refusals the views put back on these forms (apply_refusal).
+
+Unit pickers are plain integer fields: their <option> lists are built once per page in
+units.charts (10,000 options through Django's Select widget would take seconds)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from .models import Category, Status, Structure, Unit, UnitType
+
+REASON_HELP = "Valgfri. Står i historikken; uden begrundelse skriver orgreg selv, hvad der skete."
+
+
+def reason_field() -> forms.CharField:
+    return forms.CharField(
+        label="Begrundelse", required=False, max_length=500, help_text=REASON_HELP,
+        widget=forms.TextInput(attrs={"size": 50}),
+    )
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class UnitFieldsForm(forms.Form):
+    """The unit's own fields, as add_unit and update_unit take them."""
+
+    name = forms.CharField(label="Navn", max_length=200)
+    short_name = forms.CharField(label="Kort navn", max_length=60, required=False)
+    unit_type = forms.ModelChoiceField(label="Enhedstype", queryset=UnitType.objects.all(),
+                                       required=False, empty_label="(ingen)")
+    category = forms.ChoiceField(label="Kategori", required=False,
+                                 choices=[("", "(ingen)"), *Category.choices])
+    code = forms.CharField(label="Kode", max_length=64, required=False,
+                           help_text="Omkostningssted, OS2mo user_key eller SD/OPUS-id.")
+    leader_title = forms.CharField(label="Ledertitel", max_length=200, required=False)
+    leader_name = forms.CharField(label="Leder", max_length=200, required=False)
+    headcount = forms.IntegerField(label="Antal medarbejdere", min_value=0, required=False)
+    fte = forms.DecimalField(label="Årsværk", min_value=0, max_digits=9, decimal_places=2,
+                             required=False)
+    location = forms.CharField(label="Adresse/placering", max_length=200, required=False)
+    description = forms.CharField(label="Beskrivelse", required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    reason = reason_field()
+
+    FIELDS = ("name", "short_name", "unit_type", "category", "code", "leader_title",
+              "leader_name", "headcount", "fte", "location", "description")
+
+    @classmethod
+    def initial_from(cls, unit: Unit) -> dict:
+        return {f: getattr(unit, f) for f in cls.FIELDS}
+
+    def unit_fields(self) -> dict:
+        data = {f: self.cleaned_data.get(f) for f in self.FIELDS}
+        if data["headcount"] is None:
+            data["headcount"] = 0
+        return data
+
+
+class AddUnitForm(UnitFieldsForm):
+    prefix = "add"
+
+
+class UpdateUnitForm(UnitFieldsForm):
+    prefix = "edit"
+
+
+class MoveForm(forms.Form):
+    prefix = "move"
+    new_parent = forms.IntegerField(label="Ny overordnet enhed")
+    reason = reason_field()
+
+
+class MergeForm(forms.Form):
+    prefix = "merge"
+    others = forms.TypedMultipleChoiceField(
+        label="Læg sammen med", coerce=int, choices=(),
+        help_text="Vælg en eller flere enheder (hold Ctrl nede for at vælge flere).",
+    )
+    into = forms.ChoiceField(
+        label="Resultat", initial="this", widget=forms.RadioSelect,
+        choices=[("this", "Denne enhed fortsætter (evt. med nyt navn)"),
+                 ("new", "En ny enhed med navnet herunder")],
+    )
+    name = forms.CharField(label="Navn på den sammenlagte enhed", max_length=200, required=False)
+    reason = reason_field()
+
+    def __init__(self, *args, unit_ids: list[int] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["others"].choices = [(i, i) for i in unit_ids]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("into") == "new" and not (data.get("name") or "").strip():
+            self.add_error("name", "Skriv navnet på den nye, sammenlagte enhed.")
+        return data
+
+
+SPLIT_PARTS = 4
+
+
+class SplitForm(forms.Form):
+    """Up to four parts, each a name and a share; the children of the unit are handed out to
+    the parts by `child_<id>` fields added per unit."""
+
+    prefix = "split"
+    reason = reason_field()
+
+    def __init__(self, *args, children: list = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        for i in range(1, SPLIT_PARTS + 1):
+            self.fields[f"name_{i}"] = forms.CharField(
+                label=f"Del {i}: navn", max_length=200, required=i <= 2)
+            self.fields[f"share_{i}"] = forms.DecimalField(
+                label=f"Del {i}: andel (%)", required=i <= 2, min_value=0, max_value=100,
+                max_digits=5, decimal_places=2)
+        self.children = list(children)
+        choices = [(str(i), f"Del {i}") for i in range(1, SPLIT_PARTS + 1)]
+        for child in self.children:
+            self.fields[f"child_{child.id}"] = forms.ChoiceField(
+                label=child.name, choices=choices, initial="1", required=False)
+        # Keep the field order: parts first, then children, then the reason.
+        self.order_fields([*[f for i in range(1, SPLIT_PARTS + 1) for f in
+                             (f"name_{i}", f"share_{i}")],
+                           *[f"child_{c.id}" for c in self.children], "reason"])
+
+    def part_rows(self):
+        return [(self[f"name_{i}"], self[f"share_{i}"]) for i in range(1, SPLIT_PARTS + 1)]
+
+    def child_rows(self):
+        return [self[f"child_{c.id}"] for c in self.children]
+
+    def clean(self):
+        data = super().clean()
+        for i in range(3, SPLIT_PARTS + 1):
+            name, share = data.get(f"name_{i}"), data.get(f"share_{i}")
+            if name and share is None:
+                self.add_error(f"share_{i}", "Angiv en andel for denne del.")
+            if share is not None and not name:
+                self.add_error(f"name_{i}", "Angiv et navn for denne del.")
+        return data
+
+    def parts(self, children_by_id: dict[int, Unit]) -> list[dict]:
+        parts = []
+        for i in range(1, SPLIT_PARTS + 1):
+            name = self.cleaned_data.get(f"name_{i}")
+            if not name:
+                continue
+            parts.append({"name": name, "share": self.cleaned_data[f"share_{i}"],
+                          "children": [], "_index": i})
+        index_of = {p["_index"]: p for p in parts}
+        for child in self.children:
+            chosen = int(self.cleaned_data.get(f"child_{child.id}") or 1)
+            part = index_of.get(chosen)
+            if part is None:
+                raise ValidationError(
+                    f"»{child.name}« er sat til del {chosen}, som ikke har noget navn.")
+            if chosen != parts[0]["_index"]:
+                part["children"].append(children_by_id[child.id])
+        for p in parts:
+            p.pop("_index")
+        return parts
+
+
+class CloseForm(forms.Form):
+    prefix = "close"
+    transfer_children_to = forms.IntegerField(
+        label="Flyt underenhederne til", required=False,
+        help_text="Skal udfyldes, når enheden har underenheder.")
+    confirm = forms.BooleanField(label="Ja, nedlæg enheden", required=True)
+    reason = reason_field()
+
+
+class CopyForm(forms.Form):
+    prefix = "copy"
+    name = forms.CharField(label="Navn på det nye udkast", max_length=200)
+    effective_date = forms.DateField(label="Gældende fra", widget=DateInput())
+    reason = reason_field()
+
+
+class StatusForm(forms.Form):
+    prefix = "status"
+    status = forms.ChoiceField(label="Ny status", choices=Status.choices)
+    reason = reason_field()
+
+    def __init__(self, *args, structure: Structure, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = next_statuses(structure)
+
+
+def next_statuses(structure: Structure) -> list[tuple[str, str]]:
+    """The statuses a structure may move to: the later ones, and discarded before published."""
+    order = [Status.DRAFT, Status.CONSULTATION, Status.APPROVED, Status.PUBLISHED]
+    if structure.status == Status.DISCARDED:
+        return []
+    current = order.index(Status(structure.status))
+    choices = [(s.value, s.label) for s in order[current + 1:]]
+    if structure.status != Status.PUBLISHED:
+        choices.append((Status.DISCARDED.value, Status.DISCARDED.label))
+    return choices
+
+
+class StructureForm(forms.Form):
+    prefix = "structure"
+    name = forms.CharField(label="Navn", max_length=200)
+    effective_date = forms.DateField(label="Gældende fra", widget=DateInput())
+    confidential_until = forms.DateField(label="Fortrolig indtil", required=False,
+                                         widget=DateInput())
+    decision = forms.CharField(label="Beslutning", max_length=300, required=False,
+                               help_text="F.eks. »Byrådet 16.12.2020«.")
+    description = forms.CharField(label="Beskrivelse", required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    notice_text = forms.CharField(label="Tekst til orienteringsbreve", required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    reason = reason_field()
+
+    FIELDS = ("name", "effective_date", "confidential_until", "decision", "description",
+              "notice_text")
+
+    @classmethod
+    def initial_from(cls, structure: Structure) -> dict:
+        return {f: getattr(structure, f) for f in cls.FIELDS}
+
+
+class NewStructureForm(forms.Form):
+    prefix = "new"
+    name = forms.CharField(label="Navn", max_length=200)
+    effective_date = forms.DateField(label="Gældende fra", widget=DateInput())
+    reason = reason_field()
+
+
+class DateForm(forms.Form):
+    date = forms.DateField(label="Vis hvad der gælder den", required=False, widget=DateInput())
+
+
+class AtForm(forms.Form):
+    """?at= on the history page: a date, or a date and time."""
+
+    at = forms.CharField(label="Vis organiseringen som den var registreret", required=False)
+
+    def clean_at(self) -> datetime.datetime | None:
+        raw = (self.cleaned_data.get("at") or "").strip()
+        if not raw:
+            return None
+        value = None
+        for fmt in ("%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
+            try:
+                value = datetime.datetime.strptime(raw, fmt)
+                break
+            except ValueError:
+                continue
+        if value is None:
+            raise ValidationError(
+                "Tidspunktet skal skrives som ÅÅÅÅ-MM-DD eller ÅÅÅÅ-MM-DDTTT:MM, "
+                "f.eks. 2024-11-08T14:30.")
+        if len(raw) == 10:
+            # A date alone means the end of that day: what had been recorded by then.
+            value = value.replace(hour=23, minute=59, second=59)
+        return timezone.make_aware(value)

@@ -1,0 +1,123 @@
+"""Reads for the overview pages: which structures a user sees per organisation (in force,
+upcoming, in consultation, drafts) and where a unit goes in every later structure the user
+may see. Visibility is applied first, so nothing here can point at a hidden structure."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from orgreg.roles import visible_structures
+
+from . import selectors
+from .models import IN_FORCE_STATUSES, Organisation, Status, Structure, Unit
+
+
+def in_force_among(structures: list[Structure], on_date: datetime.date) -> Structure | None:
+    """The structure in force on `on_date` among `structures` (already filtered to what the
+    user may see): approved or published, the latest effective date on or before it."""
+    candidates = [s for s in structures
+                  if s.status in IN_FORCE_STATUSES and s.effective_date <= on_date]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda s: (s.effective_date, s.pk))
+
+
+@dataclass
+class OrganisationOverview:
+    organisation: Organisation
+    structures: list[Structure]
+    in_force: Structure | None
+    on_date: datetime.date
+    upcoming: list[Structure] = field(default_factory=list)
+    in_process: list[Structure] = field(default_factory=list)
+    drafts: list[Structure] = field(default_factory=list)
+    earlier: list[Structure] = field(default_factory=list)
+    discarded: list[Structure] = field(default_factory=list)
+
+
+def _overview(organisation, structures, on_date) -> OrganisationOverview:
+    in_force = in_force_among(structures, on_date)
+    view = OrganisationOverview(organisation, structures, in_force, on_date)
+    for s in sorted(structures, key=lambda s: (s.effective_date, s.pk)):
+        if s == in_force:
+            continue
+        if s.status == Status.DRAFT:
+            view.drafts.append(s)
+        elif s.status == Status.DISCARDED:
+            view.discarded.append(s)
+        elif s.status == Status.CONSULTATION:
+            view.in_process.append(s)
+        elif s.effective_date > on_date:
+            view.upcoming.append(s)
+        else:
+            view.earlier.append(s)
+    view.earlier.reverse()
+    return view
+
+
+def organisation_overviews(user, on_date: datetime.date | None = None
+                           ) -> list[OrganisationOverview]:
+    """Every organisation with the structures `user` may see, sorted into groups. Two queries."""
+    on_date = on_date or timezone.localdate()
+    by_org: dict[int, list[Structure]] = defaultdict(list)
+    for s in visible_structures(user).select_related("based_on"):
+        by_org[s.organisation_id].append(s)
+    return [_overview(org, by_org.get(org.pk, []), on_date) for org in Organisation.objects.all()]
+
+
+def organisation_overview(user, organisation: Organisation,
+                          on_date: datetime.date | None = None) -> OrganisationOverview:
+    """One organisation's structures that `user` may see, sorted into groups. One query."""
+    on_date = on_date or timezone.localdate()
+    structures = list(visible_structures(user).filter(organisation=organisation)
+                      .select_related("based_on"))
+    return _overview(organisation, structures, on_date)
+
+
+@dataclass(frozen=True)
+class FuturePlacement:
+    """Where a unit's staff go in one later structure; `placements` is empty when the unit is
+    closed on the way."""
+
+    structure: Structure
+    placements: list[selectors.Placement]
+
+    @property
+    def split(self) -> bool:
+        return len(self.placements) > 1
+
+
+def later_structures(user, unit: Unit) -> list[Structure]:
+    """The structures `user` may see that descend from the unit's structure (through based_on,
+    over any number of steps), oldest first; discarded ones left out. One query."""
+    structures = list(
+        visible_structures(user, Structure.objects.filter(
+            organisation_id=unit.structure.organisation_id))
+        .exclude(status=Status.DISCARDED)
+        .select_related("organisation")
+    )
+    # based_on of the hidden structures is needed to follow chains through them.
+    parents = dict(Structure.objects.filter(organisation_id=unit.structure.organisation_id)
+                   .values_list("pk", "based_on_id"))
+
+    def descends(pk: int) -> bool:
+        seen = set()
+        while pk is not None and pk not in seen:
+            if pk == unit.structure_id:
+                return True
+            seen.add(pk)
+            pk = parents.get(pk)
+        return False
+
+    found = [s for s in structures if s.pk != unit.structure_id and descends(s.pk)]
+    return sorted(found, key=lambda s: (s.effective_date, s.pk))
+
+
+def future_placements(user, unit: Unit) -> list[FuturePlacement]:
+    """The unit's placement in every later structure `user` may see. Two queries plus those
+    of units.selectors.placement per structure (which depend on the chain, not the size)."""
+    return [FuturePlacement(s, selectors.placement(unit, s)) for s in later_structures(user, unit)]

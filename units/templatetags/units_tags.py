@@ -1,0 +1,50 @@
+"""Template filters for the units pages: Danish dates, Danish sorting, shares and badges."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+
+from orgreg.text import danish_date, danish_datetime, danish_sort_key
+
+register = template.Library()
+
+
+@register.filter
+def dadate(value) -> str:
+    """1. januar 2025."""
+    return danish_date(value)
+
+
+@register.filter
+def dadatetime(value) -> str:
+    """1. januar 2025 kl. 14.05."""
+    return danish_datetime(value)
+
+
+@register.filter
+def danish_sort(items, attribute: str = "name"):
+    """Items sorted as a Danish dictionary sorts their `attribute` (æ, ø, å after z)."""
+    return sorted(items, key=lambda item: danish_sort_key(str(getattr(item, attribute, item))))
+
+
+@register.filter
+def share(value) -> str:
+    """A share in percent, Danish style: 33,33 % (whole numbers without decimals)."""
+    if value is None or value == "":
+        return ""
+    number = Decimal(str(value))
+    text = f"{number.quantize(Decimal('1'))}" if number == number.to_integral_value() \
+        else f"{number.quantize(Decimal('0.01'))}".rstrip("0").rstrip(".")
+    return f"{text.replace('.', ',')} %"
+
+
+@register.filter
+def number(value) -> str:
+    """Thousands separated Danish style: 10.000."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, Decimal | float) and value != int(value):
+        return f"{value:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+    return f"{int(value):,}".replace(",", ".")

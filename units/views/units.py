@@ -1,0 +1,106 @@
+"""A unit's page and "Hvor skal min enhed hen?" (/min-enhed/) with its search as you type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from orgreg.roles import can_see_structure, get_visible_unit_or_404, structure_visibility_q
+from units import overview, selectors
+from units.models import Succession, Unit
+from units.search import search_units
+
+
+@dataclass(frozen=True)
+class UnitAnswer:
+    """A unit with its placement in every later structure the user may see."""
+
+    unit: Unit
+    path: list
+    futures: list[overview.FuturePlacement]
+
+
+def answer_for(user, unit: Unit) -> UnitAnswer:
+    return UnitAnswer(unit, selectors.ancestors(unit), overview.future_placements(user, unit))
+
+
+def managed_unit_answers(user) -> list[UnitAnswer]:
+    """The units a manager is linked to (in structures they may see), each with its future."""
+    units = (
+        Unit.objects.filter(managers=user)
+        .filter(structure_visibility_q(user, prefix="structure__"))
+        .select_related("structure", "structure__organisation", "unit_type")
+        .order_by("-structure__effective_date", "lft")
+    )
+    return [answer_for(user, u) for u in units]
+
+
+def _links(user, successions, attr: str) -> list[tuple[Unit, object]]:
+    """(unit, share) of successions whose other end the user may see."""
+    found = []
+    for s in successions:
+        other = getattr(s, attr)
+        if can_see_structure(user, other.structure):
+            found.append((other, s.share))
+    return found
+
+
+@login_required
+def unit_detail(request, pk):
+    """A unit: path, children, details, where it comes from and goes to, its placement in
+    every later structure, and its history."""
+    unit = get_visible_unit_or_404(request.user, pk, queryset=Unit.objects.select_related(
+        "unit_type"))
+    here_and_children = selectors.tree(unit.tree_id, under=unit, max_depth=1)
+    here, children = here_and_children[0], here_and_children[1:]
+    predecessors = _links(
+        request.user,
+        Succession.objects.filter(to_unit=unit).select_related(
+            "from_unit__structure", "from_unit__structure__organisation"),
+        "from_unit")
+    successors = _links(
+        request.user,
+        Succession.objects.filter(from_unit=unit).select_related(
+            "to_unit__structure", "to_unit__structure__organisation"),
+        "to_unit")
+    return render(request, "units/unit_detail.html", {
+        "unit": unit, "node": here, "structure": unit.structure,
+        "organisation": unit.structure.organisation,
+        "path": selectors.ancestors(unit), "children": children,
+        "predecessors": predecessors, "successors": successors,
+        "futures": overview.future_placements(request.user, unit),
+        "history": selectors.unit_history(unit),
+    })
+
+
+@login_required
+def my_unit(request):
+    """Hvor skal min enhed hen? Search by name or code, pick a unit, get one clear answer per
+    later structure. A manager sees their own units first."""
+    query = (request.GET.get("q") or "").strip()
+    hits = search_units(request.user, query) if query else []
+    chosen = None
+    if request.GET.get("unit"):
+        chosen = answer_for(request.user, get_visible_unit_or_404(
+            request.user, request.GET["unit"], queryset=Unit.objects.select_related("unit_type")))
+    mine = managed_unit_answers(request.user) if chosen is None and not query else []
+    return render(request, "units/my_unit.html", {
+        "query": query, "hits": hits, "chosen": chosen, "mine": mine,
+    })
+
+
+@login_required
+def unit_search(request):
+    """JSON for search as you type on /min-enhed/."""
+    query = (request.GET.get("q") or "").strip()[:100]
+    base = reverse("units:my-unit")
+    results = [
+        {"id": h.id, "name": h.name, "code": h.code, "structure": h.structure_name,
+         "status": h.structure_status_label, "url": f"{base}?unit={h.id}"}
+        for h in (search_units(request.user, query) if query else [])
+    ]
+    return JsonResponse({"query": query, "results": results})
