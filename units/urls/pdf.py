@@ -1,1 +1,17 @@
-urlpatterns: list = []
+"""PDF exports: org charts, comparison reports and placement notices."""
+
+from django.urls import path
+
+from units.views import pdf
+
+urlpatterns = [
+    path("structure/<int:pk>/pdf/", pdf.structure_pdf, name="structure-pdf"),
+    path("structure/<int:pk>/notices.pdf", pdf.structure_notices_pdf,
+         name="structure-notices-pdf"),
+    path("structure/<int:pk>/notices.zip", pdf.structure_notices_zip,
+         name="structure-notices-zip"),
+    path("structure/<int:pk>/notice-text/", pdf.structure_notice_text,
+         name="structure-notice-text"),
+    path("compare/<int:old>/<int:new>/pdf/", pdf.compare_pdf, name="compare-pdf"),
+    path("unit/<int:pk>/notice.pdf", pdf.unit_notice_pdf, name="unit-notice-pdf"),
+]

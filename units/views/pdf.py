@@ -1,0 +1,162 @@
+"""PDF exports of the units app: org charts, comparison reports and placement notices.
+
+Thin views: parse the options, check visibility with orgreg.roles (404 for what the user may
+not see, so a draft's existence never leaks), call units.pdf and return the file.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from orgreg import pdf as pdf_renderer
+from orgreg.roles import can_see_structure, editor_required, get_visible_structure_or_404
+from units import pdf, selectors, services
+from units.models import Status, Structure, Unit
+
+
+def _slug(text: str) -> str:
+    return "".join(ch if ch.isalnum() else "-" for ch in text.lower())[:60].strip("-") or "pdf"
+
+
+def _refused(request, error: ValidationError, *, back: str | None = None, status: int = 400):
+    """A short Danish page saying why no PDF was made; nothing is changed."""
+    return render(request, "units/pdf_error.html",
+                  {"errors": error.messages, "back": back}, status=status)
+
+
+@require_GET
+@login_required
+def structure_pdf(request, pk: int):
+    """The org chart of a structure (or of one unit's subtree) as a paged PDF."""
+    structure = get_visible_structure_or_404(request.user, pk)
+    back = structure.get_absolute_url()
+    try:
+        options = pdf.parse_chart_options(request.GET)
+        chart = pdf.org_chart(structure, request.user, options)
+    except ValidationError as error:
+        return _refused(request, error, back=back)
+    data = pdf_renderer.render_pdf("units/pdf_org_chart.html", chart.context, request=request)
+    name = f"organisationsdiagram-{_slug(structure.name)}.pdf"
+    return pdf_renderer.pdf_response(data, name, inline=request.GET.get("download") != "1")
+
+
+@require_GET
+@login_required
+def compare_pdf(request, old: int, new: int):
+    """The comparison report of two structures: counts per change kind and old → new."""
+    old_structure = get_visible_structure_or_404(request.user, old)
+    new_structure = get_visible_structure_or_404(request.user, new)
+    data = pdf.compare_pdf(old_structure, new_structure, request.user,
+                           changed_only=request.GET.get("changed") == "1")
+    name = f"sammenligning-{_slug(old_structure.name)}-{_slug(new_structure.name)}.pdf"
+    return pdf_renderer.pdf_response(data, name)
+
+
+def _visible_unit(user, pk) -> Unit:
+    unit = get_object_or_404(Unit.objects.select_related("structure__organisation"), pk=pk)
+    if not can_see_structure(user, unit.structure):
+        raise Http404("Ingen enhed fundet.")
+    return unit
+
+
+def _notice_target(user, unit: Unit, wanted: str | None) -> Structure | None:
+    """The decided structure a unit's notice is about: the one asked for, or the nearest
+    later approved or published structure (visible to the user) that descends from the
+    unit's structure."""
+    candidates = (
+        Structure.objects.filter(organisation_id=unit.structure.organisation_id,
+                                 status__in=pdf.NOTICE_STATUSES)
+        .exclude(pk=unit.structure_id).select_related("organisation", "based_on")
+        .order_by("effective_date", "pk")
+    )
+    if wanted:
+        try:
+            candidates = candidates.filter(pk=int(wanted))
+        except ValueError:
+            return None
+    for candidate in candidates:
+        if can_see_structure(user, candidate) and selectors.structure_chain(candidate,
+                                                                            unit.structure):
+            return candidate
+    return None
+
+
+@require_GET
+@login_required
+def unit_notice_pdf(request, pk: int):
+    """"Orientering om ny organisering" for one unit: where it goes, from when, under whom."""
+    unit = _visible_unit(request.user, pk)
+    target = _notice_target(request.user, unit, request.GET.get("structure"))
+    if target is None:
+        return _refused(request, ValidationError(
+            "Der er endnu ingen vedtaget eller udmeldt organisering, som enheden skal over i."
+        ), back=unit.get_absolute_url(), status=404)
+    try:
+        data = pdf.notices_pdf(target, request.user, old=unit.structure, unit_ids=[unit.pk])
+    except ValidationError as error:
+        return _refused(request, error, back=unit.get_absolute_url())
+    return pdf_renderer.pdf_response(data, f"orientering-{_slug(unit.name)}.pdf")
+
+
+@require_GET
+@editor_required
+def structure_notices_pdf(request, pk: int):
+    """Every notice of a structure in one PDF (editors)."""
+    structure = get_visible_structure_or_404(request.user, pk)
+    try:
+        data = pdf.notices_pdf(structure, request.user)
+    except ValidationError as error:
+        return _refused(request, error, back=structure.get_absolute_url())
+    return pdf_renderer.pdf_response(data, f"orienteringer-{_slug(structure.name)}.pdf",
+                                     inline=False)
+
+
+@require_GET
+@editor_required
+def structure_notices_zip(request, pk: int):
+    """One notice PDF per unit in a zip (editors)."""
+    structure = get_visible_structure_or_404(request.user, pk)
+    try:
+        data = pdf.notices_zip(structure, request.user)
+    except ValidationError as error:
+        return _refused(request, error, back=structure.get_absolute_url())
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = (
+        f'attachment; filename="orienteringer-{_slug(structure.name)}.zip"')
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@editor_required
+def structure_notice_text(request, pk: int):
+    """The free text printed on every notice of a structure (contact, Q&A link); editors
+    write it once per structure, at any status."""
+    structure = get_visible_structure_or_404(request.user, pk)
+    text = structure.notice_text
+    errors: list[str] = []
+    if request.method == "POST":
+        text = request.POST.get("notice_text", "")
+        if len(text) > 5000:
+            errors.append("Teksten må højst være 5000 tegn.")
+        else:
+            try:
+                services.update_structure(structure, user=request.user, notice_text=text.strip(),
+                                          reason="Tekst til orienteringsbreve ændret.")
+            except ValidationError as error:
+                errors.extend(error.messages)
+            else:
+                messages.success(request, "Teksten til orienteringerne er gemt.")
+                return redirect(reverse("units:structure-notice-text", args=[structure.pk]))
+    return render(request, "units/pdf_notice_text.html", {
+        "structure": structure, "notice_text": text, "errors": errors,
+        "can_print": structure.status in (Status.APPROVED, Status.PUBLISHED),
+        "now": timezone.now(),
+    }, status=400 if errors else 200)
