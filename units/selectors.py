@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -99,15 +99,24 @@ def tree(structure: Structure | int, *, under: Unit | UnitNode | None = None,
     that many levels below the top shown (0: the top alone)."""
     structure_id = structure if isinstance(structure, int) else structure.pk
     qs = Unit.objects.filter(tree_id=structure_id)
-    top_level = 0
     if under is not None:
-        qs = qs.filter(lft__gte=under.lft, rght__lte=under.rght)
-        top_level = under.level
+        # The subtree's bounds as stored now: a Unit held by the caller may carry tree
+        # numbers from before later inserts and moves.
+        bounds = _stored(under)
+        qs = qs.filter(lft__gte=Subquery(bounds.values("lft")),
+                       rght__lte=Subquery(bounds.values("rght")))
     rows = list(qs.order_by("lft").values_list(*_NODE_COLUMNS))
     nodes = _nodes(rows)
-    if max_depth is not None:
+    if max_depth is not None and nodes:
+        top_level = nodes[0].level
         nodes = [n for n in nodes if n.level - top_level <= max_depth]
     return nodes
+
+
+def _stored(unit: Unit | UnitNode):
+    """A queryset of the one stored row of `unit`, for subqueries on its current tree
+    numbers."""
+    return Unit.objects.filter(pk=unit.id if isinstance(unit, UnitNode) else unit.pk)
 
 
 def node(unit: Unit) -> UnitNode:
@@ -117,7 +126,10 @@ def node(unit: Unit) -> UnitNode:
 
 def ancestors(unit: Unit | UnitNode, *, include_self: bool = False) -> list[UnitNode]:
     """The path from the root down to the unit's parent (or the unit); one query."""
-    qs = Unit.objects.filter(tree_id=unit.structure_id, lft__lte=unit.lft, rght__gte=unit.rght)
+    bounds = _stored(unit)
+    qs = Unit.objects.filter(tree_id=unit.structure_id,
+                             lft__lte=Subquery(bounds.values("lft")),
+                             rght__gte=Subquery(bounds.values("rght")))
     if not include_self:
         qs = qs.exclude(pk=unit.id if isinstance(unit, UnitNode) else unit.pk)
     rows = list(qs.order_by("lft").values_list(*_NODE_COLUMNS))
@@ -285,7 +297,13 @@ def _composed_successions(chain: list[int]) -> dict[int, dict[int, Decimal]]:
 def _successions_by_code(old_tree: list[UnitNode], new_tree: list[UnitNode]
                          ) -> dict[int, dict[int, Decimal]]:
     new_by_code = {n.code: n.id for n in new_tree if n.code}
-    return {o.id: {new_by_code[o.code]: HUNDRED} for o in old_tree if o.code in new_by_code}
+    matched = {o.id: {new_by_code[o.code]: HUNDRED} for o in old_tree if o.code in new_by_code}
+    # The tops of two models of one organisation are the same unit even without a code.
+    if old_tree and new_tree and old_tree[0].id not in matched and not any(
+        new_tree[0].id in targets for targets in matched.values()
+    ):
+        matched[old_tree[0].id] = {new_tree[0].id: HUNDRED}
+    return matched
 
 
 def compare(old: Structure, new: Structure) -> Comparison:
@@ -397,7 +415,10 @@ def placement(unit: Unit, target: Structure) -> list[Placement]:
     """The units of `target` where the staff of `unit` end up, with the share of its staff
     that goes to each, followed through every structure between (Aarhus went through two
     steps). Empty when `target` does not descend from the unit's structure or the unit was
-    closed on the way. One query per step between the structures plus three."""
+    closed on the way. Kinds are the net change over all steps: split when the staff end in
+    several units, merged when a merger happened on any step, moved when the unit's new
+    parent is not where its old parent went, renamed by name. One query per step between
+    the structures plus three."""
     source = Structure(pk=unit.structure_id, organisation_id=target.organisation_id)
     if unit.structure_id == target.pk:
         here = tree(target.pk, under=unit, max_depth=0)[0]
@@ -405,20 +426,29 @@ def placement(unit: Unit, target: Structure) -> list[Placement]:
     chain = structure_chain(target, source)
     if not chain:
         return []
+    # The unit's staff, and (to tell a move) where its old parent went, step by step.
     frontier: dict[int, Decimal] = {unit.pk: HUNDRED}
-    merged_into: set[int] = set()
+    parent_frontier: set[int] = {unit.parent_id} if unit.parent_id else set()
+    merged: set[int] = set()
     for step in chain[1:]:
         rows = list(
-            Succession.objects.filter(from_unit_id__in=list(frontier), to_unit__tree_id=step)
+            Succession.objects.filter(from_unit_id__in=[*frontier, *parent_frontier],
+                                      to_unit__tree_id=step, share__gt=0)
             .annotate(preds=Count("to_unit__successions_in"))
             .values_list("from_unit_id", "to_unit_id", "share", "preds")
         )
         nxt: dict[int, Decimal] = defaultdict(Decimal)
+        next_merged: set[int] = set()
+        next_parents: set[int] = set()
         for from_id, to_id, share, preds in rows:
-            nxt[to_id] += frontier[from_id] * share / HUNDRED
-            if preds > 1:
-                merged_into.add(to_id)
+            if from_id in frontier:
+                nxt[to_id] += frontier[from_id] * share / HUNDRED
+                if preds > 1 or from_id in merged:
+                    next_merged.add(to_id)
+            if from_id in parent_frontier:
+                next_parents.add(to_id)
         frontier = {k: v for k, v in nxt.items() if v > 0}
+        merged, parent_frontier = next_merged & set(frontier), next_parents
         if not frontier:
             return []
     units = list(
@@ -430,10 +460,6 @@ def placement(unit: Unit, target: Structure) -> list[Placement]:
     ancestor_rows = list(
         Unit.objects.filter(tree_id=target.pk).filter(paths_q).order_by("lft")
         .values_list(*_NODE_COLUMNS)
-    ) if units else []
-    old_parent = (
-        Unit.objects.filter(pk=unit.parent_id).values_list("name", "code").first()
-        if unit.parent_id else None
     )
     result = []
     for r in units:
@@ -442,15 +468,14 @@ def placement(unit: Unit, target: Structure) -> list[Placement]:
         kinds = set()
         if len(units) > 1:
             kinds.add(ChangeKind.SPLIT)
-        if here.id in merged_into:
+        if here.id in merged:
             kinds.add(ChangeKind.MERGED)
         if not kinds:
             if here.name != unit.name:
                 kinds.add(ChangeKind.RENAMED)
             new_parent = path[-1] if path else None
-            if old_parent and new_parent and (
-                (old_parent[1] and old_parent[1] != new_parent.code)
-                or (not old_parent[1] and old_parent[0] != new_parent.name)
+            if (new_parent is None) != (unit.parent_id is None) or (
+                new_parent is not None and new_parent.id not in parent_frontier
             ):
                 kinds.add(ChangeKind.MOVED)
         result.append(Placement(here, frontier[here.id].quantize(Decimal("0.01")), path,
@@ -609,7 +634,7 @@ class RecordedStructure:
 
 def structure_as_recorded(structure: Structure, at: datetime.datetime) -> RecordedStructure:
     """The structure's fields and tree as they stood at moment `at`, rebuilt from history
-    (siblings in the order they were placed). Three queries."""
+    (siblings in the order they were placed). Four queries."""
     from .models import Status
 
     srec = structure.history.filter(history_date__lte=at).order_by("-history_date").first()
@@ -618,23 +643,36 @@ def structure_as_recorded(structure: Structure, at: datetime.datetime) -> Record
         .order_by("history_date", "history_id") \
         .values_list("id", "history_type", "history_id", "parent_id", "name", "short_name",
                      "code", "unit_type_id", "category", "leader_title", "leader_name",
-                     "headcount", "fte", "location")
+                     "headcount", "fte", "location", "history_date")
     latest: dict[int, tuple] = {}
-    placed_at: dict[int, int] = {}
+    placed_at: dict[int, tuple] = {}
     for rec in records:
         uid = rec[0]
         previous = latest.get(uid)
         if previous is None or previous[3] != rec[3]:
-            placed_at[uid] = rec[2]
+            placed_at[uid] = (rec[14], rec[2])
         latest[uid] = rec
     alive = {uid: rec for uid, rec in latest.items() if rec[1] != "-"}
     type_names = dict(UnitType.objects.values_list("pk", "name"))
+    # A copy writes all its units at one moment with ids in no particular order; among
+    # them, the order is that of the units they were copied from (as a rule a frozen
+    # structure), found through the successions the copy wrote.
+    origin_lft: dict[int, int] = {}
+    if structure.based_on_id:
+        created_here = HistoricalUnit.objects.filter(structure_id=structure.pk,
+                                                     history_type="+").values("id")
+        for to_id, lft in (
+            Succession.history.filter(history_type="+", to_unit_id__in=created_here,
+                                      from_unit__tree_id=structure.based_on_id)
+            .order_by("-history_id").values_list("to_unit_id", "from_unit__lft")
+        ):
+            origin_lft[to_id] = lft  # the earliest record is read last and wins
     kids: dict[int | None, list[int]] = defaultdict(list)
     for uid, rec in alive.items():
         parent = rec[3] if rec[3] in alive else None
         kids[parent].append(uid)
     for siblings in kids.values():
-        siblings.sort(key=lambda u: placed_at[u])
+        siblings.sort(key=lambda u: (placed_at[u][0], origin_lft.get(u, 0), placed_at[u][1]))
     rows: list[tuple] = []
     counter = 0
 
