@@ -5,7 +5,8 @@ import pytest
 from tests import factories
 from timeline import selectors, services
 from timeline.models import Kind, MilestoneStatus
-from timeline.selectors import EFFECTIVE_TITLE, SOURCE_STRUCTURE, TODAY as TODAY_ROW, PlanFilter
+from timeline.selectors import EFFECTIVE_TITLE, SOURCE_STRUCTURE, PlanFilter
+from timeline.selectors import TODAY as TODAY_ROW
 from units import services as unit_services
 
 from .conftest import TODAY, add_milestones

@@ -16,7 +16,7 @@ def process_bar(context, organisation, structure=None):
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
     bar = None
-    if organisation is not None and user is not None:
+    if organisation is not None and getattr(user, "is_authenticated", False):
         bar = selectors.progress(organisation, user=user, structure=structure)
     return {"organisation": organisation, "structure": structure, "bar": bar}
 
