@@ -252,20 +252,12 @@ def comparison_xlsx(old: Structure, new: Structure) -> bytes:
     labels = ["Gammel kode", "Gammel enhed", "Ny kode", "Ny enhed", "Ændring", "Andel (%)",
               "Antal medarbejdere"]
     _header(sheet, labels, [14, 40, 14, 40, 14, 10, 12])
-    lines = []
-    old_ids = {n.id for n in comparison.old_tree}
-    for change in comparison.rows():
-        unit = change.unit
-        if unit.id not in old_ids:
-            lines.append((None, None, unit.code, unit.name, change.kind_label, None,
-                          unit.headcount))
-        elif not change.successors:
-            lines.append((unit.code, unit.name, None, None, change.kind_label, None,
-                          unit.headcount))
-        for link in change.successors:
-            moving = int((unit.headcount * link.share / 100).to_integral_value(ROUND_HALF_UP))
-            lines.append((unit.code, unit.name, link.unit.code, link.unit.name,
-                          _kind_for(comparison, unit, link.unit), link.share, moving))
+    lines = [
+        (line.old.code if line.old else None, line.old.name if line.old else None,
+         line.new.code if line.new else None, line.new.name if line.new else None,
+         line.kind_label, line.share, line.headcount)
+        for line in comparison_lines(comparison)
+    ]
     for index, values in enumerate(lines, start=2):
         sheet.append([v if v != "" else None for v in values])
         _text_cells(sheet, index, [1, 2, 3, 4])
@@ -287,12 +279,47 @@ def comparison_xlsx(old: Structure, new: Structure) -> bytes:
     return _save(workbook)
 
 
+@dataclass(frozen=True)
+class ComparisonLine:
+    """One line of a comparison: an old unit, the new unit (part of) it goes to, the kind of
+    change, the share of its staff and how many people that is. `old` is None for a new unit,
+    `new` for a closed one."""
+
+    old: selectors.UnitNode | None
+    new: selectors.UnitNode | None
+    kind: str
+    kind_label: str
+    share: Decimal | None
+    headcount: int
+
+
+def comparison_lines(comparison: selectors.Comparison) -> list[ComparisonLine]:
+    """Every old unit in tree order, one line per successor (or one line when closed), then
+    the new units without a predecessor."""
+    lines = []
+    old_ids = {n.id for n in comparison.old_tree}
+    for change in comparison.rows():
+        unit = change.unit
+        if unit.id not in old_ids:
+            lines.append(ComparisonLine(None, unit, change.kind, change.kind_label, None,
+                                        unit.headcount))
+        elif not change.successors:
+            lines.append(ComparisonLine(unit, None, change.kind, change.kind_label, None,
+                                        unit.headcount))
+        for link in change.successors:
+            moving = int((unit.headcount * link.share / 100).to_integral_value(ROUND_HALF_UP))
+            kind = _kind_for(comparison, unit, link.unit)
+            lines.append(ComparisonLine(unit, link.unit, kind, selectors.ChangeKind.LABELS[kind],
+                                        link.share, moving))
+    return lines
+
+
 def _kind_for(comparison: selectors.Comparison, old_unit, new_unit) -> str:
     """The kind of one old → new line: the new unit's kind, unless the old unit was split."""
     old_change = comparison.old_changes[old_unit.id]
     if old_change.kind == selectors.ChangeKind.SPLIT:
-        return old_change.kind_label
-    return comparison.new_changes[new_unit.id].kind_label
+        return old_change.kind
+    return comparison.new_changes[new_unit.id].kind
 
 
 def filename(structure: Structure, extension: str) -> str:

@@ -1,0 +1,60 @@
+"""Forms of the import page."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from .importers import FORMATS, MAX_IMPORT_BYTES
+from .models import Status, Structure
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Fil",
+        help_text=(f"CSV eller Excel (xlsx) med en række pr. enhed, orgregs JSON eller et svar fra "
+                   f"OS2mo. Højst {MAX_IMPORT_BYTES // 1024 // 1024} MB."),
+    )
+    format = forms.ChoiceField(
+        label="Format", required=False,
+        choices=[("", "Find selv ud af det (efter filnavn og indhold)"), *FORMATS.items()],
+    )
+    name = forms.CharField(label="Navn på den nye organisering", max_length=200)
+    effective_date = forms.DateField(label="Gældende fra",
+                                     widget=forms.DateInput(attrs={"type": "date"}))
+    based_on = forms.ModelChoiceField(
+        label="Bygger på", required=False, queryset=Structure.objects.none(),
+        empty_label="Ingen (første organisering)",
+        help_text="Den organisering, kolonnen »Forgængere« henviser til med sine koder.",
+    )
+    create_unit_types = forms.BooleanField(
+        label="Opret manglende enhedstyper", required=False,
+        help_text="Enhedstyper i filen, som orgreg ikke kender, oprettes ved indlæsningen.",
+    )
+    on_date = forms.DateField(
+        label="OS2mo: enheder gyldige på", required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Kun for OS2mo-filer. Tom: i dag.",
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["based_on"].queryset = (
+            Structure.objects.filter(organisation=organisation)
+            .exclude(status=Status.DISCARDED).order_by("-effective_date", "name")
+        )
+        self.fields["based_on"].label_from_instance = (
+            lambda s: f"{s.name} ({s.get_status_display().lower()}, {s.effective_date:%d.%m.%Y})"
+        )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(
+                f"Filen fylder {upload.size / 1024 / 1024:.1f} MB; højst "
+                f"{MAX_IMPORT_BYTES // 1024 // 1024} MB kan indlæses ad gangen."
+            )
+        return upload
+
+    def clean_on_date(self):
+        return self.cleaned_data.get("on_date") or timezone.localdate()

@@ -1,0 +1,95 @@
+"""Serializers of the read API: models and the selectors' dataclasses as JSON. Read-only."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from .models import Organisation, Structure
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "short_name", "description"]
+
+
+class StructureSerializer(serializers.ModelSerializer):
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Structure
+        fields = ["id", "organisation", "organisation_name", "name", "status", "status_label",
+                  "effective_date", "based_on", "confidential_until", "decision",
+                  "description"]
+
+
+class UnitNodeSerializer(serializers.Serializer):
+    """One unit of a tree (units.selectors.UnitNode)."""
+
+    id = serializers.IntegerField()
+    parent_id = serializers.IntegerField(allow_null=True)
+    structure_id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    short_name = serializers.CharField()
+    unit_type = serializers.CharField()
+    category = serializers.CharField()
+    category_label = serializers.CharField()
+    leader_title = serializers.CharField()
+    leader_name = serializers.CharField()
+    headcount = serializers.IntegerField()
+    fte = serializers.DecimalField(max_digits=9, decimal_places=2, allow_null=True)
+    location = serializers.CharField()
+    level = serializers.IntegerField()
+    subtree_headcount = serializers.IntegerField(
+        help_text="The unit's headcount plus that of every unit below it.")
+    child_count = serializers.IntegerField()
+
+
+class UnitRefSerializer(serializers.Serializer):
+    """A unit named by id, code and name."""
+
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class UnitSerializer(UnitNodeSerializer):
+    """A unit with its description and the path from the root down to its parent."""
+
+    subtree_headcount = None
+    child_count = None
+    description = serializers.CharField()
+    path = UnitRefSerializer(many=True)
+
+
+class PlacementSerializer(serializers.Serializer):
+    unit = UnitNodeSerializer()
+    share = serializers.DecimalField(max_digits=6, decimal_places=2,
+                                     help_text="Percent of the unit's staff that end up here.")
+    path = UnitRefSerializer(many=True)
+    kind = serializers.CharField()
+    kind_label = serializers.CharField()
+
+
+class ComparisonRowSerializer(serializers.Serializer):
+    """One line old unit → new unit. `old` is null for a new unit, `new` for a closed one."""
+
+    old = UnitRefSerializer(allow_null=True)
+    new = UnitRefSerializer(allow_null=True)
+    kind = serializers.CharField()
+    kind_label = serializers.CharField()
+    share = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
+    headcount = serializers.IntegerField(
+        help_text="Staff of the old unit that move along this line (for a new unit: its own).")
+
+
+class ComparisonSerializer(serializers.Serializer):
+    old = StructureSerializer()
+    new = StructureSerializer()
+    by_successions = serializers.BooleanField(
+        help_text="True when matched by successions, false when matched by unit code.")
+    counts = serializers.DictField(child=serializers.IntegerField())
+    staff_affected = serializers.IntegerField()
+    rows = ComparisonRowSerializer(many=True)
