@@ -252,7 +252,8 @@ class AtForm(forms.Form):
         if not raw:
             return None
         value = None
-        for fmt in ("%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
+        for fmt in ("%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M",
+                    "%Y-%m-%d %H:%M", "%Y-%m-%d"):
             try:
                 value = datetime.datetime.strptime(raw, fmt)
                 break

@@ -17,6 +17,12 @@
   }
 
   function initChart(root) {
+    /* A wide chart opens with its top box in view. */
+    var top = root.querySelector(".oc-root > .oc-node > .oc-box");
+    if (top && root.scrollWidth > root.clientWidth) {
+      var box = top.getBoundingClientRect(), frame = root.getBoundingClientRect();
+      root.scrollLeft += box.left + box.width / 2 - (frame.left + root.clientWidth / 2);
+    }
     var toggles = root.querySelectorAll(".oc-toggle");
     toggles.forEach(function (button) {
       button.hidden = false;

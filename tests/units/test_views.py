@@ -6,10 +6,15 @@ import pytest
 from django.urls import reverse
 
 from tests import factories
-from tests.units.pages_fixtures import _clear_cache, scenario, unit_in  # noqa: F401
+from tests.units import pages_fixtures
+from tests.units.pages_fixtures import unit_in
 from units import services
 
 pytestmark = pytest.mark.django_db
+
+# Shared fixtures, by assignment so pytest finds them in this module.
+_clear_cache = pages_fixtures._clear_cache
+scenario = pages_fixtures.scenario
 
 
 def client_for(client, user):
@@ -137,7 +142,8 @@ def test_structure_chart_focus_and_depth(client, reader, scenario):
     c = client_for(client, reader)
     old = scenario["old"]
     b = scenario["units"]["B"]
-    page = c.get(reverse("units:structure-detail", args=[old.pk]) + f"?unit={b.pk}").content.decode()
+    url = reverse("units:structure-detail", args=[old.pk])
+    page = c.get(url + f"?unit={b.pk}").content.decode()
     assert "Team B1" in page
     assert "Team A2" not in page
     shallow = c.get(reverse("units:structure-detail", args=[old.pk]) + "?depth=1").content.decode()
@@ -177,7 +183,8 @@ def test_unit_names_are_escaped(client, editor, reader, scenario):
 
 def test_unit_page(client, reader, scenario):
     a1 = scenario["units"]["A1"]
-    page = client_for(client, reader).get(reverse("units:unit-detail", args=[a1.pk])).content.decode()
+    url = reverse("units:unit-detail", args=[a1.pk])
+    page = client_for(client, reader).get(url).content.decode()
     assert "Afdeling A" in page  # path
     assert "Placering i senere organiseringer" in page
     assert "Ny organisering 2030" in page
@@ -187,7 +194,8 @@ def test_unit_page(client, reader, scenario):
 
 def test_unit_page_lineage_shows_split_shares(client, reader, scenario):
     b1 = scenario["units"]["B1"]
-    page = client_for(client, reader).get(reverse("units:unit-detail", args=[b1.pk])).content.decode()
+    url = reverse("units:unit-detail", args=[b1.pk])
+    page = client_for(client, reader).get(url).content.decode()
     assert "60 %" in page and "40 %" in page
     assert "Team B2" in page
 

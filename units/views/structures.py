@@ -24,6 +24,7 @@ from units.models import Organisation, Structure, Unit
 from units.selectors import ChangeKind
 
 DEFAULT_DEPTH = 3
+AUTO_DEPTH_BOXES = 120
 MAX_DEPTH = 30
 
 
@@ -112,15 +113,24 @@ def structure_detail(request, pk):
     """The org chart: boxes top-down from the root or a focused unit, to a depth."""
     structure = get_visible_structure_or_404(request.user, pk)
     focus = _focus(structure, request)
-    depth = _int_param(request, "depth", DEFAULT_DEPTH, low=0, high=MAX_DEPTH)
+    # Without a chosen depth, show three levels, or two when three would not fit on paper.
+    depth = _int_param(request, "depth", None, low=0, high=MAX_DEPTH)
     span = _span(request)
     base = reverse("units:structure-detail", args=[structure.pk])
 
     def focus_url(uid: int) -> str:
-        return f"{base}?unit={uid}&depth={depth}"
+        return f"{base}?unit={uid}" + (f"&depth={depth}" if depth is not None else "")
 
     def build():
-        nodes = selectors.tree(structure, under=focus, max_depth=depth)
+        nodes = selectors.tree(structure, under=focus,
+                               max_depth=depth if depth is not None else DEFAULT_DEPTH)
+        shown_depth = depth
+        if depth is None:
+            shown_depth = DEFAULT_DEPTH
+            top_level = nodes[0].level if nodes else 0
+            while shown_depth > 1 and len(nodes) > AUTO_DEPTH_BOXES:
+                shown_depth -= 1
+                nodes = [n for n in nodes if n.level - top_level <= shown_depth]
         badges = charts.badges_from(_comparison(structure))
         html = charts.render_chart(nodes, badges=badges, span=span, focus_url=focus_url)
         top = nodes[0] if nodes else None
@@ -128,15 +138,16 @@ def structure_detail(request, pk):
                 "total": top.descendant_count + 1 if top else 0,
                 "headcount": top.subtree_headcount if top else 0,
                 "over_span": sum(1 for n in nodes if n.child_count > span),
-                "changed": len(badges)}
+                "changed": len(badges), "depth": shown_depth}
 
-    key = charts.frozen_key("chart", structure, focus.pk if focus else 0, depth, span)
+    key = charts.frozen_key("chart", structure, focus.pk if focus else 0,
+                            "auto" if depth is None else depth, span)
     chart = charts.cached(key, build)
     path = selectors.ancestors(focus) if focus is not None else []
     context = _structure_context(request, structure)
     context.update({
         "chart": chart, "chart_html": charts.safe(chart["html"]), "focus": focus, "path": path,
-        "depth": depth, "span": span, "depths": list(range(0, 7)),
+        "depth": chart["depth"], "span": span, "depths": list(range(0, 7)),
     })
     return render(request, "units/structure_detail.html", context)
 
