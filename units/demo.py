@@ -153,7 +153,8 @@ class _Loader:
     def build_first(self, organisation: Organisation, spec: dict[str, Any]) -> Structure:
         return build_structure(
             organisation, name=spec["name"], effective_date=_date(spec["effective_date"]),
-            rows=self.rows(spec["tree"]), user=self.user, reason=spec.get("reason"),
+            rows=self.rows(spec["tree"]), user=self.user,
+            reason=fit_reason(spec.get("reason")),
             **_structure_fields(spec),
         )
 
@@ -163,7 +164,7 @@ class _Loader:
         basis = self.structures[spec["based_on"]]
         draft = services.copy_structure(
             basis, name=spec["name"], effective_date=_date(spec["effective_date"]),
-            user=self.user, reason=spec.get("reason"),
+            user=self.user, reason=fit_reason(spec.get("reason")),
         )
         extra = _structure_fields(spec)
         if extra:
@@ -191,7 +192,7 @@ class _Loader:
 
     def apply(self, structure: Structure, operation: dict[str, Any]) -> None:
         kind = operation["op"]
-        reason = operation.get("reason")
+        reason = fit_reason(operation.get("reason"))
         user = self.user
         if kind == "add":
             self.add(self.unit(structure, operation["parent"]), operation["unit"], reason)
@@ -230,7 +231,7 @@ class _Loader:
     def set_statuses(self, structure: Structure, steps: list[dict[str, Any]]) -> Structure:
         for step in steps:
             structure = services.set_status(structure, step["status"], user=self.user,
-                                            reason=step.get("reason"))
+                                            reason=fit_reason(step.get("reason")))
         return structure
 
     @transaction.atomic
@@ -239,7 +240,7 @@ class _Loader:
         organisation = services.create_organisation(
             name=org_spec["name"], short_name=org_spec.get("short_name", ""),
             description=org_spec.get("description", ""), user=self.user,
-            reason=org_spec.get("reason"),
+            reason=fit_reason(org_spec.get("reason")),
         )
         for spec in self.data["structures"]:
             if "tree" in spec:
@@ -253,6 +254,25 @@ class _Loader:
 
 def _date(value: str) -> datetime.date:
     return datetime.date.fromisoformat(value)
+
+
+def _reason_limit() -> int | None:
+    """The shortest history reason column of the units models (None: unlimited text)."""
+    limits = [
+        model.history.model._meta.get_field("history_change_reason").max_length
+        for model in (Organisation, Structure, UnitType, Unit)
+    ]
+    limits = [n for n in limits if n]
+    return min(limits) if limits else None
+
+
+def fit_reason(text: str | None) -> str | None:
+    """The reason, shortened with an ellipsis if the history column cannot hold it.
+    PostgreSQL refuses too long text where SQLite would keep it, so the demo must fit."""
+    limit = _reason_limit()
+    if text is None or limit is None or len(text) <= limit:
+        return text
+    return text[: limit - 1].rstrip() + "…"
 
 
 def _structure_fields(spec: dict[str, Any]) -> dict[str, Any]:
