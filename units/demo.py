@@ -172,16 +172,25 @@ class _Loader:
         for number, operation in enumerate(spec.get("operations", []), start=1):
             try:
                 self.apply(draft, operation)
-            except (ValidationError, Unit.DoesNotExist, KeyError) as exc:
+            except (ValidationError, KeyError) as exc:
                 raise ValidationError(
                     f"{spec['name']}: trin {number} ({operation.get('op')}) fejlede: {exc}"
                 ) from exc
         return draft
 
     def unit(self, structure: Structure, code: str) -> Unit:
-        unit = Unit.objects.get(tree_id=structure.pk, code=code)
-        unit.structure = structure  # the services lock it by pk; spare a query per call
-        return unit
+        return self.units(structure, [code])[0]
+
+    def units(self, structure: Structure, codes: list[str]) -> list[Unit]:
+        """The units of `structure` with these codes, in that order; one query. Their tree
+        fields may go stale as others move, which is fine: the services re-read them."""
+        found = {u.code: u for u in Unit.objects.filter(tree_id=structure.pk, code__in=codes)}
+        missing = [code for code in codes if code not in found]
+        if missing:
+            raise ValidationError(f"Ingen enhed med koden {missing[0]} i {structure.name}.")
+        for unit in found.values():
+            unit.structure = structure  # the services lock it by pk; spare a query per call
+        return [found[code] for code in codes]
 
     def add(self, parent: Unit, node: dict[str, Any], reason: str | None) -> None:
         fields = self.fields(node)
@@ -201,10 +210,10 @@ class _Loader:
                                  reason=reason, **self.fields(operation["fields"]))
         elif kind == "move":
             target = self.unit(structure, operation["to"])
-            for code in operation["units"]:
-                services.move_unit(self.unit(structure, code), target, user=user, reason=reason)
+            for unit in self.units(structure, operation["units"]):
+                services.move_unit(unit, target, user=user, reason=reason)
         elif kind == "merge":
-            units = [self.unit(structure, code) for code in operation["units"]]
+            units = self.units(structure, operation["units"])
             fields = self.fields(operation.get("fields", {}))
             if operation.get("into"):
                 into: Unit | str = self.unit(structure, operation["into"])
@@ -215,7 +224,7 @@ class _Loader:
             parts = []
             for part in operation["parts"]:
                 part = dict(part)
-                children = [self.unit(structure, c) for c in part.pop("children", [])]
+                children = self.units(structure, part.pop("children", []))
                 parts.append({**self.fields(part), "children": children})
             services.split_unit(self.unit(structure, operation["unit"]), parts, user=user,
                                 reason=reason)
