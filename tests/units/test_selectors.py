@@ -11,6 +11,7 @@ from django.utils import timezone
 from tests import factories
 from tests.units.test_services import SMALL_SHAPE, by_code, make_draft, shape
 from units import selectors, services
+from units.bulk import UnitRow, build_structure
 from units.models import Unit
 
 D2024, D2025 = datetime.date(2024, 1, 1), datetime.date(2025, 1, 1)
@@ -375,3 +376,73 @@ def test_unit_in_another_structure_does_not_leak_into_history(small, editor):
     assert all(e.object_id in (units["A"].pk,) or e.object_kind == "Overgang"
                for e in selectors.unit_history(units["A"]))
     assert Unit.objects.filter(tree_id=structure.pk).count() == 7
+
+
+# --- a fixed number of queries whatever the size ---------------------------------------------
+
+
+@pytest.fixture(params=[20, 300], ids=["20-enheder", "300-enheder"])
+def sized(request, editor, organisation):
+    """A published structure of n units, a middle copy with a few changes, and a final copy:
+    the same operations whatever n is."""
+    n = request.param
+    # Built in bulk (with history, as the services would) to keep the suite quick.
+    rows = [UnitRow("ROOT", None, {"name": "Testkommune", "code": "ROOT"})]
+
+    def add(spec: dict, parent: str) -> None:
+        for code, (name, headcount, children) in spec.items():
+            rows.append(UnitRow(code, parent, {"name": name, "code": code,
+                                               "headcount": headcount}))
+            add(children, code)
+
+    add(factories.wide_spec(n), "ROOT")
+    old = build_structure(organisation, name="Organisering 2024", effective_date=D2024,
+                          rows=rows, user=editor)
+    old = services.set_status(old, "published", user=editor)
+    units = by_code(old)
+    mid = services.copy_structure(old, name="Trin 1", effective_date=D2025, user=editor)
+    u = by_code(mid)
+    services.move_unit(u["U5"], u["U1"], user=editor)
+    services.split_unit(u["U2"], [{"name": "To a", "share": 50}, {"name": "To b", "share": 50}],
+                        user=editor)
+    services.merge_units([u["U3"], u["U4"]], into=u["U3"], user=editor)
+    services.set_status(mid, "published", user=editor)
+    new = services.copy_structure(mid, name="Trin 2", effective_date=D2026, user=editor)
+    services.update_unit(by_code(new)["U5"], name="Femte", user=editor)
+    return n, old, mid, new, units
+
+
+def test_read_paths_take_a_fixed_number_of_queries(sized, django_assert_num_queries):
+    n, old, mid, new, units = sized
+    with django_assert_num_queries(1):
+        nodes = selectors.tree(new)
+    assert len(nodes) == n + 1  # the merge removed one unit, the split added one
+    with django_assert_num_queries(1):
+        selectors.tree(new, under=units["U1"], max_depth=1)
+    with django_assert_num_queries(4):
+        result = selectors.compare(old, new)
+    assert result.counts["merged"] == 1 and result.counts["split"] == 1
+    with django_assert_num_queries(4):
+        assert len(selectors.compare(mid, new).new_tree) == n + 1
+    # Two steps: the chain, one query per step, the units and their ancestors.
+    with django_assert_num_queries(5):
+        places = selectors.placement(units["U2"], new)
+    assert [p.share for p in places] == [Decimal("50.00"), Decimal("50.00")]
+    with django_assert_num_queries(5):
+        assert selectors.placement(units["U5"], new)[0].kind == "moved"
+    unit = by_code(new)["U5"]
+    with django_assert_num_queries(4):
+        history = selectors.unit_history(unit)
+    assert len(history) == 3  # created by the copy, renamed, and its succession
+    with django_assert_num_queries(3):
+        groups = selectors.structure_changelog(mid)
+    assert len(groups) == 5
+    at = timezone.now()
+    with django_assert_num_queries(4):
+        recorded = selectors.structure_as_recorded(mid, at)
+    assert [(r.id, r.level) for r in recorded.units] == [(x.id, x.level)
+                                                        for x in selectors.tree(mid)]
+    with django_assert_num_queries(3):
+        assert selectors.tree_faults(new) == []
+    with django_assert_num_queries(3):
+        assert selectors.tree_faults() == []
