@@ -1,0 +1,123 @@
+"""What needs a browser: folding the chart and outline, drag to move, search as you type, and
+the whole journey of an editor and of a manager."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests import factories
+from tests.browser.conftest import login, screenshot
+from tests.units import pages_fixtures
+from tests.units.pages_fixtures import unit_in
+from units.models import Structure, Unit
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+scenario = pages_fixtures.scenario
+
+
+def test_editor_copies_moves_merges_compares_and_sees_history(page, editor, small):
+    old, units = small
+    login(page, "redaktoer")
+    page.goto(f"/structure/{old.pk}/")
+    screenshot(page, "01-organisationsdiagram")
+    page.get_by_text("Redaktør: kopiér, status og oplysninger").click()
+    page.get_by_label("Navn på det nye udkast").fill("Udkast 2025")
+    page.get_by_label("Gældende fra").first.fill("2025-01-01")
+    page.get_by_role("button", name="Kopiér", exact=True).click()
+    page.wait_for_url("**/edit/")
+    draft = Structure.objects.get(name="Udkast 2025")
+    a1, c = unit_in(draft, "A1"), unit_in(draft, "C")
+
+    # Drag Team A1 onto Afdeling C.
+    page.drag_and_drop(f"#o-{a1.pk} > .o-line", f"#o-{c.pk} > .o-line")
+    # The script posts the move and reloads; then Team A1 sits inside Afdeling C.
+    expect(page.locator(f"#o-{c.pk} #o-{a1.pk}")).to_be_visible()
+    assert Unit.objects.get(pk=a1.pk).parent_id == c.pk
+    screenshot(page, "02-rediger-udkast")
+
+    # Merge Afdeling C into Afdeling B with the form, keyboard style.
+    b = unit_in(draft, "B")
+    page.goto(f"/structure/{draft.pk}/edit/?unit={b.pk}")
+    page.locator("summary", has_text="Læg sammen").click()
+    page.select_option("#id_merge-others", [str(c.pk)])
+    page.fill("#id_merge-name", "Afdeling B og C")
+    page.fill("#id_merge-reason", "Færre ledelseslag")
+    page.get_by_role("button", name="Læg sammen", exact=True).click()
+    expect(page.locator(".message.success")).to_contain_text("Afdeling B og C")
+    assert not Unit.objects.filter(pk=c.pk).exists()
+
+    page.goto(f"/structure/{old.pk}/compare/{draft.pk}/")
+    table = page.locator("table.compare")
+    expect(table).to_contain_text("Sammenlagt")
+    expect(table).to_contain_text("Afdeling B og C")
+    screenshot(page, "03-sammenligning")
+
+    page.goto(f"/structure/{draft.pk}/history/")
+    expect(page.locator("#main")).to_contain_text("Færre ledelseslag")
+    expect(page.locator("#main")).to_contain_text("Flyttet fra »Afdeling A« til »Afdeling C«")
+    screenshot(page, "04-historik")
+
+
+def test_chart_and_outline_fold_with_mouse_and_keyboard(page, reader, small):
+    old, units = small
+    login(page, "laeser")
+    page.goto(f"/structure/{old.pk}/?depth=30")
+    root = units["ROOT"]
+    toggle = page.locator(f"#u-{root.pk} .oc-toggle")
+    children = page.locator(f"#c-{root.pk}")
+    expect(toggle).to_be_visible()
+    toggle.click()
+    expect(children).to_be_hidden()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    toggle.focus()
+    page.keyboard.press("Enter")
+    expect(children).to_be_visible()
+    page.get_by_role("button", name="Fold alle sammen").click()
+    expect(children).to_be_hidden()
+    page.get_by_role("button", name="Fold alle ud").click()
+    expect(children).to_be_visible()
+
+    page.goto(f"/structure/{old.pk}/outline/")
+    team = page.locator(f"#o-{units['A1'].pk}")
+    expect(team).to_be_visible()
+    page.locator(f"#o-{units['A'].pk} > details > summary").click()
+    expect(team).to_be_hidden()
+    page.locator(f"#o-{units['A'].pk} > details > summary").press("Enter")
+    expect(team).to_be_visible()
+    screenshot(page, "05-oversigt")
+
+
+def test_search_as_you_type_ignores_case_and_accents(page, editor, reader):
+    factories.make_structure(editor, {"AE": ("Ældrecenter Åbyhøj", 10, {
+        "CS": ("Café Søndergård", 3)})}, status="published")
+    login(page, "laeser")
+    page.goto("/min-enhed/")
+    box = page.get_by_label("Søg på enhedens navn eller kode")
+    box.press_sequentially("CAFE SONDER", delay=20)
+    results = page.locator("#search-results")
+    expect(results).to_contain_text("Café Søndergård")
+    box.fill("")
+    box.press_sequentially("aeldrecenter åby", delay=20)
+    expect(results).to_contain_text("Ældrecenter Åbyhøj")
+    expect(results).not_to_contain_text("Café")
+
+
+def test_manager_finds_their_unit_and_cannot_open_a_draft(page, manager, scenario):
+    login(page, "leder")
+    # Lands on their units.
+    expect(page.locator("h1")).to_have_text("Min enhed")
+    page.goto("/min-enhed/")
+    page.get_by_label("Søg på enhedens navn eller kode").press_sequentially("team a1", delay=20)
+    hit = page.locator("#search-results a", has_text="Team A1").first
+    expect(hit).to_be_visible()
+    page.locator("#search-results li", has_text="Organisering 2024").get_by_role("link").click()
+    answer = page.locator("article.answer")
+    expect(answer).to_contain_text("Fra 1. januar 2030")
+    expect(answer).to_contain_text("Afdeling B")
+    expect(answer).to_contain_text("Flyttet")
+    screenshot(page, "06-min-enhed")
+    response = page.goto(f"/structure/{scenario['draft'].pk}/")
+    assert response.status == 404
+    expect(page.locator("body")).not_to_contain_text("Udkast 2031")
