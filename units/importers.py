@@ -898,6 +898,14 @@ def _check_shares(units: list[PlannedUnit], plan: ImportPlan) -> None:
 # --- writing ----------------------------------------------------------------------------
 
 
+# simple-history keeps a change reason in 100 characters (PostgreSQL enforces it).
+REASON_LENGTH = 100
+
+
+def _short(reason: str) -> str:
+    return reason if len(reason) <= REASON_LENGTH else reason[:REASON_LENGTH - 1] + "…"
+
+
 @transaction.atomic
 def import_structure(plan: ImportPlan, *, organisation: Organisation, name: str,
                      effective_date: datetime.date, user, based_on: Structure | None = None,
@@ -911,7 +919,8 @@ def import_structure(plan: ImportPlan, *, organisation: Organisation, name: str,
     type_ids = dict(plan.unit_type_ids)
     for type_name in plan.new_unit_types:
         type_ids[type_name] = services.get_or_create_unit_type(
-            type_name, user=user, reason=f"Enhedstypen {quoted(type_name)} oprettet ved import."
+            type_name, user=user,
+            reason=_short(f"Enhedstypen {quoted(type_name)} oprettet ved import."),
         ).pk
     types = {t.pk: t for t in UnitType.objects.filter(pk__in=set(type_ids.values()))}
     rows: list[UnitRow] = []
@@ -927,9 +936,9 @@ def import_structure(plan: ImportPlan, *, organisation: Organisation, name: str,
             predecessors=[(plan.predecessor_ids[code], share) for code, share in u.predecessors],
         ))
     label = FORMATS.get(plan.format, plan.format)
-    reason = reason or (
+    reason = _short(reason or (
         f"Organiseringen {quoted(name.strip())} indlæst fra {label} med {len(rows)} enheder."
-    )
+    ))
     return build_structure(organisation, name=name, effective_date=effective_date, rows=rows,
                            user=user, reason=reason, based_on=based_on)
 

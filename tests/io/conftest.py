@@ -47,9 +47,10 @@ def rich(editor, small):
     new = {u.code: u for u in Unit.objects.filter(tree_id=draft.pk)}
     services.update_unit(new["A"], user=editor, unit_type=afdeling, category="drift",
                          leader_title="Afdelingsleder", leader_name="Åse Ærø",
-                         fte="9.50", location="Rådhuset; 2. sal", description="Linje 1\nLinje 2")
+                         fte="9.50", location="Rådhuset; 2. sal", description="Linje 1\nLinje 2",
+                         reason="Alle felter udfyldt.")
     services.update_unit(new["A1"], user=editor, unit_type=team, name="=SUM(A1)",
-                         short_name="-T1")
+                         short_name="-T1", reason="Formelagtigt navn.")
     services.merge_units([new["B"], new["C"]], into=new["B"], user=editor, name="Afdeling B+C")
     services.split_unit(new["A2"], [{"name": "Team A2 nord", "share": "60", "code": "A2N"},
                                     {"name": "Team A2 syd", "share": "40", "code": "A2S"}],
