@@ -42,7 +42,7 @@ def _stamp(obj, user, reason: str):
 
 def _lock_milestone(milestone: Milestone) -> Milestone:
     try:
-        return (Milestone.objects.select_for_update()
+        return (Milestone.objects.select_for_update(of=("self",))
                 .select_related("organisation", "structure", "workstream").get(pk=milestone.pk))
     except Milestone.DoesNotExist:
         raise ValidationError("Milepælen findes ikke længere.") from None
