@@ -35,7 +35,11 @@ class BodyForm(ReasonMixin):
 
     def __init__(self, *args, organisation=None, exclude_pk=None, **kwargs):
         super().__init__(*args, **kwargs)
-        qs = MedBody.objects.filter(organisation=organisation).order_by("name")
+        # Without a known organisation (a new body, structure not chosen yet) every body is
+        # offered; the service refuses a parent of another organisation.
+        qs = MedBody.objects.select_related("organisation").order_by("organisation__name", "name")
+        if organisation is not None:
+            qs = qs.filter(organisation=organisation)
         if exclude_pk:
             qs = qs.exclude(pk=exclude_pk)
         self.fields["parent"].queryset = qs

@@ -45,6 +45,11 @@ def _run(form, call) -> object | None:
         return None
 
 
+def _data(request):
+    """The posted data, or None for a GET (an empty POST still binds the form)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _reason(data) -> str | None:
     return (data.get("reason") or "").strip() or None
 
@@ -185,12 +190,9 @@ def body_create(request):
         if structure:
             initial["structure"] = structure
     organisation = structure.organisation if structure else None
-    form = forms.BodyCreateForm(request.POST or None, initial=initial, organisation=organisation)
+    form = forms.BodyCreateForm(_data(request), initial=initial, organisation=organisation)
     if request.method == "POST":
         if form.is_valid():
-            # The parent list depends on the chosen structure's organisation.
-            organisation = form.cleaned_data["structure"].organisation
-            form.fields["parent"].queryset = MedBody.objects.filter(organisation=organisation)
             body = _run(form, lambda d: services.create_body(
                 d["structure"], name=d["name"], level=d["level"], valid_from=d["valid_from"],
                 valid_to=d["valid_to"], parent=d["parent"], transitional=d["transitional"],
@@ -207,7 +209,7 @@ def body_edit(request, pk):
     body = get_object_or_404(MedBody, pk=pk)
     initial = {f: getattr(body, f) for f in ("name", "level", "parent", "valid_from", "valid_to",
                                              "transitional", "description")}
-    form = forms.BodyForm(request.POST or None, initial=initial,
+    form = forms.BodyForm(_data(request), initial=initial,
                           organisation=body.organisation, exclude_pk=body.pk)
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
@@ -221,7 +223,7 @@ def body_edit(request, pk):
 @editor_required
 def body_units(request, pk):
     body = get_object_or_404(MedBody.objects.select_related("structure"), pk=pk)
-    form = forms.BodyUnitsForm(request.POST or None, structure=body.structure,
+    form = forms.BodyUnitsForm(_data(request), structure=body.structure,
                                initial={"units": list(body.units.all())})
     if request.method == "POST" and form.is_valid():
         if _run(form, lambda d: services.set_body_units(body, d["units"], user=request.user,
@@ -240,7 +242,7 @@ def body_units(request, pk):
 @editor_required
 def membership_create(request, pk):
     body = get_object_or_404(MedBody, pk=pk)
-    form = forms.MembershipForm(request.POST or None,
+    form = forms.MembershipForm(_data(request),
                                 initial={"valid_from": max(body.valid_from, timezone.localdate())
                                          if body.is_valid_on(timezone.localdate())
                                          else body.valid_from})
@@ -260,7 +262,7 @@ def membership_edit(request, pk):
     m = get_object_or_404(Membership.objects.select_related("body"), pk=pk)
     initial = {"person_name": m.person_name, "side": m.side, "role": m.role, "union": m.union,
                "valid_from": m.valid_from, "valid_to": m.valid_to, "person_user": m.user}
-    form = forms.MembershipForm(request.POST or None, initial=initial)
+    form = forms.MembershipForm(_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         fields = {"person_name": d["person_name"], "side": d["side"], "role": d["role"],
@@ -281,7 +283,7 @@ def membership_edit(request, pk):
 @editor_required
 def meeting_create(request, pk):
     body = get_object_or_404(MedBody, pk=pk)
-    form = forms.MeetingForm(request.POST or None)
+    form = forms.MeetingForm(_data(request))
     if request.method == "POST" and form.is_valid():
         meeting = _run(form, lambda d: services.create_meeting(
             body, starts_at=d["starts_at"], title=d["title"], place=d["place"],
@@ -296,7 +298,7 @@ def meeting_create(request, pk):
 @editor_required
 def meeting_edit(request, pk):
     meeting = get_object_or_404(Meeting.objects.select_related("body"), pk=pk)
-    form = forms.MeetingForm(request.POST or None, initial={
+    form = forms.MeetingForm(_data(request), initial={
         "title": meeting.title, "starts_at": timezone.localtime(meeting.starts_at),
         "place": meeting.place})
     if request.method == "POST" and form.is_valid():
@@ -311,7 +313,7 @@ def meeting_edit(request, pk):
 @editor_required
 def meeting_send(request, pk):
     meeting = get_object_or_404(Meeting.objects.select_related("body"), pk=pk)
-    form = forms.SendAgendaForm(request.POST or None)
+    form = forms.SendAgendaForm(_data(request))
     if request.method == "POST" and form.is_valid():
         if _run(form, lambda d: services.send_agenda(meeting, at=d["at"], user=request.user,
                                                      reason=_reason(d))):
@@ -326,7 +328,7 @@ def meeting_send(request, pk):
 @editor_required
 def item_create(request, pk):
     meeting = get_object_or_404(Meeting.objects.select_related("body"), pk=pk)
-    form = forms.AgendaItemForm(request.POST or None, organisation=meeting.body.organisation)
+    form = forms.AgendaItemForm(_data(request), organisation=meeting.body.organisation)
     if request.method == "POST" and form.is_valid():
         if _run(form, lambda d: services.add_agenda_item(
                 meeting, title=d["title"], treatment=d["treatment"], structure=d["structure"],
@@ -343,7 +345,7 @@ def item_edit(request, pk):
     item = get_object_or_404(AgendaItem.objects.select_related("meeting__body"), pk=pk)
     initial = {f: getattr(item, f) for f in ("number", "title", "treatment", "structure",
                                              "description", "minutes")}
-    form = forms.AgendaItemForm(request.POST or None, initial=initial,
+    form = forms.AgendaItemForm(_data(request), initial=initial,
                                 organisation=item.meeting.body.organisation)
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
@@ -380,7 +382,7 @@ def consultation_create(request):
         initial["structure"] = Structure.objects.filter(pk=request.GET["structure"]).first()
     if request.GET.get("body"):
         initial["body"] = MedBody.objects.filter(pk=request.GET["body"]).first()
-    form = forms.ConsultationForm(request.POST or None, initial=initial)
+    form = forms.ConsultationForm(_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         c = _run(form, lambda d: services.create_consultation(
             d["structure"], body=d["body"], council=d["council"], title=d["title"],
@@ -397,7 +399,7 @@ def consultation_edit(request, pk):
     c = get_object_or_404(Consultation.objects.select_related("structure", "body"), pk=pk)
     initial = {f: getattr(c, f) for f in ("structure", "body", "council", "title", "sent_on",
                                           "deadline")}
-    form = forms.ConsultationForm(request.POST or None, initial=initial)
+    form = forms.ConsultationForm(_data(request), initial=initial)
     form.fields["structure"].disabled = True
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -412,7 +414,7 @@ def consultation_edit(request, pk):
 @editor_required
 def consultation_response(request, pk):
     c = get_object_or_404(Consultation.objects.select_related("structure", "body"), pk=pk)
-    form = forms.ResponseForm(request.POST or None, initial={
+    form = forms.ResponseForm(_data(request), initial={
         "response": c.response, "responded_on": c.responded_on or timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         if _run(form, lambda d: services.record_response(
