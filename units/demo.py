@@ -7,6 +7,11 @@ to it (add, update, move, merge, split, close), each with the reason a consultan
 and the status steps each structure went through. So the history, the successions and the
 comparisons are the same as if a person had done it in the browser.
 
+History is dated as the seed documents tell it, not by the moment of loading: a structure
+may give the moment it was ``recorded`` and ``operations_until``, and each status step its
+``date``; the operations are spread evenly in between. So "the draft as it was when it went to
+HovedMED on 8 November 2024" can be shown, and MED agendas of 2024 can refer to it.
+
 Loading is idempotent: an organisation that already exists (by name) is skipped, users that
 exist are left as they are, and linking the manager to units adds nothing twice.
 """
@@ -26,12 +31,14 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from simple_history.signals import pre_create_historical_record
 
 from orgreg import roles
 
 from . import services
 from .bulk import UnitRow, build_structure
-from .models import Organisation, Structure, Unit, UnitType
+from .models import Organisation, Structure, Succession, Unit, UnitType
 
 FIXTURE_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
 DEMO_PASSWORD = "orgreg-demo"
@@ -119,6 +126,25 @@ class _Loader:
         self.user = user
         self.types: dict[str, UnitType] = {}
         self.structures: dict[str, Structure] = {}
+        # The moment history records get while loading; None: the real moment.
+        self.clock: datetime.datetime | None = None
+
+    # dated history
+
+    def _date_record(self, sender, history_instance, **kwargs) -> None:
+        if self.clock is not None:
+            history_instance.history_date = self.clock
+
+    def _date_bulk(self, structure: Structure) -> None:
+        """Date what the bulk writers (build_structure, copy_structure) recorded for a new
+        structure; they write history without signals. The history rows are bookkeeping, not
+        domain data, so they are set directly."""
+        if self.clock is None:
+            return
+        Structure.objects.filter(pk=structure.pk).update(created_at=self.clock)
+        Unit.history.filter(structure_id=structure.pk).update(history_date=self.clock)
+        Succession.history.filter(to_unit__tree_id=structure.pk).update(
+            history_date=self.clock)
 
     # fields
 
@@ -151,25 +177,34 @@ class _Loader:
         return rows
 
     def build_first(self, organisation: Organisation, spec: dict[str, Any]) -> Structure:
-        return build_structure(
+        self.clock = _moment(spec.get("recorded"))
+        structure = build_structure(
             organisation, name=spec["name"], effective_date=_date(spec["effective_date"]),
             rows=self.rows(spec["tree"]), user=self.user,
             reason=fit_reason(spec.get("reason")),
             **_structure_fields(spec),
         )
+        self._date_bulk(structure)
+        return structure
 
     # later structures
 
     def build_copy(self, spec: dict[str, Any]) -> Structure:
         basis = self.structures[spec["based_on"]]
+        start = self.clock = _moment(spec.get("recorded"))
         draft = services.copy_structure(
             basis, name=spec["name"], effective_date=_date(spec["effective_date"]),
             user=self.user, reason=fit_reason(spec.get("reason")),
         )
+        self._date_bulk(draft)
         extra = _structure_fields(spec)
         if extra:
             draft = services.update_structure(draft, user=self.user, **extra)
-        for number, operation in enumerate(spec.get("operations", []), start=1):
+        operations = spec.get("operations", [])
+        end = _moment(spec.get("operations_until"))
+        for number, operation in enumerate(operations, start=1):
+            if start is not None and end is not None:
+                self.clock = start + (end - start) * number / len(operations)
             try:
                 self.apply(draft, operation)
             except (ValidationError, KeyError) as exc:
@@ -239,13 +274,23 @@ class _Loader:
 
     def set_statuses(self, structure: Structure, steps: list[dict[str, Any]]) -> Structure:
         for step in steps:
+            self.clock = _moment(step.get("date")) or self.clock
             structure = services.set_status(structure, step["status"], user=self.user,
                                             reason=fit_reason(step.get("reason")))
         return structure
 
-    @transaction.atomic
     def load(self) -> Organisation:
+        pre_create_historical_record.connect(self._date_record, weak=False,
+                                             dispatch_uid="units.demo.dated-history")
+        try:
+            return self._load()
+        finally:
+            pre_create_historical_record.disconnect(dispatch_uid="units.demo.dated-history")
+
+    @transaction.atomic
+    def _load(self) -> Organisation:
         org_spec = self.data["organisation"]
+        self.clock = _moment(self.data["structures"][0].get("recorded"))
         organisation = services.create_organisation(
             name=org_spec["name"], short_name=org_spec.get("short_name", ""),
             description=org_spec.get("description", ""), user=self.user,
@@ -263,6 +308,15 @@ class _Loader:
 
 def _date(value: str) -> datetime.date:
     return datetime.date.fromisoformat(value)
+
+
+def _moment(value: str | None) -> datetime.datetime | None:
+    """An ISO date or date-time of the fixtures as an aware moment in the local time zone;
+    a bare date means 9 o'clock that day."""
+    if not value:
+        return None
+    moment = datetime.datetime.fromisoformat(value if "T" in value else f"{value}T09:00")
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
 def _reason_limit() -> int | None:

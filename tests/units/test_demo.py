@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Sum
 from django.test import override_settings
+from django.utils import timezone
 
 from orgreg import roles
 from units import demo, selectors
@@ -345,6 +346,37 @@ def test_history_reasons_are_the_consultants_words(loaded):
     assert any("byrådets beslutning 16. december 2020" in r for r in reasons)
     changelog = selectors.structure_changelog(step1)
     assert len(changelog) > 10
+
+
+def _local(*args) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime(*args))
+
+
+def test_history_is_dated_as_the_seeds_tell_it(loaded):
+    s2024, s2025 = _structure(KOBENHAVN, "2024-01-01"), _structure(KOBENHAVN, "2025-01-01")
+    assert timezone.localtime(s2025.created_at).date() == datetime.date(2024, 10, 10)
+    # The draft as it was when it went to HovedMED on 8 November 2024 ...
+    sent = selectors.structure_as_recorded(s2025, _local(2024, 11, 8, 12, 0))
+    assert sent.status == Status.CONSULTATION
+    top = {u.name for u in sent.units if u.level == 1}
+    assert "Din Sociale Indgang" in top and "Borgercenter Voksne" not in top
+    # ... halfway through the drafting the citizen centres were still there ...
+    halfway = selectors.structure_as_recorded(s2025, _local(2024, 10, 20, 12, 0))
+    assert halfway.status == Status.DRAFT
+    assert "Borgercenter Voksne" in {u.name for u in halfway.units}
+    # ... and before the drafting began there was nothing.
+    assert selectors.structure_as_recorded(s2025, _local(2024, 10, 1)).units == []
+    # Every record of a structure lies between its recording and its last status step.
+    for structure, first, last in [(s2024, _local(2024, 1, 2, 9), _local(2024, 1, 2, 9, 30)),
+                                   (s2025, _local(2024, 10, 10, 9), _local(2024, 11, 19, 8))]:
+        dates = list(Unit.history.filter(structure_id=structure.pk)
+                     .values_list("history_date", flat=True))
+        dates += list(structure.history.values_list("history_date", flat=True))
+        assert min(dates) == first and max(dates) == last
+    # The step one of Aarhus was approved by the city council on 16 December 2020.
+    step1 = _structure(AARHUS, "2021-04-01")
+    approved = step1.history.get(status=Status.APPROVED)
+    assert timezone.localtime(approved.history_date).date() == datetime.date(2020, 12, 16)
 
 
 def test_demo_people_are_invented(loaded):
