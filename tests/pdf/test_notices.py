@@ -1,5 +1,6 @@
 """Placement notices: one unit, all units in one PDF, and a zip of one PDF per unit."""
 
+import datetime
 import io
 import subprocess
 import zipfile
@@ -72,7 +73,29 @@ def test_zip_has_one_pdf_per_unit(decided, editor, tmp_path):
     path.write_bytes(archive.read(next(n for n in names if n.startswith("orientering-B1-"))))
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
                           text=True, check=True).stdout
-    assert "Team B1" in text and "side 1 af 1" in text
+    assert "Team B1" in text and text.count("side 1 af 1") == 1
+
+
+def test_zip_notice_longer_than_a_page_counts_its_own_pages(decided, editor, tmp_path):
+    old, new, old_units = decided
+    # A unit split into many parts gets a notice over two pages.
+    draft = services.copy_structure(new, name="Mange dele", user=editor,
+                                    effective_date=datetime.date(2027, 1, 1))
+    parts = [{"name": f"Del {i} af Afdeling C Vest", "share": 10} for i in range(10)]
+    services.split_unit(draft.units.get(code="C"), parts, user=editor)
+    draft = services.set_status(draft, "approved", user=editor)
+    archive = zipfile.ZipFile(io.BytesIO(pdf.notices_zip(draft, editor)))
+    texts = {}
+    for name in archive.namelist():
+        path = tmp_path / name
+        path.write_bytes(archive.read(name))
+        texts[name] = subprocess.run(["pdftotext", "-layout", str(path), "-"],
+                                     capture_output=True, text=True, check=True).stdout
+    long = [t for t in texts.values() if "Enheden deles" in t]
+    assert len(long) == 1
+    pages = long[0].split("\f")
+    assert "side 1 af 2" in pages[0] and "side 2 af 2" in pages[1]
+    assert all(t.count("side 1 af 1") == 1 for t in texts.values() if t is not long[0])
 
 
 def test_no_notices_for_a_structure_not_decided(reorg, editor):
