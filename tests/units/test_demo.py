@@ -242,6 +242,9 @@ def test_kobenhavn_2025_has_the_ten_centres_of_seeds_000_and_001(loaded):
     assert set(centres) == operating | administrative
     assert all(centres[name] in ("administration", "stab") for name in administrative)
     assert all(centres[name] in ("drift", "myndighed") for name in operating)
+    # The short names the forvaltning uses itself.
+    short = {u.short_name for u in Unit.objects.get(tree_id=s2025.pk, level=0).get_children()}
+    assert {"DSI", "CBU", "CABSEB", "CMSB", "CLB", "CRB", "CØ", "CHRO", "CFUU", "CDDA"} <= short
 
 
 def test_kobenhavn_centre_placements_show_change_kinds(loaded):
