@@ -725,10 +725,10 @@ def tree_faults(structure: Structure | int | None = None) -> list[str]:
 
     Per structure: exactly one root; every unit's lft < rght with rght - lft odd; lft and
     rght together number 1..2n; intervals nest; level is the depth; parent_id is the unit
-    the nesting puts above it; tree_id is the structure; a valid status; two structures in
-    force from the same date. Per succession touching it: share 0-100 %, an old unit's
-    shares summing to at most 100 %, and the direction from an older structure to a newer
-    one of the same organisation. Three queries."""
+    the nesting puts above it; tree_id is the structure; codes unique; a valid status; no
+    two structures in force from the same date. Per succession touching it: share 0-100 %,
+    an old unit's shares summing to at most 100 %, and the direction from an older
+    structure to a newer one of the same organisation. Three queries."""
     from .models import Status
 
     only = structure if isinstance(structure, int) or structure is None else structure.pk
@@ -749,7 +749,7 @@ def tree_faults(structure: Structure | int | None = None) -> list[str]:
         succ_rows = Succession.objects.all()
     units = sorted(
         unit_rows.values_list("pk", "parent_id", "structure_id", "tree_id", "lft", "rght",
-                              "level", "name"),
+                              "level", "name", "code"),
         key=lambda r: (r[3], r[4], r[0]),
     )
     successions = list(succ_rows.values_list(
@@ -765,7 +765,7 @@ def tree_faults(structure: Structure | int | None = None) -> list[str]:
     by_tree: dict[int, list[tuple]] = defaultdict(list)
     for row in units:
         by_tree[row[3]].append(row)
-    for uid, _p, structure_id, tree_id, _l, _r, _lv, name in units:
+    for uid, _p, structure_id, tree_id, _l, _r, _lv, name, _c in units:
         if structure_id != tree_id:
             faults.append(
                 f"Enheden »{name}« (id {uid}) hører til {label(structure_id)}, "
@@ -787,9 +787,16 @@ def tree_faults(structure: Structure | int | None = None) -> list[str]:
                 f"{where}: træets venstre- og højrenumre er ikke 1 til {2 * len(rows)} "
                 "uden huller og gentagelser."
             )
+        codes: dict[str, str] = {}
+        for row in rows:
+            if row[8] and row[8] in codes:
+                faults.append(
+                    f"{where}: koden »{row[8]}« bruges af både »{codes[row[8]]}« og »{row[7]}«."
+                )
+            codes.setdefault(row[8], row[7])
         stack: list[tuple] = []
         for row in rows:
-            uid, parent_id, _s, _t, lft, rght, level, name = row
+            uid, parent_id, _s, _t, lft, rght, level, name, _code = row
             if lft >= rght or (rght - lft) % 2 == 0:
                 faults.append(
                     f"{where}: enheden »{name}« (id {uid}) har ugyldige trænumre "

@@ -618,6 +618,8 @@ def split_unit(unit: Unit, parts: Sequence[dict[str, Any]], *, user,
     if len(codes) != len(set(codes)):
         raise ValidationError({"code": "To dele kan ikke have samme kode."})
     for part_unit in result:
+        # New parts go last among the siblings, like every insert and move: the order
+        # siblings were placed in is then the tree order, which history can rebuild.
         _save(part_unit, user, reason)
 
     predecessors = list(Succession.objects.filter(to_unit=unit))

@@ -137,3 +137,18 @@ def test_succession_direction_rules():
     assert not selectors.is_older_structure((2, d2), (3, d2), parents)  # two alternatives
     assert not selectors.is_older_structure((4, d2), (1, d1), parents)
     assert not selectors.is_older_structure((1, d1), (1, d1), parents)
+
+
+def test_a_duplicate_code_is_caught(two):
+    old, units, _ = two
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            # SQLite cannot drop a constraint; the unique index can go instead.
+            cursor.execute("DROP INDEX unit_code_unique_in_structure")
+        else:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("DROP INDEX IF EXISTS unit_code_unique_in_structure")
+    Unit.objects.filter(pk=units["C"].pk).update(code="B")
+    faults = selectors.tree_faults(old)
+    assert faults == [f"»Organisering 2024« (id {old.pk}): koden »B« bruges af både "
+                      "»Afdeling B« og »Afdeling C«."]
