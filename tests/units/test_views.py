@@ -278,3 +278,26 @@ def test_navigation_present(client, reader, scenario):
         assert href in page
     assert 'aria-label="Hovedmenu"' in page
     assert '<main id="main"' in page
+
+
+def test_change_badges_agree_with_compare(editor, scenario):
+    from units import charts, selectors
+
+    draft = scenario["draft"]
+    # Give the draft every kind of change against its basis.
+    services.move_unit(unit_in(draft, "C"), unit_in(draft, "B"), user=editor)
+    services.update_unit(unit_in(draft, "B1"), name="Team B1 omdøbt", user=editor)
+    services.add_unit(unit_in(draft, "A"), name="Ny enhed", user=editor)
+    services.split_unit(unit_in(draft, "A1"), [{"name": "A1 x", "share": 50},
+                                               {"name": "A1 y", "share": 50}], user=editor)
+    services.merge_units([unit_in(draft, "A"), unit_in(draft, "ROOT").get_children()
+                          .exclude(code__in=["A", "B"]).first() or unit_in(draft, "B")],
+                         into=unit_in(draft, "A"), user=editor)
+    for structure in (scenario["new"], draft):
+        structure.refresh_from_db()
+        nodes = selectors.tree(structure)
+        comparison = selectors.compare(structure.based_on, structure)
+        expected = {uid: c.kind for uid, c in comparison.new_changes.items() if c.changed}
+        got = {uid: b.kind for uid, b in charts.change_badges(structure, nodes).items()}
+        assert got == expected
+        assert set(got.values()) >= {"moved", "split"}

@@ -77,8 +77,7 @@ def _edit_context(request, structure, selected: Unit | None, bound: dict | None 
     # Reverse once per page and fill in the unit id per row.
     move_template = reverse("units:unit-action", args=[structure.pk, 987654321, "move"])
     outline_html = charts.render_outline(
-        nodes, badges=charts.badges_from(
-            selectors.compare(structure.based_on, structure) if structure.based_on_id else None),
+        nodes, badges=charts.change_badges(structure, nodes),
         span=charts_span(), select_url=lambda uid: f"{edit_base}?unit={uid}#panel",
         move_url=lambda uid: move_template.replace("987654321", str(uid)),
         selected=selected.pk if selected else None,

@@ -92,11 +92,6 @@ def _structure_context(request, structure: Structure) -> dict:
     }
 
 
-def _comparison(structure: Structure):
-    basis = structure.based_on if structure.based_on_id else None
-    return selectors.compare(basis, structure) if basis is not None else None
-
-
 def _focus(structure: Structure, request) -> Unit | None:
     raw = request.GET.get("unit")
     if not raw:
@@ -131,7 +126,7 @@ def structure_detail(request, pk):
             while shown_depth > 1 and len(nodes) > AUTO_DEPTH_BOXES:
                 shown_depth -= 1
                 nodes = [n for n in nodes if n.level - top_level <= shown_depth]
-        badges = charts.badges_from(_comparison(structure))
+        badges = charts.change_badges(structure, nodes)
         html = charts.render_chart(nodes, badges=badges, span=span, focus_url=focus_url)
         top = nodes[0] if nodes else None
         return {"html": html, "shown": len(nodes),
@@ -161,7 +156,7 @@ def structure_outline(request, pk):
 
     def build():
         nodes = selectors.tree(structure)
-        badges = charts.badges_from(_comparison(structure))
+        badges = charts.change_badges(structure, nodes)
         return {"html": charts.render_outline(nodes, badges=badges, span=span),
                 "total": len(nodes), "headcount": nodes[0].subtree_headcount if nodes else 0,
                 "changed": len(badges)}
