@@ -101,3 +101,23 @@ def test_a_second_editor_shows_in_the_unit_history(small, editor):
     assert [(c.label, c.old, c.new) for c in entries[0].changes] == [
         ("antal medarbejdere", "5", "6")]
     assert {e.user for e in entries[1:]} == {"redaktoer"}
+
+
+def test_long_names_and_reasons_are_kept_whole(small, editor):
+    """Danish unit names are long; a generated reason naming two of them, or an editor's
+    paragraph, must be recorded whole on PostgreSQL too."""
+    old, _ = small
+    draft = services.copy_structure(old, name="Udkast", effective_date=datetime.date(2026, 1, 1),
+                                    user=editor)
+    u = {x.code: x for x in Unit.objects.filter(tree_id=draft.pk)}
+    long_a = "Center for Særlig Indsats for Udsatte Børn, Unge og deres Familier – Myndighed"
+    long_c = "Center for Længerevarende Botilbud og Beskæftigelse for Voksne med Handicap"
+    services.update_unit(u["A"], name=long_a, user=editor)
+    services.update_unit(u["C"], name=long_c, user=editor)
+    services.move_unit(u["A1"], u["C"], user=editor)
+    expected = f"Flyttet fra »{long_a}« til »{long_c}«."
+    assert len(expected) > 100
+    assert u["A1"].history.latest("history_id").history_change_reason == expected
+    words = "Besluttet på HovedMED-mødet den 8. november efter drøftelse med TR og AMR. " * 5
+    services.update_unit(u["B"], headcount=21, user=editor, reason=words)
+    assert u["B"].history.latest("history_id").history_change_reason == words
