@@ -544,7 +544,8 @@ def update_consultation(consultation: Consultation, *, user, reason: str | None 
     """Change whom a consultation was sent to, when, the deadline or the subject. Refuses what
     create_consultation refuses."""
     _unknown(fields, CONSULTATION_FIELDS, "consultation")
-    c = Consultation.objects.select_for_update().select_related("structure", "body") \
+    c = Consultation.objects.select_for_update(of=("self",)).select_related(
+        "structure", "body") \
         .get(pk=consultation.pk)
     changed = []
     for key, value in fields.items():
@@ -570,7 +571,8 @@ def record_response(consultation: Consultation, *, response: str, responded_on: 
     """The consulted body's answer (høringssvar) and the day it came. Refuses an empty answer,
     a day before the consultation was sent and a day in the future. An answer after the
     deadline is recorded (and shown as late)."""
-    c = Consultation.objects.select_for_update().select_related("structure", "body") \
+    c = Consultation.objects.select_for_update(of=("self",)).select_related(
+        "structure", "body") \
         .get(pk=consultation.pk)
     response = (response or "").strip()
     if not response:
