@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from . import selectors
-from .importers import JSON_FORMAT_NAME
+from .importers import FORMULA_CHARACTERS, JSON_FORMAT_NAME
 from .models import Category, Structure, Succession, Unit
 
 # (field, Danish header) in the order files carry them.
@@ -49,7 +49,7 @@ WIDTHS = {
 }
 
 # Excel runs a cell that starts with one of these as a formula; untrusted names must not.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = tuple(FORMULA_CHARACTERS)
 
 
 @dataclass(frozen=True)
@@ -116,8 +116,8 @@ def _csv_cell(key: str, value) -> str:
     if key == "headcount":
         return str(value)
     text = str(value)
-    if text.startswith(FORMULA_STARTS):
-        # The importer drops this apostrophe again, so the name round-trips.
+    if text.lstrip("'").startswith(FORMULA_STARTS):
+        # The importer drops one apostrophe again, so the text round-trips.
         text = "'" + text
     return text
 
@@ -155,6 +155,13 @@ def _header(sheet, labels: list[str], widths: list[int]) -> None:
     sheet.auto_filter.ref = sheet.dimensions
 
 
+def _xlsx_row(values: list) -> list:
+    """Values as xlsx can hold them: no control characters (xlsx cannot store them)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values]
+
+
 def _text_cells(sheet, row_index: int, text_columns: list[int]) -> None:
     # openpyxl reads a string that starts with "=" as a formula; keep names as text.
     for column in text_columns:
@@ -187,7 +194,7 @@ def structure_xlsx(structure: Structure) -> bytes:
             if key == "predecessors":
                 value = _predecessor_text(value)
             values.append(value if value != "" else None)
-        sheet.append(values)
+        sheet.append(_xlsx_row(values))
         _text_cells(sheet, index, text_columns)
         if row["fte"] is not None:
             sheet.cell(row=index, column=fte_column).number_format = "0.00"
@@ -259,7 +266,7 @@ def comparison_xlsx(old: Structure, new: Structure) -> bytes:
         for line in comparison_lines(comparison)
     ]
     for index, values in enumerate(lines, start=2):
-        sheet.append([v if v != "" else None for v in values])
+        sheet.append(_xlsx_row([v if v != "" else None for v in values]))
         _text_cells(sheet, index, [1, 2, 3, 4])
         if values[5] is not None:
             cell = sheet.cell(row=index, column=6)
@@ -268,8 +275,8 @@ def comparison_xlsx(old: Structure, new: Structure) -> bytes:
 
     summary = workbook.create_sheet("Oversigt")
     _header(summary, ["", ""], [36, 40])
-    summary.append(["Gammel organisering", old.name])
-    summary.append(["Ny organisering", new.name])
+    summary.append(_xlsx_row(["Gammel organisering", old.name]))
+    summary.append(_xlsx_row(["Ny organisering", new.name]))
     summary.append(["Sammenlignet efter", "overgange" if comparison.by_successions else "koder"])
     summary.append(["Berørte medarbejdere", comparison.staff_affected])
     for kind in selectors.ChangeKind.PRIORITY:

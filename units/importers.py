@@ -485,13 +485,19 @@ def _read_os2mo(data: bytes, on_date: datetime.date | None) -> Source:
 # --- values -----------------------------------------------------------------------------
 
 
-def _text(value: Any, unescape: bool = False) -> str:
+# orgreg's CSV export puts an apostrophe before text that Excel would run as a formula.
+FORMULA_CHARACTERS = "=+-@"
+
+
+def _text(value: Any, unescape: bool = False, strip: bool = True) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
         value = f"{value:f}"
-    text = str(value).strip()
-    if unescape and len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
+    text = str(value)
+    if strip:
+        text = text.strip()
+    if unescape and text.startswith("'") and text.lstrip("'")[:1] in tuple(FORMULA_CHARACTERS):
         text = text[1:]
     return text
 
@@ -658,7 +664,8 @@ def check(source: Source, *, organisation: Organisation, based_on: Structure | N
         row, values = record.row, record.values
 
         def text(name: str, values=values) -> str:
-            return _text(values.get(name), source.unescape_text)
+            # Descriptions keep their spacing as written; services strip the other texts.
+            return _text(values.get(name), source.unescape_text, strip=name != "description")
 
         fields: dict[str, Any] = {}
         for name in TEXT_FIELDS:
