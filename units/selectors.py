@@ -727,7 +727,8 @@ def tree_faults(structure: Structure | int | None = None) -> list[str]:
     rght together number 1..2n; intervals nest; level is the depth; parent_id is the unit
     the nesting puts above it; tree_id is the structure; codes unique; a valid status; no
     two structures in force from the same date. Per succession touching it: share 0-100 %,
-    an old unit's shares summing to at most 100 %, and the direction from an older
+    an old unit's shares in one newer structure summing to at most 100 % (alternative
+    models each take all), and the direction from an older
     structure to a newer one of the same organisation. Three queries."""
     from .models import Status
 
@@ -836,13 +837,15 @@ def tree_faults(structure: Structure | int | None = None) -> list[str]:
     parents_by_org: dict[int, dict[int, int | None]] = defaultdict(dict)
     for pk, _n, org_id, _e, basis, _st in structures.values():
         parents_by_org[org_id][pk] = basis
-    outgoing: dict[int, Decimal] = defaultdict(Decimal)
+    # An old unit's staff are divided within each newer structure: alternative models
+    # based on one structure each take all of it.
+    outgoing: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
     from_names: dict[int, tuple[str, int]] = {}
     for _pk, from_id, to_id, share, from_sid, to_sid, from_name, to_name in successions:
         what = f"Overgangen fra »{from_name}« (id {from_id}) til »{to_name}« (id {to_id})"
         if share < 0 or share > HUNDRED:
             faults.append(f"{what} har andelen {share} %; den skal være mellem 0 og 100 %.")
-        outgoing[from_id] += share
+        outgoing[from_id, to_sid] += share
         from_names[from_id] = (from_name, from_sid)
         old, new = structures[from_sid], structures[to_sid]
         if old[2] != new[2]:
@@ -852,12 +855,11 @@ def tree_faults(structure: Structure | int | None = None) -> list[str]:
                 f"{what} går ikke fra en ældre til en nyere organisering "
                 f"({label(from_sid)} → {label(to_sid)})."
             )
-    for from_id, total in outgoing.items():
+    for (from_id, to_sid), total in outgoing.items():
         if total > HUNDRED + SHARE_TOLERANCE:
             name, sid = from_names[from_id]
-            if only is None or sid == only:
-                faults.append(
-                    f"Enheden »{name}« (id {from_id}) i {label(sid)} fordeler {total} % "
-                    "af sine medarbejdere; højst 100 %."
-                )
+            faults.append(
+                f"Enheden »{name}« (id {from_id}) i {label(sid)} fordeler {total} % "
+                f"af sine medarbejdere i {label(to_sid)}; højst 100 %."
+            )
     return faults

@@ -709,7 +709,9 @@ def set_predecessors(unit: Unit, predecessors: Iterable[tuple[Unit, Any]], *, us
     if len(old_ids) != len(set(old_ids)):
         raise ValidationError("Den samme tidligere enhed er angivet to gange.")
     others = defaultdict(Decimal)
-    for s in Succession.objects.filter(from_unit_id__in=old_ids).exclude(to_unit=unit):
+    # Shares are divided within this structure; alternative models each take 100 %.
+    for s in Succession.objects.filter(from_unit_id__in=old_ids, to_unit__tree_id=structure.pk
+                                       ).exclude(to_unit=unit):
         others[s.from_unit_id] += s.share
     for old, share in pairs:
         if others[old.pk] + share > HUNDRED + SHARE_TOLERANCE:

@@ -575,3 +575,19 @@ def test_set_predecessors_refusals(draft, small, editor):
     refused(services.set_predecessors, units["A"], [(foreign_units["X"], 10)], user=editor,
             match="tidligere organisering")
     refused(services.set_predecessors, old_units["A"], [], user=editor, match="kan ikke ændres")
+
+
+def test_alternative_models_each_take_all_the_staff(small, editor):
+    """Randers: two drafts based on one structure. An old unit gives 100 % to each; the
+    shares are counted within one structure."""
+    old, old_units = small
+    alt1 = services.copy_structure(old, name="Model 1", effective_date=JAN_2025, user=editor)
+    alt2 = services.copy_structure(old, name="Model 2", effective_date=JAN_2025, user=editor)
+    u2 = by_code(alt2)
+    unit = services.add_unit(u2["ROOT"], name="Fælles", code="F", user=editor)
+    services.set_predecessors(u2["C"], [(old_units["C"], 40)], user=editor)
+    services.set_predecessors(unit, [(old_units["C"], 60)], user=editor)
+    refused(services.set_predecessors, unit, [(old_units["C"], 61)], user=editor,
+            match="ville fordele 101 %")
+    assert by_code(alt1)["C"].successions_in.get().share == Decimal("100.00")
+    assert_sound()
