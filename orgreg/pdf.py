@@ -192,6 +192,10 @@ def data_moment(structure) -> datetime.datetime:
     return max(moments) if moments else structure.created_at
 
 
+# structure_context's keyword is named for the context key; this name stays reachable inside.
+latest_change = data_moment
+
+
 def user_label(user) -> str:
     if user is None or not getattr(user, "is_authenticated", False):
         return "kommandolinjen"
@@ -216,7 +220,7 @@ def structure_context(structure, user, data_moment: datetime.datetime | None = N
         "pdf_organisation": structure.organisation.name,
         "pdf_structure": structure.name,
         "pdf_structure_status": Status(status).label if status in Status.values else "",
-        "pdf_data_moment": data_moment or globals()["data_moment"](structure),
+        "pdf_data_moment": data_moment or latest_change(structure),
         "pdf_generated_at": timezone.now(),
         "pdf_generated_by": user_label(user),
         "pdf_stamp": stamp_for_status(status),

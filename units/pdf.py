@@ -44,7 +44,7 @@ from django.utils import timezone
 
 from orgreg import pdf as pdf_renderer
 from orgreg.roles import can_see_structure
-from orgreg.text import danish_date, danish_sort_key
+from orgreg.text import danish_date
 
 from . import selectors
 from .models import Category, Status, Structure, Unit
@@ -75,7 +75,7 @@ HEADER_FIRST = 26.0
 HEADER_TEXT = 9.0
 HEADER_CONT = 12.0
 
-# Readable labels for the legend, in the order ChangeKind ranks them.
+# Categories in the legend, in the order the model lists them.
 CATEGORY_LEGEND = [(c.value, c.label) for c in Category]
 
 
@@ -268,10 +268,6 @@ class Item:
         """Inline CSS position (numbers only, never localised: 12.50mm, not 12,50mm)."""
         return (f"left:{self.x:.2f}mm;top:{self.y:.2f}mm;"
                 f"width:{self.w:.2f}mm;height:{self.h:.2f}mm")
-
-    @property
-    def orientation(self) -> str:
-        return "v" if self.w == 0 else "h"
 
 
 @dataclass
@@ -478,6 +474,26 @@ class ChartPage:
     @property
     def style(self) -> str:
         return f"width:{self.width:.2f}mm;height:{self.height:.2f}mm"
+
+    @property
+    def svg_size(self) -> str:
+        """Attributes of the page's connector drawing, whose user unit is one millimetre."""
+        return (f'width="{self.width:.2f}mm" height="{self.height:.2f}mm" '
+                f'viewBox="0 0 {self.width:.2f} {self.height:.2f}"')
+
+    @property
+    def line_path(self) -> str:
+        """Every connector of the page as one SVG path: one drawing instead of hundreds of
+        positioned boxes keeps WeasyPrint's layout work to the unit boxes."""
+        parts = []
+        for i in self.items:
+            if i.kind != "line":
+                continue
+            if i.w == 0:
+                parts.append(f"M{i.x:.2f} {i.y:.2f}v{i.h:.2f}")
+            else:
+                parts.append(f"M{i.x:.2f} {i.y:.2f}h{i.w:.2f}")
+        return "".join(parts)
 
     @property
     def units(self) -> list[ChartUnit]:
@@ -1013,7 +1029,3 @@ def notices_zip(structure: Structure, user, *, old: Structure | None = None,
             if progress:
                 progress(done, len(items), notice)
     return buffer.getvalue()
-
-
-def sorted_units_for_choice(nodes: Sequence[UnitNode]) -> list[UnitNode]:
-    return sorted(nodes, key=lambda n: danish_sort_key(n.name))
