@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
+from med.models import MedBody, Meeting
 from units.models import Organisation, Status, Structure
 
 from .models import DeliverableStatus, Kind, MilestoneStatus, Workstream
@@ -37,6 +38,12 @@ class MilestoneForm(forms.Form):
                                                  "den valgte organisering.")
     workstream = forms.ModelChoiceField(label="Indsatsområde", queryset=Workstream.objects.none(),
                                         required=False, empty_label="(intet)")
+    med_body = forms.ModelChoiceField(label="MED-udvalg", queryset=MedBody.objects.none(),
+                                      required=False, empty_label="(intet)")
+    meeting = forms.ModelChoiceField(label="MED-møde", queryset=Meeting.objects.none(),
+                                     required=False, empty_label="(intet)",
+                                     help_text="Milepælen træder i stedet for mødets egen linje "
+                                               "i tidsplanen.")
     description = forms.CharField(label="Beskrivelse", required=False,
                                   widget=forms.Textarea(attrs={"rows": 4}))
     reason = forms.CharField(label="Begrundelse", required=False, max_length=1000,
@@ -52,6 +59,12 @@ class MilestoneForm(forms.Form):
         )
         self.fields["workstream"].queryset = Workstream.objects.filter(
             organisation=organisation).order_by("order", "name")
+        self.fields["med_body"].queryset = MedBody.objects.filter(
+            organisation=organisation).order_by("name")
+        self.fields["meeting"].queryset = (
+            Meeting.objects.filter(body__organisation=organisation)
+            .select_related("body").order_by("-starts_at")
+        )
 
 
 class StatusForm(forms.Form):

@@ -133,6 +133,15 @@ class Milestone(models.Model):
         Workstream, on_delete=models.SET_NULL, null=True, blank=True, related_name="milestones",
         verbose_name="indsatsområde",
     )
+    med_body = models.ForeignKey(
+        "med.MedBody", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="milestones", verbose_name="MED-udvalg",
+    )
+    meeting = models.ForeignKey(
+        "med.Meeting", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="milestones", verbose_name="MED-møde",
+        help_text="Mødet træder i stedet for mødets egen linje i tidsplanen.",
+    )
     date = models.DateField("dato")
     end_date = models.DateField("slutdato", null=True, blank=True)
     title = models.CharField("titel", max_length=300)

@@ -129,7 +129,7 @@ def _milestone_entry(m: Milestone) -> PlanEntry:
     return PlanEntry(
         date=m.date, end_date=m.end_date, title=m.title, description=m.description,
         forum=m.forum, kind=m.kind, status=m.status, source=SOURCE_MILESTONE,
-        milestone_id=m.pk, structure_id=m.structure_id,
+        milestone_id=m.pk, structure_id=m.structure_id, meeting_id=m.meeting_id,
         structure_name=m.structure.name if m.structure_id else "",
         workstream_id=m.workstream_id,
         workstream_name=m.workstream.name if m.workstream_id else "",
@@ -166,7 +166,8 @@ def _milestones(organisation: Organisation, user, f: PlanFilter) -> list[Milesto
         qs = qs.filter(workstream_id=f.workstream_id)
     if f.structure_id:
         qs = qs.filter(structure_id=f.structure_id)
-    return list(qs.select_related("structure", "workstream").order_by("date", "end_date", "pk"))
+    return list(qs.select_related("structure", "workstream", "med_body")
+                .order_by("date", "end_date", "pk"))
 
 
 def _structures(organisation: Organisation, user, f: PlanFilter,
@@ -188,7 +189,7 @@ def _structures(organisation: Organisation, user, f: PlanFilter,
 
 
 def _meeting_entries(organisation: Organisation, user, f: PlanFilter,
-                     today: datetime.date) -> list[PlanEntry]:
+                     today: datetime.date, replaced: set[int]) -> list[PlanEntry]:
     """MED meetings of the organisation's bodies, when the med app has them. Read lazily so
     the timeline works before (and without) the med app's meetings."""
     if f.workstream_id or f.structure_id or (f.kinds and Kind.MED not in f.kinds):
@@ -197,7 +198,8 @@ def _meeting_entries(organisation: Organisation, user, f: PlanFilter,
         from med.models import Meeting
     except ImportError:
         return []
-    return _read_meetings(Meeting, organisation, user, f, today)
+    return [e for e in _read_meetings(Meeting, organisation, user, f, today)
+            if e.meeting_id not in replaced]
 
 
 def _read_meetings(Meeting, organisation, user, f: PlanFilter,
@@ -263,7 +265,8 @@ def plan(organisation: Organisation, *, user, start: datetime.date | None = None
                 and m.structure and m.date == m.structure.effective_date}
     entries = [_milestone_entry(m) for m in milestones]
     entries += [_structure_entry(s, today) for s in _structures(organisation, user, f, replaced)]
-    entries += _meeting_entries(organisation, user, f, today)
+    meetings_replaced = {m.meeting_id for m in milestones if m.meeting_id}
+    entries += _meeting_entries(organisation, user, f, today, meetings_replaced)
     entries.sort(key=lambda e: (e.date, e.end_date or e.date, e.source != SOURCE_STRUCTURE,
                                 e.title))
     return entries
@@ -484,12 +487,13 @@ class MilestoneRecord:
 
 
 _HISTORY_FIELDS = ("title", "date", "end_date", "status", "kind", "forum", "description",
-                   "structure_id", "workstream_id")
+                   "structure_id", "workstream_id", "med_body_id", "meeting_id")
 
 
 def milestone_history(milestone: Milestone) -> list[MilestoneRecord]:
     """Who changed the milestone, when, what and why, newest first; old dates of a
-    rescheduled milestone show here. Three queries."""
+    rescheduled milestone show here. Three queries, and one more for each kind of MED link
+    that appears."""
     records = list(milestone.history.select_related("history_user")
                    .order_by("history_date", "history_id"))
     structure_ids = {r.structure_id for r in records if r.structure_id}
@@ -498,6 +502,11 @@ def milestone_history(milestone: Milestone) -> list[MilestoneRecord]:
              Structure.objects.filter(pk__in=structure_ids).values_list("pk", "name")}
     names |= {("workstream_id", pk): name for pk, name in
               Workstream.objects.filter(pk__in=workstream_ids).values_list("pk", "name")}
+    for f in ("med_body_id", "meeting_id"):
+        ids = {getattr(r, f) for r in records if getattr(r, f)}
+        if ids:
+            model = Milestone._meta.get_field(f.removesuffix("_id")).related_model
+            names |= {(f, obj.pk): str(obj) for obj in model.objects.filter(pk__in=ids)}
     labels = {f: str(Milestone._meta.get_field(f.removesuffix("_id")).verbose_name)
               for f in _HISTORY_FIELDS}
 
@@ -510,7 +519,7 @@ def milestone_history(milestone: Milestone) -> list[MilestoneRecord]:
             return MilestoneStatus(value).label
         if f == "kind":
             return Kind(value).label
-        if f in ("structure_id", "workstream_id"):
+        if f in ("structure_id", "workstream_id", "med_body_id", "meeting_id"):
             return names.get((f, value), str(value))
         return str(value)
 

@@ -29,7 +29,8 @@ from .models import (
     Workstream,
 )
 
-MILESTONE_FIELDS = ("title", "description", "forum", "kind", "structure", "workstream")
+MILESTONE_FIELDS = ("title", "description", "forum", "kind", "structure", "workstream",
+                    "med_body", "meeting")
 WORKSTREAM_FIELDS = ("name", "description", "order")
 DELIVERABLE_FIELDS = ("title", "description", "start", "end", "status", "progress", "order")
 
@@ -43,7 +44,8 @@ def _stamp(obj, user, reason: str):
 def _lock_milestone(milestone: Milestone) -> Milestone:
     try:
         return (Milestone.objects.select_for_update(of=("self",))
-                .select_related("organisation", "structure", "workstream").get(pk=milestone.pk))
+                .select_related("organisation", "structure", "workstream", "med_body",
+                                "meeting__body").get(pk=milestone.pk))
     except Milestone.DoesNotExist:
         raise ValidationError("Milepælen findes ikke længere.") from None
 
@@ -62,7 +64,7 @@ def _check_dates(date: datetime.date | None, end_date: datetime.date | None) -> 
 
 
 def _check_links(organisation_id: int, structure: Structure | None,
-                 workstream: Workstream | None) -> None:
+                 workstream: Workstream | None, med_body=None, meeting=None) -> None:
     if structure is not None and structure.organisation_id != organisation_id:
         raise ValidationError({"structure": (
             f"Organiseringen {quoted(structure.name)} hører til en anden organisation."
@@ -71,6 +73,17 @@ def _check_links(organisation_id: int, structure: Structure | None,
         raise ValidationError({"workstream": (
             f"Indsatsområdet {quoted(workstream.name)} hører til en anden organisation."
         )})
+    if med_body is not None and med_body.organisation_id != organisation_id:
+        raise ValidationError({"med_body": (
+            f"MED-udvalget {quoted(med_body.name)} hører til en anden organisation."
+        )})
+    if meeting is not None:
+        if meeting.body.organisation_id != organisation_id:
+            raise ValidationError({"meeting": "Mødet hører til en anden organisations MED."})
+        if med_body is not None and meeting.body_id != med_body.pk:
+            raise ValidationError({"meeting": (
+                f"Mødet er et møde i {quoted(meeting.body.name)}, ikke i {quoted(med_body.name)}."
+            )})
 
 
 def _check_choice(value: str, choices, field: str, label: str) -> None:
@@ -94,25 +107,33 @@ def create_milestone(organisation: Organisation, *, title: str, date: datetime.d
                      end_date: datetime.date | None = None, description: str = "",
                      forum: str = "", kind: str = Kind.OTHER,
                      status: str = MilestoneStatus.PLANNED, structure: Structure | None = None,
-                     workstream: Workstream | None = None,
+                     workstream: Workstream | None = None, med_body=None, meeting=None,
                      reason: str | None = None) -> Milestone:
     """A new milestone in the organisation's plan. Refuses an empty title, a missing date, an
-    end before the start, and a structure or workstream of another organisation."""
+    end before the start, and a structure, workstream, MED body or meeting of another
+    organisation. A meeting brings its body, and a body its name as the forum, when those are
+    not given."""
     title = _clean_text(title)
     if not title:
         raise ValidationError({"title": "Milepælen skal have en titel."})
     _check_dates(date, end_date)
     _check_choice(kind, Kind, "kind", "type")
     _check_choice(status, MilestoneStatus, "status", "status")
-    _check_links(organisation.pk, structure, workstream)
+    _check_links(organisation.pk, structure, workstream, med_body, meeting)
+    if meeting is not None and med_body is None:
+        med_body = meeting.body
+    if med_body is not None and not _clean_text(forum):
+        forum = med_body.name
     if status == MilestoneStatus.DONE:
         _check_not_future(date)
     milestone = Milestone(
         organisation=organisation, title=title, date=date, end_date=end_date,
         description=_clean_text(description), forum=_clean_text(forum), kind=kind,
-        status=status, structure=structure, workstream=workstream,
+        status=status, structure=structure, workstream=workstream, med_body=med_body,
+        meeting=meeting,
     )
-    milestone.full_clean(exclude=["organisation", "structure", "workstream"])
+    milestone.full_clean(exclude=["organisation", "structure", "workstream", "med_body",
+                                  "meeting"])
     _stamp(milestone, user, reason or f"Milepælen {quoted(title)} oprettet "
                                       f"pr. {danish_date(date)}.")
     milestone.save()
@@ -136,7 +157,10 @@ def update_milestone(milestone: Milestone, *, user, reason: str | None = None,
         raise ValidationError({"title": "Milepælen skal have en titel."})
     if "kind" in fields:
         _check_choice(fields["kind"], Kind, "kind", "type")
-    _check_links(locked.organisation_id, fields.get("structure"), fields.get("workstream"))
+    if fields.get("meeting") is not None and fields.get("med_body", locked.med_body) is None:
+        fields["med_body"] = fields["meeting"].body
+    _check_links(locked.organisation_id, fields.get("structure"), fields.get("workstream"),
+                 fields.get("med_body", locked.med_body), fields.get("meeting", locked.meeting))
     changed = []
     for key, value in fields.items():
         if getattr(locked, key) != value:
@@ -144,7 +168,7 @@ def update_milestone(milestone: Milestone, *, user, reason: str | None = None,
             setattr(locked, key, value)
     if not changed:
         return locked
-    locked.full_clean(exclude=["organisation", "structure", "workstream"])
+    locked.full_clean(exclude=["organisation", "structure", "workstream", "med_body", "meeting"])
     _stamp(locked, user, reason or f"Ændret: {', '.join(changed)}.")
     locked.save()
     return locked

@@ -27,7 +27,8 @@ def _organisation(pk) -> Organisation:
 
 def _visible_milestone(user, pk) -> Milestone:
     milestone = get_object_or_404(
-        Milestone.objects.select_related("organisation", "structure", "workstream"), pk=pk)
+        Milestone.objects.select_related("organisation", "structure", "workstream", "med_body",
+                                         "meeting"), pk=pk)
     if not selectors.can_see_milestone(user, milestone):
         raise Http404("Ingen milepæl fundet.")
     return milestone
@@ -117,6 +118,7 @@ def milestone_create(request, organisation_id):
                 end_date=data["end_date"], kind=data["kind"], status=data["status"],
                 forum=data["forum"], structure=data["structure"],
                 workstream=data["workstream"], description=data["description"],
+                med_body=data["med_body"], meeting=data["meeting"],
                 reason=data["reason"] or None,
             )
         except ValidationError as error:
@@ -134,7 +136,7 @@ def milestone_edit(request, pk):
     organisation = milestone.organisation
     initial = {f: getattr(milestone, f) for f in (
         "title", "date", "end_date", "kind", "status", "forum", "structure", "workstream",
-        "description")}
+        "med_body", "meeting", "description")}
     form = MilestoneForm(request.POST or None, initial=initial, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -144,6 +146,7 @@ def milestone_edit(request, pk):
                 status=data["status"], reason=data["reason"], title=data["title"],
                 kind=data["kind"], forum=data["forum"], structure=data["structure"],
                 workstream=data["workstream"], description=data["description"],
+                med_body=data["med_body"], meeting=data["meeting"],
             )
         except ValidationError as error:
             _add_errors(form, error)
