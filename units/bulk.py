@@ -139,10 +139,9 @@ def build_structure(organisation: Organisation, *, name: str, effective_date: da
             raise ValidationError(
                 "En forgænger hører ikke til en tidligere organisering i samme organisation."
             )
+        # Shares add up per target structure: alternative models each take the whole of an
+        # older unit, and a new structure has no successions yet but those of its rows.
         totals: dict[int, Decimal] = defaultdict(Decimal)
-        for old, share in Succession.objects.filter(from_unit_id__in=pred_ids) \
-                .values_list("from_unit_id", "share"):
-            totals[old] += share
         for r in rows:
             for uid, share in r.predecessors:
                 totals[uid] += _share(share)
