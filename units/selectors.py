@@ -634,7 +634,7 @@ class RecordedStructure:
 
 def structure_as_recorded(structure: Structure, at: datetime.datetime) -> RecordedStructure:
     """The structure's fields and tree as they stood at moment `at`, rebuilt from history
-    (siblings in the order they were placed). Four queries."""
+    (siblings in the order they were placed). Three queries."""
     from .models import Status
 
     srec = structure.history.filter(history_date__lte=at).order_by("-history_date").first()
@@ -650,29 +650,20 @@ def structure_as_recorded(structure: Structure, at: datetime.datetime) -> Record
         uid = rec[0]
         previous = latest.get(uid)
         if previous is None or previous[3] != rec[3]:
-            placed_at[uid] = (rec[14], rec[2])
+            # Siblings go last where they are placed, so the order of placing is the tree
+            # order. Within one moment: units created by one bulk write (a copy, an import)
+            # were inserted in tree order, so their ids tell it (their history ids need
+            # not); units moved one by one are told by their history ids.
+            placed_at[uid] = (rec[14], 0, uid) if rec[1] == "+" else (rec[14], 1, rec[2])
         latest[uid] = rec
     alive = {uid: rec for uid, rec in latest.items() if rec[1] != "-"}
     type_names = dict(UnitType.objects.values_list("pk", "name"))
-    # A copy writes all its units at one moment with ids in no particular order; among
-    # them, the order is that of the units they were copied from (as a rule a frozen
-    # structure), found through the successions the copy wrote.
-    origin_lft: dict[int, int] = {}
-    if structure.based_on_id:
-        created_here = HistoricalUnit.objects.filter(structure_id=structure.pk,
-                                                     history_type="+").values("id")
-        for to_id, lft in (
-            Succession.history.filter(history_type="+", to_unit_id__in=created_here,
-                                      from_unit__tree_id=structure.based_on_id)
-            .order_by("-history_id").values_list("to_unit_id", "from_unit__lft")
-        ):
-            origin_lft[to_id] = lft  # the earliest record is read last and wins
     kids: dict[int | None, list[int]] = defaultdict(list)
     for uid, rec in alive.items():
         parent = rec[3] if rec[3] in alive else None
         kids[parent].append(uid)
     for siblings in kids.values():
-        siblings.sort(key=lambda u: (placed_at[u][0], origin_lft.get(u, 0), placed_at[u][1]))
+        siblings.sort(key=lambda u: placed_at[u])
     rows: list[tuple] = []
     counter = 0
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -73,8 +74,11 @@ def test_random_operations_keep_trees_and_successions_sound(small, editor, steps
             assert Decimal(0) < share <= Decimal(100)
             outgoing[from_id] += share
         assert all(total <= Decimal(100) for total in outgoing.values()), outgoing
-        # The selectors read the result without tripping.
+        # History alone rebuilds the same tree, sibling order included.
         nodes = selectors.tree(draft)
+        recorded = selectors.structure_as_recorded(draft, timezone.now()).units
+        assert [(n.id, n.parent_id, n.level) for n in recorded] == [
+            (n.id, n.parent_id, n.level) for n in nodes]
         assert nodes[0].subtree_headcount == sum(n.headcount for n in nodes)
         selectors.compare(old, draft)
         transaction.set_rollback(True)

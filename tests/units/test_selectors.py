@@ -438,7 +438,7 @@ def test_read_paths_take_a_fixed_number_of_queries(sized, django_assert_num_quer
         groups = selectors.structure_changelog(mid)
     assert len(groups) == 5
     at = timezone.now()
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         recorded = selectors.structure_as_recorded(mid, at)
     assert [(r.id, r.level) for r in recorded.units] == [(x.id, x.level)
                                                         for x in selectors.tree(mid)]
