@@ -84,6 +84,7 @@ def _edit_context(request, structure, selected: Unit | None, bound: dict | None 
     )
     context = {
         "structure": structure, "organisation": structure.organisation, "nodes_count": len(nodes),
+        "basis": structure.based_on if structure.based_on_id else None,
         "outline_html": charts.safe(outline_html), "selected": selected,
         "structure_form": bound.get("structure") or StructureForm(
             initial=StructureForm.initial_from(structure)),

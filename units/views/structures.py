@@ -25,6 +25,8 @@ from units.selectors import ChangeKind
 
 DEFAULT_DEPTH = 3
 AUTO_DEPTH_BOXES = 120
+# A table longer than this is cut, with a note: 10,000 rows help no one on screen.
+MAX_COMPARE_ROWS = 1000
 MAX_DEPTH = 30
 
 
@@ -232,6 +234,8 @@ def structure_compare(request, pk, other):
 
         rows = [r for r in rows if row_inside(r)]
         moved = [m for m in moved if row_inside(m)]
+    total_rows = len(rows)
+    rows = rows[:MAX_COMPARE_ROWS]
     new_parent_names = {n.id: n.name for n in comparison.new_tree}
     old_parent_names = {n.id: n.name for n in comparison.old_tree}
     moved_rows = []
@@ -243,7 +247,8 @@ def structure_compare(request, pk, other):
     scope_choices = [n for n in comparison.new_tree if n.child_count][:2000]
     return render(request, "units/structure_compare.html", {
         "old": old, "new": new, "structure": new, "organisation": new.organisation,
-        "comparison": comparison, "rows": rows, "moved_rows": moved_rows, "kind": kind,
+        "comparison": comparison, "rows": rows, "total_rows": total_rows,
+        "moved_rows": moved_rows, "kind": kind,
         "kind_filters": KIND_FILTERS, "scope": scope, "scope_choices": scope_choices,
         "counts": [(k, ChangeKind.LABELS[k], comparison.counts.get(k, 0))
                    for k in ChangeKind.PRIORITY],
