@@ -905,12 +905,15 @@ def _check_shares(units: list[PlannedUnit], plan: ImportPlan) -> None:
 # --- writing ----------------------------------------------------------------------------
 
 
-# simple-history keeps a change reason in 100 characters (PostgreSQL enforces it).
-REASON_LENGTH = 100
-
-
 def _short(reason: str) -> str:
-    return reason if len(reason) <= REASON_LENGTH else reason[:REASON_LENGTH - 1] + "…"
+    """The reason shortened to what history can hold (simple-history's default is 100
+    characters, which PostgreSQL enforces; orgreg's models keep reasons as text)."""
+    limits = [model.history.model._meta.get_field("history_change_reason").max_length
+              for model in (Unit, UnitType, Structure)]
+    limit = min((n for n in limits if n), default=None)
+    if limit is None or len(reason) <= limit:
+        return reason
+    return reason[:limit - 1] + "…"
 
 
 @transaction.atomic

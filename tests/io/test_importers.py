@@ -384,12 +384,14 @@ def test_history_records_the_user_and_reason(editor, organisation):
     assert snapshot(structure)[1][4] == "Kommunen"
 
 
-def test_long_names_fit_the_history_reason(editor, organisation):
-    """simple-history keeps 100 characters of reason; PostgreSQL refuses more."""
+def test_long_names_are_kept_whole_in_the_history_reason(editor, organisation):
+    """Reasons are text (units migration 0003); a long structure name must not fail on
+    PostgreSQL, and is not cut."""
     long_type = "T" * 100
     data = csv_bytes(f"Kode;Navn;Overordnet kode;Enhedstype\nK;Kommunen;;{long_type}\n")
     plan = importers.prepare(data, organisation=organisation, create_unit_types=True)
     structure = importers.import_structure(plan, organisation=organisation, name="N" * 200,
                                            effective_date=datetime.date(2025, 1, 1), user=editor)
     reasons = [r.history_change_reason for r in Unit.history.filter(structure_id=structure.pk)]
-    assert reasons and all(len(r) <= 100 and r.endswith("…") for r in reasons)
+    assert reasons and all("N" * 200 in r for r in reasons)
+    assert UnitType.history.get(name=long_type).history_change_reason.startswith("Enhedstypen")
