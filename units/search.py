@@ -7,6 +7,7 @@ query and the names are folded to a plain skeleton (å → a, æ → ae, ø → 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -16,13 +17,15 @@ from orgreg.text import danish_sort_key
 from .models import Status, Unit
 
 _SPECIAL = str.maketrans({"æ": "ae", "ø": "o", "ð": "d", "þ": "th", "ß": "ss", "ł": "l"})
+# Combining marks left by NFKD decomposition (é → e + ´); removed in one C-level pass.
+_MARKS = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 def fold(text: str) -> str:
     """A skeleton for matching: lower case, without accents, Danish letters spelled plainly."""
-    text = (text or "").casefold().translate(_SPECIAL)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = (text or "").casefold()
+    if not text.isascii():
+        text = _MARKS.sub("", unicodedata.normalize("NFKD", text.translate(_SPECIAL)))
     return " ".join(text.replace("aa", "a").split())
 
 

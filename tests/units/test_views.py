@@ -301,3 +301,25 @@ def test_change_badges_agree_with_compare(editor, scenario):
         got = {uid: b.kind for uid, b in charts.change_badges(structure, nodes).items()}
         assert got == expected
         assert set(got.values()) >= {"moved", "split"}
+
+
+def test_search_is_accent_and_case_insensitive_and_respects_roles(client, editor, reader,
+                                                                  scenario):
+    factories.make_structure(editor, {"AE": ("Ældrecenter Åbyhøj", 10, {
+        "CS": ("Café Søndergård", 3)})}, status="published")
+    c = client_for(client, reader)
+    url = reverse("units:unit-search")
+    assert [h["name"] for h in c.get(url, {"q": "CAFE sønder"}).json()["results"]] == [
+        "Café Søndergård"]
+    assert [h["name"] for h in c.get(url, {"q": "aeldrecenter aaby"}).json()["results"]] == [
+        "Ældrecenter Åbyhøj"]
+    # An exact code comes first; the draft's units are never found by a reader.
+    hits = c.get(url, {"q": "b1"}).json()["results"]
+    assert hits and all(h["structure"] != "Udkast 2031" for h in hits)
+    assert hits[0]["code"] == "B1"
+    editor_hits = client_for(client, editor).get(url, {"q": "b1"}).json()["results"]
+    assert any(h["structure"] == "Udkast 2031" for h in editor_hits)
+    page = client_for(client, reader).get(reverse("units:my-unit"), {"q": "søndergard"})
+    assert "Café Søndergård" in page.content.decode()
+    assert "Ingen enheder matcher" in client_for(client, reader).get(
+        reverse("units:my-unit"), {"q": "findesikke"}).content.decode()
