@@ -353,7 +353,7 @@ def coverage(structure: Structure, *, on_date: datetime.date | None = None) -> C
 class ProposedBody:
     """A body of the old structure carried into the new one. `units` are the top-most units
     of the new structure it would cover; `split`, `merged` and `closed` name the old units
-    whose fate needs a person's decision."""
+    whose fate needs a person's decision (closed: one of the body's own units is gone)."""
 
     body: MedBody
     units: tuple[UnitNode, ...]
@@ -368,8 +368,9 @@ class ProposedBody:
 
 
 def propose_med_structure(new: Structure, old: Structure | None = None) -> list[ProposedBody]:
-    """The bodies of `old` (by default the structure `new` was based on) that are still valid
-    on `new`'s effective date, each carried through the successions to the units of `new`.
+    """The bodies of `old` (by default the structure `new` was based on) that are valid on the
+    day before `new`'s effective date or later, each carried through the successions to the
+    units of `new`.
     A body is flagged when one of its units was split (it goes to several units), merged with
     a unit the body did not cover, or closed, and when another body reaches the same unit.
     Empty when `new` does not descend from `old`. Six queries whatever the size."""
@@ -382,7 +383,9 @@ def propose_med_structure(new: Structure, old: Structure | None = None) -> list[
     chain_newest_first = list(reversed(chain))
     bodies = list(
         MedBody.objects.filter(structure=old)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=new.effective_date))
+        # A body that ends the day before the new structure starts is the one to replace.
+        .filter(Q(valid_to__isnull=True)
+                | Q(valid_to__gte=new.effective_date - datetime.timedelta(days=1)))
         .prefetch_related(Prefetch("units", queryset=Unit.objects.only("id", "lft", "rght")))
     )
     if not bodies:
@@ -420,6 +423,12 @@ def propose_med_structure(new: Structure, old: Structure | None = None) -> list[
         for u in newest:
             origins[u].add(n.id)
     reach_count: dict[int, set[int]] = defaultdict(set)
+    # A new unit (no predecessor) under a unit a body reaches is covered with it, as in
+    # coverage(): the body covers subtrees.
+    for uids in reached.values():
+        for n in new_nodes:
+            if n.id not in incoming and n.parent_id in uids:
+                uids.add(n.id)
     for body_id, uids in reached.items():
         for uid in uids:
             reach_count[uid].add(body_id)
@@ -443,8 +452,10 @@ def propose_med_structure(new: Structure, old: Structure | None = None) -> list[
                       if len({top_of(d) for d in destinations.get(u, ())}) > 1)
         merged = tuple(new_by_id[u].name for u in sorted(carried, key=lambda u: new_by_id[u].lft)
                        if origins[u] - mine)
-        closed = tuple(old_by_id[u].name for u in sorted(mine, key=lambda u: old_by_id[u].lft)
-                       if not destinations.get(u))
+        # Closed units below a body's own units hand their staff on through their children;
+        # what needs a decision is a unit the body is defined by that no longer exists.
+        own = sorted((u.pk for u in b.units.all()), key=lambda u: old_by_id[u].lft)
+        closed = tuple(old_by_id[u].name for u in own if not destinations.get(u))
         others = set()
         for u in carried:
             others |= reach_count[u] - {b.pk}

@@ -152,8 +152,12 @@ def test_proposal_through_two_steps_and_a_closure(reorganised, editor):
     # A's staff now all sit in A nord (the A syd half was closed): one piece, not split.
     assert [u.name for u in a.units] == ["A nord"]
     assert a.split == ()
-    # An ended body is not proposed.
+    # A body that ends the day before is the one to replace, so it is proposed; one that
+    # ended earlier is not.
     services.update_body(lokal["C"], valid_to=D(2025, 12, 31), user=editor)
+    assert "LokalMED C" in {p.body.name for p in
+                            selectors.propose_med_structure(step2, structure)}
+    services.update_body(lokal["C"], valid_to=D(2025, 6, 30), user=editor)
     assert "LokalMED C" not in {p.body.name for p in
                                 selectors.propose_med_structure(step2, structure)}
 
@@ -167,6 +171,20 @@ def test_proposal_flags_a_closed_unit(small, editor):
     unit_services.close_unit(draft.units.get(code="C"), user=editor)
     (p,) = selectors.propose_med_structure(draft)
     assert p.units == () and p.closed == ("Afdeling C",) and p.flagged
+
+
+def test_proposal_covers_new_units_under_carried_ones(small, editor):
+    structure, units = small
+    services.create_body(structure, name="LokalMED B", level="lokal", valid_from=D(2024, 1, 1),
+                         valid_to=D(2024, 12, 31), units=[units["B"]], user=editor)
+    draft = unit_services.copy_structure(structure, name="Udkast", effective_date=D(2025, 1, 1),
+                                         user=editor)
+    new_b = draft.units.get(code="B")
+    group = unit_services.add_unit(new_b, name="Ny gruppe", user=editor)
+    unit_services.move_unit(draft.units.get(code="B1"), group, user=editor)
+    (p,) = selectors.propose_med_structure(draft)
+    assert [u.name for u in p.units] == ["Afdeling B"]
+    assert not p.flagged
 
 
 def test_proposal_of_unrelated_structures_is_empty(bodies, small, editor):
