@@ -85,7 +85,9 @@ def structure_history_url(structure_id: int, at) -> str:
         base = reverse("units:structure-history", args=[structure_id])
     except NoReverseMatch:
         base = f"/structure/{structure_id}/history/"
-    return f"{base}?{urlencode({'at': at.isoformat()})}"
+    # The history page reads a local date-time without an offset.
+    local = timezone.localtime(at).replace(tzinfo=None).isoformat()
+    return f"{base}?{urlencode({'at': local})}"
 
 
 def _form_page(request, form, *, title: str, back: str, submit: str = "Gem", intro: str = ""):

@@ -92,9 +92,8 @@ def test_meeting_page_links_the_structure_as_sent(client, world, med_member, edi
     meeting.refresh_from_db()
     html = login(client, med_member).get(meeting.get_absolute_url()).content.decode()
     assert "Drøftelse" in html and "Underorganisering" in html
-    at = meeting.agenda_sent_at.isoformat()
-    assert f"/structure/{world['structure'].pk}/history/?at=" in html
-    assert at.replace(":", "%3A").replace("+", "%2B") in html
+    at = timezone.localtime(meeting.agenda_sent_at).replace(tzinfo=None).isoformat()
+    assert f"/structure/{world['structure'].pk}/history/?at={at.replace(':', '%3A')}" in html
     # The draft the MED member may not see is neither named nor linked.
     assert "Hemmeligt udkast" not in html
     assert f"/structure/{world['draft'].pk}/" not in html
