@@ -28,7 +28,10 @@ SHARE_TOLERANCE = Decimal("0.05")
 # --- trees ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass sets each field through object.__setattr__, which made
+# building 10,000 nodes take most of tree()'s time. Treat it as read-only; it stays
+# hashable and comparable by value.
+@dataclass(slots=True, unsafe_hash=True)
 class UnitNode:
     """One unit of a tree as read for display: its fields, its depth and what lies below."""
 
@@ -81,15 +84,15 @@ def _nodes(rows: Sequence[tuple]) -> list[UnitNode]:
         if parent_id is not None:
             subtree[parent_id] = subtree.get(parent_id, 0) + subtree[uid]
             children[parent_id] += 1
-    return [
-        UnitNode(
-            id=r[0], parent_id=r[1], structure_id=r[2], name=r[3], short_name=r[4], code=r[5],
-            unit_type=r[6] or "", category=r[7], leader_title=r[8], leader_name=r[9],
-            headcount=r[10] or 0, fte=r[11], location=r[12], level=r[13], lft=r[14], rght=r[15],
-            subtree_headcount=subtree[r[0]], child_count=children[r[0]],
-        )
-        for r in rows
-    ]
+    # Positional construction: the columns are the first fields of UnitNode, in order, and
+    # keyword arguments cost as much again for 10,000 nodes.
+    nodes = []
+    append = nodes.append
+    for r in rows:
+        if r[6] is None or r[10] is None:
+            r = (*r[:6], r[6] or "", *r[7:10], r[10] or 0, *r[11:])
+        append(UnitNode(*r, subtree[r[0]], children.get(r[0], 0)))
+    return nodes
 
 
 def tree(structure: Structure | int, *, under: Unit | UnitNode | None = None,
@@ -207,13 +210,13 @@ class ChangeKind:
     PRIORITY = [NEW, CLOSED, MERGED, SPLIT, MOVED, RENAMED, CONTINUED]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # read-only by convention; see UnitNode
 class Link:
     unit: UnitNode
     share: Decimal
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # read-only by convention; see UnitNode
 class UnitChange:
     unit: UnitNode
     kinds: frozenset[str]
@@ -264,6 +267,26 @@ class Comparison:
     def moved(self) -> list[UnitChange]:
         return [self.new_changes[n.id] for n in self.new_tree
                 if ChangeKind.MOVED in self.new_changes[n.id].kinds]
+
+
+_NEW = frozenset({ChangeKind.NEW})
+_CLOSED = frozenset({ChangeKind.CLOSED})
+_MERGED = frozenset({ChangeKind.MERGED})
+_SPLIT = frozenset({ChangeKind.SPLIT})
+# One-to-one kinds by (renamed, moved).
+_ONE_TO_ONE = {
+    (False, False): frozenset({ChangeKind.CONTINUED}),
+    (True, False): frozenset({ChangeKind.RENAMED}),
+    (False, True): frozenset({ChangeKind.MOVED}),
+    (True, True): frozenset({ChangeKind.RENAMED, ChangeKind.MOVED}),
+}
+
+
+def _primary(kinds: frozenset[str], _memo: dict = {}) -> str:  # noqa: B006 - a cache
+    found = _memo.get(kinds)
+    if found is None:
+        found = _memo[kinds] = next(k for k in ChangeKind.PRIORITY if k in kinds)
+    return found
 
 
 def _composed_successions(chain: list[int]) -> dict[int, dict[int, Decimal]]:
@@ -330,58 +353,54 @@ def compare(old: Structure, new: Structure) -> Comparison:
                 succ[o_id].append(Link(new_by_id[n_id], share))
                 pred[n_id].append(Link(old_by_id[o_id], share))
 
-    def placed_same(old_unit: UnitNode, new_unit: UnitNode) -> bool:
-        if old_unit.parent_id is None or new_unit.parent_id is None:
-            return old_unit.parent_id is None and new_unit.parent_id is None
-        return any(link.unit.id == new_unit.parent_id for link in succ.get(old_unit.parent_id, ()))
+    # The new parents each old unit went to, to tell a move with one set lookup.
+    went_to = {o_id: {link.unit.id for link in links} for o_id, links in succ.items()}
 
-    def one_to_one_kinds(o: UnitNode, n: UnitNode) -> set[str]:
-        kinds = set()
-        if o.name != n.name:
-            kinds.add(ChangeKind.RENAMED)
-        if not placed_same(o, n):
-            kinds.add(ChangeKind.MOVED)
-        return kinds
+    def one_to_one_kinds(o: UnitNode, n: UnitNode) -> frozenset[str]:
+        if o.parent_id is None or n.parent_id is None:
+            moved = not (o.parent_id is None and n.parent_id is None)
+        else:
+            moved = n.parent_id not in went_to.get(o.parent_id, ())
+        return _ONE_TO_ONE[o.name != n.name, moved]
+
+    def by_lft(link: Link) -> int:
+        return link.unit.lft
 
     new_changes: dict[int, UnitChange] = {}
     for n in new_tree:
-        preds = sorted(pred.get(n.id, []), key=lambda link: link.unit.lft)
-        kinds: set[str] = set()
+        preds = pred.get(n.id, ())
         if not preds:
-            kinds.add(ChangeKind.NEW)
+            kinds = _NEW
         elif len(preds) > 1:
-            kinds.add(ChangeKind.MERGED)
+            kinds = _MERGED
+            preds.sort(key=by_lft)
+        elif len(succ[preds[0].unit.id]) > 1:
+            kinds = _SPLIT
         else:
-            o = preds[0].unit
-            if len(succ[o.id]) > 1:
-                kinds.add(ChangeKind.SPLIT)
-            else:
-                kinds |= one_to_one_kinds(o, n)
-        new_changes[n.id] = UnitChange(n, frozenset(kinds or {ChangeKind.CONTINUED}),
-                                       predecessors=tuple(preds))
+            kinds = one_to_one_kinds(preds[0].unit, n)
+        new_changes[n.id] = UnitChange(n, kinds, predecessors=tuple(preds))
     old_changes: dict[int, UnitChange] = {}
     for o in old_tree:
-        succs = sorted(succ.get(o.id, []), key=lambda link: link.unit.lft)
-        kinds = set()
+        succs = succ.get(o.id, ())
         if not succs:
-            kinds.add(ChangeKind.CLOSED)
+            kinds = _CLOSED
         elif len(succs) > 1:
-            kinds.add(ChangeKind.SPLIT)
+            kinds = _SPLIT
+            succs.sort(key=by_lft)
+        elif len(pred[succs[0].unit.id]) > 1:
+            kinds = _MERGED
         else:
-            n = succs[0].unit
-            if len(pred[n.id]) > 1:
-                kinds.add(ChangeKind.MERGED)
-            else:
-                kinds |= one_to_one_kinds(o, n)
-        old_changes[o.id] = UnitChange(o, frozenset(kinds or {ChangeKind.CONTINUED}),
-                                       successors=tuple(succs))
+            kinds = new_changes[succs[0].unit.id].kinds  # the same one-to-one pair
+        old_changes[o.id] = UnitChange(o, kinds, successors=tuple(succs))
     counts = {k: 0 for k in ChangeKind.PRIORITY}
     for c in new_changes.values():
-        if c.kind != ChangeKind.SPLIT:
-            counts[c.kind] += 1
+        kind = _primary(c.kinds)
+        if kind != ChangeKind.SPLIT:
+            counts[kind] += 1
     for c in old_changes.values():
-        if c.kind in (ChangeKind.SPLIT, ChangeKind.CLOSED):
-            counts[c.kind] += 1
+        kind = _primary(c.kinds)
+        if kind in (ChangeKind.SPLIT, ChangeKind.CLOSED):
+            counts[kind] += 1
     return Comparison(old, new, old_tree, new_tree, old_changes, new_changes,
                       by_successions=bool(chain), counts=counts)
 
