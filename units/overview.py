@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from orgreg.roles import visible_structures
+from orgreg.text import danish_sort_key
 
 from . import selectors
 from .models import IN_FORCE_STATUSES, Organisation, Status, Structure, Unit
@@ -66,7 +67,8 @@ def organisation_overviews(user, on_date: datetime.date | None = None
     by_org: dict[int, list[Structure]] = defaultdict(list)
     for s in visible_structures(user).select_related("based_on"):
         by_org[s.organisation_id].append(s)
-    return [_overview(org, by_org.get(org.pk, []), on_date) for org in Organisation.objects.all()]
+    organisations = sorted(Organisation.objects.all(), key=lambda o: danish_sort_key(o.name))
+    return [_overview(org, by_org.get(org.pk, []), on_date) for org in organisations]
 
 
 def organisation_overview(user, organisation: Organisation,

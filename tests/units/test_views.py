@@ -323,3 +323,15 @@ def test_search_is_accent_and_case_insensitive_and_respects_roles(client, editor
     assert "Café Søndergård" in page.content.decode()
     assert "Ingen enheder matcher" in client_for(client, reader).get(
         reverse("units:my-unit"), {"q": "findesikke"}).content.decode()
+
+
+def test_organisations_sorted_danish_style(client, editor, reader):
+    for name in ("Åbenrå Kommune", "Ærø Kommune", "Zealand Kommune", "Aalborg Kommune",
+                 "Østkommunen"):
+        factories.make_organisation(editor, name)
+    page = client_for(client, reader).get("/").content.decode()
+    positions = [page.index(n) for n in ("Zealand Kommune", "Ærø Kommune", "Østkommunen",
+                                         "Åbenrå Kommune")]
+    assert positions == sorted(positions)
+    # "Aa" sorts as "Å", after Ø.
+    assert page.index("Østkommunen") < page.index("Aalborg Kommune")
