@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from orgreg.roles import editor_required
+from orgreg.roles import can_see_structure, editor_required
 from units.models import Organisation
 
 from . import selectors, services
@@ -27,8 +27,8 @@ def _organisation(pk) -> Organisation:
 
 def _visible_milestone(user, pk) -> Milestone:
     milestone = get_object_or_404(
-        Milestone.objects.select_related("organisation", "structure", "workstream", "med_body",
-                                         "meeting"), pk=pk)
+        Milestone.objects.select_related("organisation", "structure", "workstream",
+                                         "med_body__structure", "meeting"), pk=pk)
     if not selectors.can_see_milestone(user, milestone):
         raise Http404("Ingen milepæl fundet.")
     return milestone
@@ -99,6 +99,10 @@ def milestone_detail(request, pk):
     return render(request, "timeline/milestone_detail.html", {
         "milestone": milestone, "organisation": milestone.organisation,
         "history": selectors.milestone_history(milestone),
+        # A MED body is defined against a structure; its name is shown only to those who may
+        # see that structure.
+        "show_med": milestone.med_body is None or can_see_structure(
+            request.user, milestone.med_body.structure),
         "status_choices": MilestoneStatus.choices,
     })
 

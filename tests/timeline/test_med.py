@@ -114,3 +114,19 @@ def test_plan_query_count_with_meetings_is_fixed(editor, reader,
             selectors.plan(organisation, user=fresh, today=TODAY)
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_detail_hides_a_med_body_of_a_structure_the_user_may_not_see(client, editor, reader,
+                                                                     organisation, med):
+    from django.urls import reverse
+
+    body = med["draft_meeting"].body
+    m = services.create_milestone(organisation, title="Nyt LokalMED konstitueres",
+                                  date=D(2024, 12, 10), med_body=body, forum="LokalMED",
+                                  user=editor)
+    url = reverse("timeline:milestone-detail", args=[m.pk])
+    client.force_login(editor)
+    assert "Nyt LokalMED</dd>" in client.get(url).content.decode()
+    client.force_login(reader)
+    page = client.get(url).content.decode()
+    assert "Nyt LokalMED konstitueres" in page and "Nyt LokalMED</dd>" not in page
