@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from orgreg.text import danish_date, quoted
 
-from .models import Organisation, Status, Structure, Succession, Unit
+from .models import Organisation, Status, Structure, Succession, Unit, UnitType
 from .services import HUNDRED, _clean_fields, _share, _stamp
 
 
@@ -111,7 +111,9 @@ def build_structure(organisation: Organisation, *, name: str, effective_date: da
         unit = Unit(**_clean_fields(r.fields))
         if not (unit.name or "").strip():
             raise ValidationError(f"Enheden med nøglen {quoted(r.key)} mangler et navn.")
-        unit.full_clean(exclude=["lft", "rght", "tree_id", "level", "parent", "structure"],
+        # unit_type is checked once for all rows below, not with a query per row.
+        unit.full_clean(exclude=["lft", "rght", "tree_id", "level", "parent", "structure",
+                                 "unit_type"],
                         validate_unique=False, validate_constraints=False)
         if unit.code:
             if unit.code in codes:
@@ -122,6 +124,9 @@ def build_structure(organisation: Organisation, *, name: str, effective_date: da
             codes[unit.code] = unit.name
         units_by_key[r.key] = unit
 
+    type_ids = {u.unit_type_id for u in units_by_key.values() if u.unit_type_id is not None}
+    if type_ids and UnitType.objects.filter(pk__in=type_ids).count() != len(type_ids):
+        raise ValidationError("En enhedstype findes ikke.")
     for r in rows:
         ids = [uid for uid, _ in r.predecessors]
         if len(ids) != len(set(ids)):
