@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "orgreg",
     "units",
     "med",
@@ -130,4 +131,7 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "orgreg API",
     "DESCRIPTION": "Read-only API for organisations, structures, units and placements.",
     "VERSION": "1.0.0",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
