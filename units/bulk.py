@@ -228,7 +228,10 @@ def copy_units(source: Structure, target: Structure, *, user, reason: str) -> No
     """Copy every unit of `source` into the empty `target` with a 1:1, 100 % succession from
     each original, and history for the units and successions; a statement per tree level
     and four more, whatever the size. The copy keeps the tree numbers, so an original and its
-    copy share their lft, which is how parents and successions are matched in the database."""
+    copy share their lft, which is how parents and successions are matched in the database.
+
+    Rows are inserted in lft order so that ids among siblings follow the tree: history keeps
+    no tree numbers, and structure_as_recorded orders siblings placed in one write by id."""
     qn = connection.ops.quote_name
     unit_table = qn(Unit._meta.db_table)
     copied = [f.column for f in Unit._meta.concrete_fields
@@ -246,14 +249,14 @@ def copy_units(source: Structure, target: Structure, *, user, reason: str) -> No
                 f"SELECT %s, %s, np.id, {src_cols} FROM {unit_table} s "
                 f"LEFT JOIN {unit_table} op ON op.id = s.parent_id "
                 f"LEFT JOIN {unit_table} np ON np.tree_id = %s AND np.lft = op.lft "
-                f"WHERE s.tree_id = %s AND s.level = %s",
+                f"WHERE s.tree_id = %s AND s.level = %s ORDER BY s.lft",
                 [target.pk, target.pk, target.pk, source.pk, level],
             )
         succession_table = qn(Succession._meta.db_table)
         cursor.execute(
             f"INSERT INTO {succession_table} (from_unit_id, to_unit_id, share, note) "
             f"SELECT o.id, n.id, 100, '' FROM {unit_table} o JOIN {unit_table} n ON n.lft = o.lft "
-            f"WHERE o.tree_id = %s AND n.tree_id = %s",
+            f"WHERE o.tree_id = %s AND n.tree_id = %s ORDER BY o.lft",
             [source.pk, target.pk],
         )
     record_created(Unit, "t.tree_id = %s", [target.pk], user=user, reason=reason)

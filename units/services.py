@@ -16,7 +16,7 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 
 from orgreg.text import danish_date, join_danish, quoted
 
@@ -341,51 +341,10 @@ def copy_structure(structure: Structure, *, name: str, effective_date: datetime.
     _stamp(copy, user, reason)
     copy.save()
 
-    _copy_units(source, copy, user=user, reason=reason)
+    from .bulk import copy_units  # bulk builds on this module's helpers
+
+    copy_units(source, copy, user=user, reason=reason)
     return copy
-
-
-def _copy_units(source: Structure, target: Structure, *, user, reason: str) -> None:
-    """Copy every unit of `source` into the empty `target` inside the database, with a 1:1,
-    100 % succession from each original and history for both; a statement per tree level
-    and four more. The copy keeps the tree numbers, so an original and its copy share their
-    lft, which is how parents and successions are matched.
-
-    Rows are inserted in lft order so that ids among siblings follow the tree: history
-    does not keep tree numbers, and structure_as_recorded orders siblings placed in one
-    write by id. (units.bulk.copy_units does the same without the ordering.)"""
-    from .bulk import record_created  # bulk builds on this module's helpers
-
-    qn = connection.ops.quote_name
-    unit_table = qn(Unit._meta.db_table)
-    copied = [f.column for f in Unit._meta.concrete_fields
-              if f.attname not in {"id", "structure_id", "tree_id", "parent_id"}]
-    cols = ", ".join(qn(c) for c in copied)
-    src_cols = ", ".join(f"s.{qn(c)}" for c in copied)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT MAX(level) FROM {unit_table} WHERE tree_id = %s", [source.pk])
-        depth = cursor.fetchone()[0] or 0
-        for level in range(depth + 1):
-            # One level at a time, so that every parent's copy exists and is found by lft.
-            cursor.execute(
-                f"INSERT INTO {unit_table} (structure_id, tree_id, parent_id, {cols}) "
-                f"SELECT %s, %s, np.id, {src_cols} FROM {unit_table} s "
-                f"LEFT JOIN {unit_table} op ON op.id = s.parent_id "
-                f"LEFT JOIN {unit_table} np ON np.tree_id = %s AND np.lft = op.lft "
-                f"WHERE s.tree_id = %s AND s.level = %s ORDER BY s.lft",
-                [target.pk, target.pk, target.pk, source.pk, level],
-            )
-        cursor.execute(
-            f"INSERT INTO {qn(Succession._meta.db_table)} (from_unit_id, to_unit_id, share, note) "
-            f"SELECT o.id, n.id, 100, '' FROM {unit_table} o JOIN {unit_table} n ON n.lft = o.lft "
-            f"WHERE o.tree_id = %s AND n.tree_id = %s ORDER BY o.lft",
-            [source.pk, target.pk],
-        )
-    record_created(Unit, "t.tree_id = %s", [target.pk], user=user, reason=reason)
-    record_created(
-        Succession, f"t.to_unit_id IN (SELECT id FROM {unit_table} WHERE tree_id = %s)",
-        [target.pk], user=user, reason=reason,
-    )
 
 
 @transaction.atomic
