@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/orgreg
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run demo test test-sqlite test-postgres lint bench browser-deps checktrees
+.PHONY: install run demo test test-sqlite test-postgres lint bench system-deps checktrees
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,15 +30,21 @@ lint: install
 checktrees: install
 	$(PY) manage.py checktrees
 
-# Browser tests drive Debian's Chromium; install it when we may (root), else they skip
-# (and fail instead when REQUIRE_BROWSER=1, as in CI).
-browser-deps:
-	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
-		echo "Installerer Chromium til browsertests ..."; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+# System packages the tests use: Debian's Chromium for the browser tests and poppler-utils
+# (pdftotext) to read rendered PDFs back. Installed when we may (root with apt); otherwise the
+# browser tests skip (and fail instead when REQUIRE_BROWSER=1, as in CI).
+system-deps:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ] && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "Installerer$$missing ..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	elif [ -n "$$missing" ]; then \
+		echo "ADVARSEL: mangler$$missing (apt-get install$$missing)."; \
 	fi
 
-test: install browser-deps lint
+test: install system-deps lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(MAKE) --no-print-directory test-sqlite
 	@if $(PY) -c "import psycopg,sys; psycopg.connect('host=127.0.0.1 port=5432 user=postgres dbname=postgres', connect_timeout=3).close()" 2>/dev/null; then \
