@@ -65,12 +65,6 @@ class ConsultationStatus(models.TextChoices):
     OVERDUE = "overskredet", "Frist overskredet"
 
 
-def _history(**kwargs) -> HistoricalRecords:
-    """History with room for a whole reason: generated Danish sentences and the editor's own
-    words are often longer than simple-history's default of 100 characters."""
-    return HistoricalRecords(history_change_reason_field=models.TextField(null=True), **kwargs)
-
-
 def _period_q(on_date: datetime.date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}valid_from__lte": on_date}) & (
         Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": on_date})
@@ -104,7 +98,7 @@ class MedBody(models.Model):
     )
     description = models.TextField("beskrivelse", blank=True)
 
-    history = _history(m2m_fields=[units])
+    history = HistoricalRecords(m2m_fields=[units])
 
     class Meta:
         verbose_name = "MED-udvalg"
@@ -151,7 +145,7 @@ class Membership(models.Model):
     valid_from = models.DateField("fra")
     valid_to = models.DateField("til", null=True, blank=True)
 
-    history = _history()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "medlemskab"
@@ -191,7 +185,7 @@ class Meeting(models.Model):
     place = models.CharField("sted", max_length=200, blank=True)
     agenda_sent_at = models.DateTimeField("dagsorden udsendt", null=True, blank=True)
 
-    history = _history()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "møde"
@@ -227,7 +221,7 @@ class AgendaItem(models.Model):
     description = models.TextField("sagsfremstilling", blank=True)
     minutes = models.TextField("referat", blank=True)
 
-    history = _history()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "dagsordenspunkt"
@@ -263,7 +257,7 @@ class Consultation(models.Model):
     response = models.TextField("høringssvar", blank=True)
     responded_on = models.DateField("svar modtaget", null=True, blank=True)
 
-    history = _history()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "høring"

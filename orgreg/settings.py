@@ -116,6 +116,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 
+# History keeps the whole reason: generated Danish sentences naming two units, and an editor's
+# own words, are often longer than simple-history's default 100 characters.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 # A unit with more direct reports than this is flagged on org charts.
 ORGREG_SPAN_OF_CONTROL = int(os.environ.get("ORGREG_SPAN_OF_CONTROL", "15"))
 

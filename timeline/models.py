@@ -20,12 +20,6 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 
-def _history() -> HistoricalRecords:
-    # Reasons are the editor's own words ("Flyttet fra 8. oktober til 5. november: ..."), often
-    # longer than simple-history's default of 100 characters.
-    return HistoricalRecords(history_change_reason_field=models.TextField(null=True))
-
-
 class Kind(models.TextChoices):
     DECISION = "decision", "Beslutning"
     MED = "med", "MED-behandling"
@@ -63,7 +57,7 @@ class Workstream(models.Model):
     description = models.TextField("beskrivelse", blank=True)
     order = models.PositiveIntegerField("rækkefølge", default=0)
 
-    history = _history()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "indsatsområde"
@@ -97,7 +91,7 @@ class Deliverable(models.Model):
     progress = models.PositiveSmallIntegerField("fremdrift (%)", default=0)
     order = models.PositiveIntegerField("rækkefølge", default=0)
 
-    history = _history()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "leverance"
@@ -153,7 +147,7 @@ class Milestone(models.Model):
                               default=MilestoneStatus.PLANNED)
     created_at = models.DateTimeField("oprettet", auto_now_add=True)
 
-    history = _history()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "milepæl"

@@ -15,18 +15,12 @@ from simple_history.models import HistoricalRecords
 MPTT_FIELDS = ["lft", "rght", "tree_id", "level"]
 
 
-def _reason_field() -> models.TextField:
-    """History's change reason as text: simple-history's default keeps 100 characters, too
-    few for a sentence naming two Danish units, let alone the editor's own words."""
-    return models.TextField(null=True)
-
-
 class Organisation(models.Model):
     name = models.CharField("navn", max_length=200, unique=True)
     short_name = models.CharField("kort navn", max_length=60, blank=True)
     description = models.TextField("beskrivelse", blank=True)
 
-    history = HistoricalRecords(history_change_reason_field=_reason_field())
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "organisation"
@@ -78,7 +72,7 @@ class Structure(models.Model):
     )
     created_at = models.DateTimeField("oprettet", auto_now_add=True)
 
-    history = HistoricalRecords(history_change_reason_field=_reason_field())
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "organisering"
@@ -113,7 +107,7 @@ class UnitType(models.Model):
     name = models.CharField("navn", max_length=100, unique=True)
     description = models.TextField("beskrivelse", blank=True)
 
-    history = HistoricalRecords(history_change_reason_field=_reason_field())
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "enhedstype"
@@ -163,8 +157,7 @@ class Unit(MPTTModel):
         help_text="Brugere (rolle Leder), der ser denne enhed under 'Min enhed'.",
     )
 
-    history = HistoricalRecords(excluded_fields=MPTT_FIELDS,
-                                history_change_reason_field=_reason_field())
+    history = HistoricalRecords(excluded_fields=MPTT_FIELDS)
 
     class MPTTMeta:
         order_insertion_by = None
@@ -218,7 +211,7 @@ class Succession(models.Model):
     )
     note = models.CharField("note", max_length=300, blank=True)
 
-    history = HistoricalRecords(history_change_reason_field=_reason_field())
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "overgang"
