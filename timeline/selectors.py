@@ -22,6 +22,7 @@ from django.utils import timezone
 from orgreg.roles import structure_visibility_q, visible_structures
 from orgreg.text import MONTHS, danish_date
 from units.models import IN_FORCE_STATUSES, Organisation, Status, Structure
+from units.selectors import FieldChange
 
 from .models import Deliverable, DeliverableStatus, Kind, Milestone, MilestoneStatus, Workstream
 
@@ -467,19 +468,12 @@ def gantt(organisation: Organisation, *, today: datetime.date | None = None) -> 
 
 
 @dataclass(frozen=True, slots=True)
-class MilestoneChange:
-    label: str
-    old: str
-    new: str
-
-
-@dataclass(frozen=True, slots=True)
 class MilestoneRecord:
     when: datetime.datetime
     user: str
     type: str
     reason: str
-    changes: tuple[MilestoneChange, ...]
+    changes: tuple[FieldChange, ...]
 
     @property
     def type_label(self) -> str:
@@ -528,7 +522,7 @@ def milestone_history(milestone: Milestone) -> list[MilestoneRecord]:
         changes = ()
         if before is not None and rec.history_type == "~":
             changes = tuple(
-                MilestoneChange(labels[f], show(f, getattr(before, f)), show(f, getattr(rec, f)))
+                FieldChange(labels[f], show(f, getattr(before, f)), show(f, getattr(rec, f)))
                 for f in _HISTORY_FIELDS if getattr(before, f) != getattr(rec, f)
             )
         user = rec.history_user

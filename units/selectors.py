@@ -291,9 +291,11 @@ def _primary(kinds: frozenset[str], _memo: dict = {}) -> str:  # noqa: B006 - a 
 
 def _composed_successions(chain: list[int]) -> dict[int, dict[int, Decimal]]:
     """old unit id → {new unit id: share} through every structure of the chain; one query."""
-    rows = Succession.objects.filter(
-        from_unit__tree_id__in=chain[:-1], to_unit__tree_id__in=chain[1:]
-    ).values_list("from_unit_id", "to_unit_id", "share", "to_unit__tree_id")
+    # Only the target side is joined; an edge whose origin is not in the step before is
+    # dropped below, when composing, because no path reaches it.
+    rows = Succession.objects.filter(to_unit__tree_id__in=chain[1:]).values_list(
+        "from_unit_id", "to_unit_id", "share", "to_unit__tree_id"
+    )
     step_of = {sid: i for i, sid in enumerate(chain)}
     by_step: dict[int, dict[int, list[tuple[int, Decimal]]]] = defaultdict(
         lambda: defaultdict(list)
