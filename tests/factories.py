@@ -47,8 +47,9 @@ def build_tree(parent: Unit, spec: dict, user: User) -> dict[str, Unit]:
     return created
 
 
-def make_structure(user: User, spec: dict | None = None, *, organisation: Organisation | None = None,
-                   name: str = "Organisering 2024", effective_date=datetime.date(2024, 1, 1),
+def make_structure(user: User, spec: dict | None = None, *,
+                   organisation: Organisation | None = None, name: str = "Organisering 2024",
+                   effective_date=datetime.date(2024, 1, 1),
                    status: str | None = None) -> tuple[Structure, dict[str, Unit]]:
     """A structure with a root ("ROOT") and the units of `spec`; optionally moved to `status`."""
     organisation = organisation or make_organisation(user)
