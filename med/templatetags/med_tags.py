@@ -29,19 +29,3 @@ def unit_med_bodies(context, unit):
             for b in bodies if b.pk in openable
         ],
     }
-
-
-@register.filter
-def med_date(value) -> str:
-    """1. januar 2025."""
-    from orgreg.text import danish_date
-
-    return danish_date(value)
-
-
-@register.filter
-def med_datetime(value) -> str:
-    """1. januar 2025 kl. 14.05."""
-    from orgreg.text import danish_datetime
-
-    return danish_datetime(value)

@@ -2,9 +2,6 @@
 
 from django import template
 
-from orgreg.text import danish_date as _danish_date
-from orgreg.text import danish_datetime as _danish_datetime
-
 register = template.Library()
 
 
@@ -19,15 +16,3 @@ def process_bar(context, organisation, structure=None):
     if organisation is not None and getattr(user, "is_authenticated", False):
         bar = selectors.progress(organisation, user=user, structure=structure)
     return {"organisation": organisation, "structure": structure, "bar": bar}
-
-
-@register.filter
-def danish_date(value):
-    """1. januar 2025."""
-    return _danish_date(value)
-
-
-@register.filter
-def danish_datetime(value):
-    """1. januar 2025 kl. 14.05."""
-    return _danish_datetime(value)
