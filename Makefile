@@ -6,14 +6,26 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/orgreg
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# One test process per core; a test module stays on one process, so its module fixtures
+# (the demo load) run once.
+PYTEST_ARGS ?= -n auto --dist loadfile
 
-.PHONY: install run demo test test-sqlite test-postgres lint bench system-deps checktrees
+.PHONY: install lock run demo test test-sqlite test-postgres lint bench system-deps checktrees
 
-$(STAMP): pyproject.toml
+# The versions CI tested, from the lock file; orgreg itself editable on top.
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# Re-resolve requirements.lock from pyproject.toml after changing a dependency.
+lock: install
+	$(PY) -m pip install --quiet pip-tools
+	$(PY) -m piptools compile --quiet --extra dev --strip-extras --allow-unsafe \
+		--no-emit-index-url --no-emit-find-links --no-emit-trusted-host \
+		-o requirements.lock pyproject.toml
 
 install: $(STAMP)
 
@@ -57,11 +69,11 @@ test: install system-deps lint
 
 test-sqlite: install
 	@echo "== tests on SQLite =="
-	env -u DATABASE_URL $(PY) -m pytest
+	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)
 
 test-postgres: install
 	@echo "== tests on PostgreSQL =="
-	DATABASE_URL=$(PG_URL) $(PY) -m pytest
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: install
 	$(PY) manage.py migrate --no-input

@@ -1,27 +1,46 @@
 import pytest
+from django.contrib.auth import get_user_model
 
 from orgreg import roles
 from tests import factories
 
+# One user per role, made once per test run (per xdist worker) in the test database.
+ROLE_USERS = {"redaktoer": roles.EDITOR, "leder": roles.MANAGER, "med": roles.MED,
+              "laeser": roles.READER}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        for username, group in ROLE_USERS.items():
+            factories.make_user(username, group)
+
+
+def role_user(username: str):
+    """The run's user for a role. A transactional test (the browser tests) flushes the
+    database when it ends; the user is then made again."""
+    user = get_user_model().objects.filter(username=username).first()
+    return user or factories.make_user(username, ROLE_USERS[username])
+
 
 @pytest.fixture
 def editor(db):
-    return factories.make_user("redaktoer", roles.EDITOR)
+    return role_user("redaktoer")
 
 
 @pytest.fixture
 def manager(db):
-    return factories.make_user("leder", roles.MANAGER)
+    return role_user("leder")
 
 
 @pytest.fixture
 def med_member(db):
-    return factories.make_user("med", roles.MED)
+    return role_user("med")
 
 
 @pytest.fixture
 def reader(db):
-    return factories.make_user("laeser", roles.READER)
+    return role_user("laeser")
 
 
 @pytest.fixture

@@ -1,0 +1,14 @@
+"""Settings for the test suite: the project's settings with what makes tests fast.
+
+Passwords are hashed with MD5 (PBKDF2's deliberate slowness cost three quarters of the run),
+the cache is local memory and private to each test process, and mail stays in memory.
+"""
+
+from orgreg.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                      "LOCATION": "orgreg-tests"}}
+
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
