@@ -181,7 +181,7 @@ class _Loader:
         structure = build_structure(
             organisation, name=spec["name"], effective_date=_date(spec["effective_date"]),
             rows=self.rows(spec["tree"]), user=self.user,
-            reason=fit_reason(spec.get("reason")),
+            reason=spec.get("reason"),
             **_structure_fields(spec),
         )
         self._date_bulk(structure)
@@ -194,7 +194,7 @@ class _Loader:
         start = self.clock = _moment(spec.get("recorded"))
         draft = services.copy_structure(
             basis, name=spec["name"], effective_date=_date(spec["effective_date"]),
-            user=self.user, reason=fit_reason(spec.get("reason")),
+            user=self.user, reason=spec.get("reason"),
         )
         self._date_bulk(draft)
         extra = _structure_fields(spec)
@@ -236,7 +236,7 @@ class _Loader:
 
     def apply(self, structure: Structure, operation: dict[str, Any]) -> None:
         kind = operation["op"]
-        reason = fit_reason(operation.get("reason"))
+        reason = operation.get("reason")
         user = self.user
         if kind == "add":
             self.add(self.unit(structure, operation["parent"]), operation["unit"], reason)
@@ -276,7 +276,7 @@ class _Loader:
         for step in steps:
             self.clock = _moment(step.get("date")) or self.clock
             structure = services.set_status(structure, step["status"], user=self.user,
-                                            reason=fit_reason(step.get("reason")))
+                                            reason=step.get("reason"))
         return structure
 
     def load(self) -> Organisation:
@@ -294,7 +294,7 @@ class _Loader:
         organisation = services.create_organisation(
             name=org_spec["name"], short_name=org_spec.get("short_name", ""),
             description=org_spec.get("description", ""), user=self.user,
-            reason=fit_reason(org_spec.get("reason")),
+            reason=org_spec.get("reason"),
         )
         for spec in self.data["structures"]:
             if "tree" in spec:
@@ -317,25 +317,6 @@ def _moment(value: str | None) -> datetime.datetime | None:
         return None
     moment = datetime.datetime.fromisoformat(value if "T" in value else f"{value}T09:00")
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
-
-
-def _reason_limit() -> int | None:
-    """The shortest history reason column of the units models (None: unlimited text)."""
-    limits = [
-        model.history.model._meta.get_field("history_change_reason").max_length
-        for model in (Organisation, Structure, UnitType, Unit)
-    ]
-    limits = [n for n in limits if n]
-    return min(limits) if limits else None
-
-
-def fit_reason(text: str | None) -> str | None:
-    """The reason, shortened with an ellipsis if the history column cannot hold it.
-    PostgreSQL refuses too long text where SQLite would keep it, so the demo must fit."""
-    limit = _reason_limit()
-    if text is None or limit is None or len(text) <= limit:
-        return text
-    return text[: limit - 1].rstrip() + "…"
 
 
 def _structure_fields(spec: dict[str, Any]) -> dict[str, Any]:

@@ -905,17 +905,6 @@ def _check_shares(units: list[PlannedUnit], plan: ImportPlan) -> None:
 # --- writing ----------------------------------------------------------------------------
 
 
-def _short(reason: str) -> str:
-    """The reason shortened to what history can hold (simple-history's default is 100
-    characters, which PostgreSQL enforces; orgreg's models keep reasons as text)."""
-    limits = [model.history.model._meta.get_field("history_change_reason").max_length
-              for model in (Unit, UnitType, Structure)]
-    limit = min((n for n in limits if n), default=None)
-    if limit is None or len(reason) <= limit:
-        return reason
-    return reason[:limit - 1] + "…"
-
-
 @transaction.atomic
 def import_structure(plan: ImportPlan, *, organisation: Organisation, name: str,
                      effective_date: datetime.date, user, based_on: Structure | None = None,
@@ -930,7 +919,7 @@ def import_structure(plan: ImportPlan, *, organisation: Organisation, name: str,
     for type_name in plan.new_unit_types:
         type_ids[type_name] = services.get_or_create_unit_type(
             type_name, user=user,
-            reason=_short(f"Enhedstypen {quoted(type_name)} oprettet ved import."),
+            reason=f"Enhedstypen {quoted(type_name)} oprettet ved import.",
         ).pk
     types = {t.pk: t for t in UnitType.objects.filter(pk__in=set(type_ids.values()))}
     rows: list[UnitRow] = []
@@ -946,9 +935,9 @@ def import_structure(plan: ImportPlan, *, organisation: Organisation, name: str,
             predecessors=[(plan.predecessor_ids[code], share) for code, share in u.predecessors],
         ))
     label = FORMATS.get(plan.format, plan.format)
-    reason = _short(reason or (
+    reason = reason or (
         f"Organiseringen {quoted(name.strip())} indlæst fra {label} med {len(rows)} enheder."
-    ))
+    )
     return build_structure(organisation, name=name, effective_date=effective_date, rows=rows,
                            user=user, reason=reason, based_on=based_on)
 

@@ -1,4 +1,5 @@
-"""``manage.py loaddemo``: the demo organisations, users and the other apps' demo data."""
+"""``manage.py loaddemo``: the demo data of every app — units first, then MED and the plans on
+the structures it made. The one place that knows all three apps."""
 
 import time
 
