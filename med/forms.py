@@ -5,11 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 
+from orgreg.forms import DateField
 from units.models import Structure, Unit
 
 from .models import Level, MedBody, Role, Side, Treatment
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 
@@ -26,8 +26,8 @@ class BodyForm(ReasonMixin):
     level = forms.ChoiceField(label="Niveau", choices=Level.choices)
     parent = forms.ModelChoiceField(label="Overordnet udvalg", queryset=MedBody.objects.none(),
                                     required=False)
-    valid_from = forms.DateField(label="Gyldig fra", widget=DATE)
-    valid_to = forms.DateField(label="Gyldig til", widget=DATE, required=False,
+    valid_from = DateField(label="Gyldig fra")
+    valid_to = DateField(label="Gyldig til", required=False,
                                help_text="Tom: indtil videre.")
     transitional = forms.BooleanField(label="Overgangsudvalg (fx OvergangsMED)", required=False)
     description = forms.CharField(label="Beskrivelse", widget=forms.Textarea(attrs={"rows": 3}),
@@ -73,8 +73,8 @@ class MembershipForm(ReasonMixin):
     side = forms.ChoiceField(label="Side", choices=Side.choices)
     role = forms.ChoiceField(label="Rolle", choices=Role.choices, initial=Role.MEDLEM)
     union = forms.CharField(label="Organisation/fagforening", max_length=200, required=False)
-    valid_from = forms.DateField(label="Fra", widget=DATE)
-    valid_to = forms.DateField(label="Til", widget=DATE, required=False)
+    valid_from = DateField(label="Fra")
+    valid_to = DateField(label="Til", required=False)
     person_user = forms.ModelChoiceField(
         label="Bruger", required=False, queryset=get_user_model().objects.none(),
         help_text="Den bruger, der skal se udvalgets møder og materiale.",
@@ -124,10 +124,10 @@ class ConsultationForm(ReasonMixin):
     council = forms.CharField(label="Eller råd", max_length=200, required=False,
                               help_text="Fx Ældrerådet eller Handicaprådet.")
     title = forms.CharField(label="Emne", max_length=300, required=False)
-    sent_on = forms.DateField(label="Sendt", widget=DATE)
-    deadline = forms.DateField(label="Frist", widget=DATE)
+    sent_on = DateField(label="Sendt")
+    deadline = DateField(label="Frist")
 
 
 class ResponseForm(ReasonMixin):
     response = forms.CharField(label="Høringssvar", widget=forms.Textarea(attrs={"rows": 6}))
-    responded_on = forms.DateField(label="Svar modtaget", widget=DATE)
+    responded_on = DateField(label="Svar modtaget")

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from orgreg.history import stamp
 from orgreg.text import danish_date, join_danish, quoted
 from units.models import Structure, Unit
 
@@ -41,14 +42,8 @@ CONSULTATION_FIELDS = ("title", "body", "council", "sent_on", "deadline")
 # --- small internals ------------------------------------------------------------------
 
 
-def _stamp(obj, user, reason: str):
-    obj._history_user = user
-    obj._change_reason = reason
-    return obj
-
-
 def _save(obj, user, reason: str):
-    _stamp(obj, user, reason)
+    stamp(obj, user, reason)
     obj.save()
     return obj
 
@@ -164,7 +159,7 @@ def create_body(structure: Structure, *, name: str, level: str, valid_from: date
     )
     _save(body, user, reason)
     if units:
-        _stamp(body, user, reason)
+        stamp(body, user, reason)
         body.units.set(units)
     return body
 
@@ -231,7 +226,7 @@ def set_body_units(body: MedBody, units: Iterable[Unit], *, user,
         parts.append(f"dækker nu også {join_danish(quoted(n) for n in added)}")
     if removed_count:
         parts.append(f"{removed_count} enhed{'er' if removed_count > 1 else ''} fjernet")
-    _stamp(locked, user, reason or f"{quoted(locked.name)}: {'; '.join(parts)}.")
+    stamp(locked, user, reason or f"{quoted(locked.name)}: {'; '.join(parts)}.")
     locked.units.set(units)
     return locked
 
@@ -458,7 +453,7 @@ def remove_agenda_item(item: AgendaItem, *, user, reason: str | None = None) -> 
     found = AgendaItem.objects.get(pk=item.pk)
     if found.minutes.strip():
         raise ValidationError("Punktet har et referat og kan ikke fjernes.")
-    _stamp(found, user, reason or f"Punkt {found.number} {quoted(found.title)} fjernet.")
+    stamp(found, user, reason or f"Punkt {found.number} {quoted(found.title)} fjernet.")
     found.delete()
 
 

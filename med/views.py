@@ -18,6 +18,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from orgreg.forms import apply_refusal
 from orgreg.roles import can_see_structure, editor_required, get_visible_structure_or_404
 from units.models import Organisation, Structure
 
@@ -27,21 +28,12 @@ from .models import AgendaItem, Consultation, MedBody, Meeting, Membership
 # --- helpers ----------------------------------------------------------------------------
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    """Put a service's refusal next to the field it concerns, or on top of the form."""
-    if hasattr(error, "error_dict"):
-        for key, errors in error.message_dict.items():
-            form.add_error(key if key in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 def _run(form, call) -> object | None:
     """Call the service with the form's data; None (and errors on the form) on refusal."""
     try:
         return call(form.cleaned_data)
     except ValidationError as error:
-        _apply_errors(form, error)
+        apply_refusal(form, error)
         return None
 
 

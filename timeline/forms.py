@@ -6,26 +6,16 @@ from __future__ import annotations
 from django import forms
 
 from med.models import MedBody, Meeting
+from orgreg.forms import DateField
 from units.models import Organisation, Status, Structure
 
 from .models import DeliverableStatus, Kind, MilestoneStatus, Workstream
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-DATE_ERRORS = {"invalid": "Skriv datoen som åååå-mm-dd, fx 2025-01-01."}
-
-
 class MilestoneForm(forms.Form):
     title = forms.CharField(label="Titel", max_length=300)
-    date = forms.DateField(label="Dato", widget=DateInput(), error_messages=DATE_ERRORS)
-    end_date = forms.DateField(label="Slutdato", required=False, widget=DateInput(),
-                               error_messages=DATE_ERRORS,
+    date = DateField(label="Dato")
+    end_date = DateField(label="Slutdato", required=False,
                                help_text="Kun når milepælen strækker sig over flere dage.")
     kind = forms.ChoiceField(label="Type", choices=Kind.choices, initial=Kind.OTHER)
     status = forms.ChoiceField(label="Status", choices=MilestoneStatus.choices,
@@ -82,8 +72,8 @@ class WorkstreamForm(forms.Form):
 
 class DeliverableForm(forms.Form):
     title = forms.CharField(label="Titel", max_length=300)
-    start = forms.DateField(label="Start", widget=DateInput(), error_messages=DATE_ERRORS)
-    end = forms.DateField(label="Slut", widget=DateInput(), error_messages=DATE_ERRORS)
+    start = DateField(label="Start")
+    end = DateField(label="Slut")
     status = forms.ChoiceField(label="Status", choices=DeliverableStatus.choices,
                                initial=DeliverableStatus.PLANNED)
     progress = forms.IntegerField(label="Fremdrift (%)", initial=0,
@@ -102,10 +92,8 @@ class PlanFilterForm(forms.Form):
     forum = forms.ChoiceField(label="Forum", required=False)
     workstream = forms.TypedChoiceField(label="Indsatsområde", required=False, coerce=int,
                                         empty_value=None)
-    start = forms.DateField(label="Fra", required=False, widget=DateInput(),
-                            error_messages=DATE_ERRORS)
-    end = forms.DateField(label="Til", required=False, widget=DateInput(),
-                          error_messages=DATE_ERRORS)
+    start = DateField(label="Fra", required=False)
+    end = DateField(label="Til", required=False)
 
     def __init__(self, *args, forums: list[str], workstreams: list[Workstream], **kwargs):
         super().__init__(*args, **kwargs)

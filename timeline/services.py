@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from orgreg.history import stamp
 from orgreg.text import danish_date, quoted
 from units.models import Organisation, Structure
 
@@ -33,12 +34,6 @@ MILESTONE_FIELDS = ("title", "description", "forum", "kind", "structure", "works
                     "med_body", "meeting")
 WORKSTREAM_FIELDS = ("name", "description", "order")
 DELIVERABLE_FIELDS = ("title", "description", "start", "end", "status", "progress", "order")
-
-
-def _stamp(obj, user, reason: str):
-    obj._history_user = user
-    obj._change_reason = reason
-    return obj
 
 
 def _lock_milestone(milestone: Milestone) -> Milestone:
@@ -134,7 +129,7 @@ def create_milestone(organisation: Organisation, *, title: str, date: datetime.d
     )
     milestone.full_clean(exclude=["organisation", "structure", "workstream", "med_body",
                                   "meeting"])
-    _stamp(milestone, user, reason or f"Milepælen {quoted(title)} oprettet "
+    stamp(milestone, user, reason or f"Milepælen {quoted(title)} oprettet "
                                       f"pr. {danish_date(date)}.")
     milestone.save()
     return milestone
@@ -169,7 +164,7 @@ def update_milestone(milestone: Milestone, *, user, reason: str | None = None,
     if not changed:
         return locked
     locked.full_clean(exclude=["organisation", "structure", "workstream", "med_body", "meeting"])
-    _stamp(locked, user, reason or f"Ændret: {', '.join(changed)}.")
+    stamp(locked, user, reason or f"Ændret: {', '.join(changed)}.")
     locked.save()
     return locked
 
@@ -197,7 +192,7 @@ def reschedule_milestone(milestone: Milestone, *, date: datetime.date,
     locked.date, locked.end_date = date, end_date
     if locked.status == MilestoneStatus.POSTPONED:
         locked.status = MilestoneStatus.PLANNED
-    _stamp(locked, user, f"Flyttet fra {old} til {danish_date(date)}: {reason}")
+    stamp(locked, user, f"Flyttet fra {old} til {danish_date(date)}: {reason}")
     locked.save()
     return locked
 
@@ -220,7 +215,7 @@ def set_milestone_status(milestone: Milestone, status: str, *, user,
         _check_not_future(locked.date)
     old_label = locked.get_status_display()
     locked.status = status
-    _stamp(locked, user, reason or (
+    stamp(locked, user, reason or (
         f"Status ændret fra {old_label} til {MilestoneStatus(status).label}."
     ))
     locked.save()
@@ -262,7 +257,7 @@ def edit_milestone(milestone: Milestone, *, user, date: datetime.date,
 def delete_milestone(milestone: Milestone, *, user, reason: str | None = None) -> None:
     """Remove a milestone entered by mistake; history keeps its last state."""
     locked = _lock_milestone(milestone)
-    _stamp(locked, user, reason or f"Milepælen {quoted(locked.title)} slettet.")
+    stamp(locked, user, reason or f"Milepælen {quoted(locked.title)} slettet.")
     locked.delete()
 
 
@@ -294,7 +289,7 @@ def create_workstream(organisation: Organisation, *, name: str, user, descriptio
         order = 0 if last is None else last + 1
     workstream = Workstream(organisation=organisation, name=name,
                             description=_clean_text(description), order=order)
-    _stamp(workstream, user, reason or f"Indsatsområdet {quoted(name)} oprettet.")
+    stamp(workstream, user, reason or f"Indsatsområdet {quoted(name)} oprettet.")
     workstream.save()
     return workstream
 
@@ -319,7 +314,7 @@ def update_workstream(workstream: Workstream, *, user, reason: str | None = None
             setattr(locked, key, value)
     if not changed:
         return locked
-    _stamp(locked, user, reason or f"Ændret: {', '.join(changed)}.")
+    stamp(locked, user, reason or f"Ændret: {', '.join(changed)}.")
     locked.save()
     return locked
 
@@ -355,7 +350,7 @@ def create_deliverable(workstream: Workstream, *, title: str, start: datetime.da
                               description=_clean_text(description), start=start, end=end,
                               status=status, progress=progress, order=order)
     _validate_deliverable(deliverable)
-    _stamp(deliverable, user, reason or f"Leverancen {quoted(deliverable.title)} oprettet.")
+    stamp(deliverable, user, reason or f"Leverancen {quoted(deliverable.title)} oprettet.")
     deliverable.save()
     return deliverable
 
@@ -382,7 +377,7 @@ def update_deliverable(deliverable: Deliverable, *, user, reason: str | None = N
     _validate_deliverable(locked)
     if locked.progress == 100 and "status" not in fields:
         locked.status = DeliverableStatus.DONE
-    _stamp(locked, user, reason or f"Ændret: {', '.join(changed)}.")
+    stamp(locked, user, reason or f"Ændret: {', '.join(changed)}.")
     locked.save()
     return locked
 
@@ -391,7 +386,7 @@ def update_deliverable(deliverable: Deliverable, *, user, reason: str | None = N
 def delete_deliverable(deliverable: Deliverable, *, user, reason: str | None = None) -> None:
     """Remove a deliverable entered by mistake; history keeps its last state."""
     locked = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
-    _stamp(locked, user, reason or f"Leverancen {quoted(locked.title)} slettet.")
+    stamp(locked, user, reason or f"Leverancen {quoted(locked.title)} slettet.")
     locked.delete()
 
 

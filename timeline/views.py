@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from orgreg.forms import apply_refusal
 from orgreg.roles import can_see_structure, editor_required
 from units.models import Organisation
 
@@ -32,15 +33,6 @@ def _visible_milestone(user, pk) -> Milestone:
     if not selectors.can_see_milestone(user, milestone):
         raise Http404("Ingen milepæl fundet.")
     return milestone
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """Put a service's refusal on the form: on its field when the form has one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _filters(request, organisation) -> tuple[PlanFilterForm, selectors.PlanFilter]:
@@ -126,7 +118,7 @@ def milestone_create(request, organisation_id):
                 reason=data["reason"] or None,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_refusal(form, error)
         else:
             messages.success(request, f"Milepælen »{milestone.title}« er oprettet.")
             return redirect("timeline:plan", organisation.pk)
@@ -153,7 +145,7 @@ def milestone_edit(request, pk):
                 med_body=data["med_body"], meeting=data["meeting"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_refusal(form, error)
         else:
             messages.success(request, "Milepælen er gemt.")
             return redirect("timeline:milestone-detail", milestone.pk)
@@ -212,7 +204,7 @@ def workstream_form(request, organisation_id=None, pk=None):
                                            description=data["description"],
                                            order=data["order"], reason=data["reason"] or None)
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_refusal(form, error)
         else:
             messages.success(request, "Indsatsområdet er gemt.")
             return redirect("timeline:gantt", organisation.pk)
@@ -243,7 +235,7 @@ def deliverable_form(request, workstream_id=None, pk=None):
                 services.create_deliverable(workstream, user=request.user,
                                             reason=data["reason"] or None, **values)
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_refusal(form, error)
         else:
             messages.success(request, "Leverancen er gemt.")
             return redirect("timeline:gantt", workstream.organisation_id)

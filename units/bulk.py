@@ -19,10 +19,11 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from orgreg.history import stamp
 from orgreg.text import danish_date, quoted
 
 from .models import Organisation, Status, Structure, Succession, Unit, UnitType
-from .services import HUNDRED, _clean_fields, _share, _stamp
+from .services import HUNDRED, _clean_fields, _share
 
 
 @dataclass
@@ -165,7 +166,7 @@ def build_structure(organisation: Organisation, *, name: str, effective_date: da
     structure = Structure(organisation=organisation, name=name, effective_date=effective_date,
                           status=Status.DRAFT, based_on=based_on, **structure_fields)
     structure.full_clean(exclude=["organisation", "based_on"])
-    _stamp(structure, user, reason)
+    stamp(structure, user, reason)
     structure.save()
 
     parent_of = {r.key: r.parent_key for r in rows}

@@ -12,6 +12,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from orgreg.forms import DateField
+
 from .models import Category, Status, Structure, Unit, UnitType
 
 REASON_HELP = "Valgfri. Står i historikken; uden begrundelse skriver orgreg selv, hvad der skete."
@@ -23,12 +25,6 @@ def reason_field() -> forms.CharField:
         widget=forms.TextInput(attrs={"size": 50}),
     )
 
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class UnitFieldsForm(forms.Form):
@@ -183,7 +179,7 @@ class CloseForm(forms.Form):
 class CopyForm(forms.Form):
     prefix = "copy"
     name = forms.CharField(label="Navn på det nye udkast", max_length=200)
-    effective_date = forms.DateField(label="Gældende fra", widget=DateInput())
+    effective_date = DateField(label="Gældende fra")
     reason = reason_field()
 
 
@@ -212,9 +208,8 @@ def next_statuses(structure: Structure) -> list[tuple[str, str]]:
 class StructureForm(forms.Form):
     prefix = "structure"
     name = forms.CharField(label="Navn", max_length=200)
-    effective_date = forms.DateField(label="Gældende fra", widget=DateInput())
-    confidential_until = forms.DateField(label="Fortrolig indtil", required=False,
-                                         widget=DateInput())
+    effective_date = DateField(label="Gældende fra")
+    confidential_until = DateField(label="Fortrolig indtil", required=False)
     decision = forms.CharField(label="Beslutning", max_length=300, required=False,
                                help_text="F.eks. »Byrådet 16.12.2020«.")
     description = forms.CharField(label="Beskrivelse", required=False,
@@ -234,12 +229,12 @@ class StructureForm(forms.Form):
 class NewStructureForm(forms.Form):
     prefix = "new"
     name = forms.CharField(label="Navn", max_length=200)
-    effective_date = forms.DateField(label="Gældende fra", widget=DateInput())
+    effective_date = DateField(label="Gældende fra")
     reason = reason_field()
 
 
 class DateForm(forms.Form):
-    date = forms.DateField(label="Vis hvad der gælder den", required=False, widget=DateInput())
+    date = DateField(label="Vis hvad der gælder den", required=False)
 
 
 class AtForm(forms.Form):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from orgreg.forms import DateField
+
 from .importers import FORMATS, MAX_IMPORT_BYTES
 from .models import Status, Structure
 
@@ -20,8 +22,7 @@ class ImportForm(forms.Form):
         choices=[("", "Find selv ud af det (efter filnavn og indhold)"), *FORMATS.items()],
     )
     name = forms.CharField(label="Navn på den nye organisering", max_length=200)
-    effective_date = forms.DateField(label="Gældende fra",
-                                     widget=forms.DateInput(attrs={"type": "date"}))
+    effective_date = DateField(label="Gældende fra")
     based_on = forms.ModelChoiceField(
         label="Bygger på", required=False, queryset=Structure.objects.none(),
         empty_label="Ingen (første organisering)",
@@ -31,9 +32,8 @@ class ImportForm(forms.Form):
         label="Opret manglende enhedstyper", required=False,
         help_text="Enhedstyper i filen, som orgreg ikke kender, oprettes ved indlæsningen.",
     )
-    on_date = forms.DateField(
+    on_date = DateField(
         label="OS2mo: enheder gyldige på", required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Kun for OS2mo-filer. Tom: i dag.",
     )
 

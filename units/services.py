@@ -18,6 +18,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from orgreg.history import stamp
 from orgreg.text import danish_date, join_danish, quoted
 
 from .models import (
@@ -48,13 +49,6 @@ SHARE_TOLERANCE = Decimal("0.05")
 
 
 # --- small internals ------------------------------------------------------------------
-
-
-def _stamp(obj, user, reason: str):
-    """Tell simple-history who made the change and why."""
-    obj._history_user = user
-    obj._change_reason = reason
-    return obj
 
 
 def _lock(structure: Structure) -> Structure:
@@ -166,7 +160,7 @@ def _fmt_share(share: Decimal) -> str:
 
 
 def _save(unit: Unit, user, reason: str) -> Unit:
-    _stamp(unit, user, reason)
+    stamp(unit, user, reason)
     unit.save()
     return unit
 
@@ -192,7 +186,7 @@ def _set_succession(from_unit_id: int, to_unit: Unit, share: Decimal, user, reas
         existing[key] = found
     else:
         found.share = min(found.share + share, HUNDRED)
-    _stamp(found, user, reason)
+    stamp(found, user, reason)
     found.save()
 
 
@@ -211,7 +205,7 @@ def create_organisation(*, name: str, user, reason: str | None = None,
             {"name": f"Der findes allerede en organisation ved navn {quoted(name)}."}
         )
     org = Organisation(name=name, short_name=short_name, description=description)
-    _stamp(org, user, reason or f"Organisationen {quoted(name)} oprettet.")
+    stamp(org, user, reason or f"Organisationen {quoted(name)} oprettet.")
     org.save()
     return org
 
@@ -226,7 +220,7 @@ def get_or_create_unit_type(name: str, *, user, reason: str | None = None) -> Un
     if found:
         return found
     unit_type = UnitType(name=name)
-    _stamp(unit_type, user, reason or f"Enhedstypen {quoted(name)} oprettet.")
+    stamp(unit_type, user, reason or f"Enhedstypen {quoted(name)} oprettet.")
     unit_type.save()
     return unit_type
 
@@ -262,7 +256,7 @@ def create_structure(organisation: Organisation, *, name: str, effective_date: d
         root_values["name"] = root_name or organisation.name
     root = Unit(**root_values)
     _validate_unit(root)  # before the first write, so a refusal leaves nothing behind
-    _stamp(structure, user, reason)
+    stamp(structure, user, reason)
     structure.save()
     root.structure = structure
     _insert_root(root, structure, user, reason)
@@ -315,7 +309,7 @@ def update_structure(structure: Structure, *, user, reason: str | None = None,
     if not changed:
         return locked
     locked.full_clean(exclude=["organisation", "based_on"])
-    _stamp(locked, user, reason or f"Ændret: {join_danish(changed)}.")
+    stamp(locked, user, reason or f"Ændret: {join_danish(changed)}.")
     locked.save()
     return locked
 
@@ -338,7 +332,7 @@ def copy_structure(structure: Structure, *, name: str, effective_date: datetime.
         status=Status.DRAFT, based_on=source, description=source.description,
         notice_text=source.notice_text,
     )
-    _stamp(copy, user, reason)
+    stamp(copy, user, reason)
     copy.save()
 
     from .bulk import copy_units  # bulk builds on this module's helpers
@@ -384,7 +378,7 @@ def set_status(structure: Structure, status: str, *, user, reason: str | None = 
             )
     old_label = current.label
     locked.status = status
-    _stamp(locked, user, reason or f"Status ændret fra {old_label} til {status.label}.")
+    stamp(locked, user, reason or f"Status ændret fra {old_label} til {status.label}.")
     locked.save()
     return locked
 
@@ -518,11 +512,11 @@ def merge_units(units: Sequence[Unit], *, into: Unit | str, user, reason: str | 
         for s in Succession.objects.filter(from_unit=target)
     }
     for s in list(Succession.objects.filter(to_unit_id__in=other_ids)):
-        _stamp(s, user, reason)
+        stamp(s, user, reason)
         s.delete()
         _set_succession(s.from_unit_id, target, s.share, user, reason, existing)
     for s in list(Succession.objects.filter(from_unit_id__in=other_ids)):
-        _stamp(s, user, reason)
+        stamp(s, user, reason)
         s.delete()
         key = (target.pk, s.to_unit_id)
         found = existing_out.get(key)
@@ -531,7 +525,7 @@ def merge_units(units: Sequence[Unit], *, into: Unit | str, user, reason: str | 
             existing_out[key] = found
         else:
             found.share = min(found.share + s.share, HUNDRED)
-        _stamp(found, user, reason)
+        stamp(found, user, reason)
         found.save()
     # Children of removed units move to the merged unit; do the deepest removed unit first so
     # that a removed unit is empty when its turn comes.
@@ -540,7 +534,7 @@ def merge_units(units: Sequence[Unit], *, into: Unit | str, user, reason: str | 
             if child.pk != target.pk:
                 _move(child, target, user, reason)
         gone = _fresh(other)
-        _stamp(gone, user, reason)
+        stamp(gone, user, reason)
         gone.delete()
     return _fresh(target)
 
@@ -628,10 +622,10 @@ def split_unit(unit: Unit, parts: Sequence[dict[str, Any]], *, user,
             share = divided[index]
             if index == 0:
                 s.share = share
-                _stamp(s, user, reason)
+                stamp(s, user, reason)
                 s.save()
             elif share > 0:
-                _stamp(Succession(from_unit_id=s.from_unit_id, to_unit=part_unit, share=share),
+                stamp(Succession(from_unit_id=s.from_unit_id, to_unit=part_unit, share=share),
                        user, reason).save()
     for index, (_, _, children, _) in enumerate(plans):
         if index == 0:
@@ -673,10 +667,10 @@ def close_unit(unit: Unit, *, user, reason: str | None = None,
     for child in children:
         _move(child, target, user, reason)
     for s in Succession.objects.filter(to_unit=unit) | Succession.objects.filter(from_unit=unit):
-        _stamp(s, user, reason)
+        stamp(s, user, reason)
         s.delete()
     gone = _fresh(unit)
-    _stamp(gone, user, reason)
+    stamp(gone, user, reason)
     gone.delete()
 
 
@@ -726,13 +720,13 @@ def set_predecessors(unit: Unit, predecessors: Iterable[tuple[Unit, Any]], *, us
     current = {s.from_unit_id: s for s in Succession.objects.filter(to_unit=unit)}
     for from_id, s in current.items():
         if from_id not in old_ids:
-            _stamp(s, user, reason)
+            stamp(s, user, reason)
             s.delete()
     for old, share in pairs:
         s = current.get(old.pk) or Succession(from_unit=old, to_unit=unit)
         if s.pk and s.share == share:
             continue
         s.share = share
-        _stamp(s, user, reason)
+        stamp(s, user, reason)
         s.save()
     return unit

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from orgreg.forms import apply_refusal
 from orgreg.roles import (
     editor_required,
     get_editable_structure_or_404,
@@ -35,20 +36,6 @@ from units.forms import (
 from units.models import Organisation, Status, Unit
 
 ACTIONS = ("update", "add", "move", "merge", "split", "close")
-
-
-def apply_refusal(form, error: ValidationError, field: str | None = None) -> None:
-    """Put a service's refusal on the form: on the field it names when the form has it,
-    else on `field`, else above the form."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            target = name if name in form.fields else field
-            for e in errors:
-                for message in e.messages:
-                    form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(field, message)
 
 
 def _wants_json(request) -> bool:
