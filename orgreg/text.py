@@ -1,9 +1,11 @@
-"""Danish text: dates as a Dane writes them, lists joined with "og", sorting with æ, ø, å last."""
+"""Danish text: dates and numbers as a Dane writes them, lists joined with "og", sorting with
+æ, ø, å last. Every page, PDF, export and mail writes them through these functions."""
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from decimal import Decimal
 
 MONTHS = [
     "januar", "februar", "marts", "april", "maj", "juni",
@@ -29,6 +31,23 @@ def danish_datetime(value: datetime.datetime | None) -> str:
     if timezone.is_aware(value):
         value = timezone.localtime(value)
     return f"{danish_date(value)} kl. {value:%H.%M}"
+
+
+def danish_number(value: int | float | Decimal | None, decimals: int | None = None) -> str:
+    """10.000 and 9,5: a point between thousands, a comma before decimals. Whole numbers are
+    written without decimals; others with `decimals` places (default: as few as needed, at
+    most two)."""
+    if value is None or value == "":
+        return ""
+    number = Decimal(str(value))
+    if decimals is None:
+        places = 0 if number == number.to_integral_value() else 2
+        text = f"{number:,.{places}f}"
+        if places:
+            text = text.rstrip("0").rstrip(".")
+    else:
+        text = f"{number:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
 def join_danish(items: Iterable[str]) -> str:

@@ -21,6 +21,8 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from orgreg.text import danish_number
+
 from .models import Category, Status, Structure, Succession
 from .selectors import ChangeKind, Comparison, UnitNode
 
@@ -137,9 +139,9 @@ def _plural(count: int, one: str, many: str) -> str:
 
 def _facts(n: UnitNode) -> str:
     """Headcount line: the unit's own and its subtree's."""
-    own = f"{n.headcount:,}".replace(",", ".")
+    own = danish_number(n.headcount)
     if n.child_count:
-        total = f"{n.subtree_headcount:,}".replace(",", ".")
+        total = danish_number(n.subtree_headcount)
         return f"{own} medarb. · i alt {total}"
     return f"{own} medarb."
 

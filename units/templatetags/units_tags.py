@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django import template
 
-from orgreg.text import danish_date, danish_datetime, danish_sort_key
+from orgreg.text import danish_date, danish_datetime, danish_number, danish_sort_key
 
 register = template.Library()
 
@@ -42,9 +42,5 @@ def share(value) -> str:
 
 @register.filter
 def number(value) -> str:
-    """Thousands separated Danish style: 10.000."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, Decimal | float) and value != int(value):
-        return f"{value:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
-    return f"{int(value):,}".replace(",", ".")
+    """Thousands separated Danish style: 10.000; decimals after a comma: 9,5."""
+    return danish_number(value)
