@@ -38,37 +38,40 @@ class UnitRow:
     predecessors: list[tuple[int, Decimal]] = field(default_factory=list)
 
 
-def _tree_numbers(rows: Sequence[UnitRow]) -> tuple[UnitRow, dict[str, tuple[int, int, int]]]:
-    """The root and (lft, rght, level) per key, siblings in the order given. Refuses more or
-    fewer than one root, unknown parents, duplicate keys and cycles."""
-    keys = [r.key for r in rows]
-    if len(keys) != len(set(keys)):
-        seen, dupes = set(), []
-        for k in keys:
-            if k in seen:
-                dupes.append(k)
-            seen.add(k)
-        raise ValidationError(f"Nøglen {quoted(dupes[0])} optræder mere end én gang.")
+def _check_keys(rows: Sequence[UnitRow]) -> UnitRow:
+    """The root row; refuses duplicate keys, more or fewer than one root and unknown
+    parents."""
+    seen: set[str] = set()
+    for r in rows:
+        if r.key in seen:
+            raise ValidationError(f"Nøglen {quoted(r.key)} optræder mere end én gang.")
+        seen.add(r.key)
     roots = [r for r in rows if r.parent_key is None]
     if len(roots) != 1:
         raise ValidationError(
-            "Organiseringen skal have præcis én øverste enhed, ikke "
-            f"{len(roots)}."
+            f"Organiseringen skal have præcis én øverste enhed, ikke {len(roots)}."
         )
-    known = set(keys)
+    for r in rows:
+        if r.parent_key is not None and r.parent_key not in seen:
+            raise ValidationError(
+                f"{quoted(r.fields.get('name', r.key))} har en ukendt overordnet enhed "
+                f"{quoted(r.parent_key)}."
+            )
+    return roots[0]
+
+
+def _tree_numbers(rows: Sequence[UnitRow]) -> tuple[UnitRow, dict[str, tuple[int, int, int]]]:
+    """The root and (lft, rght, level) per key, siblings in the order given. Refuses more or
+    fewer than one root, unknown parents, duplicate keys and cycles."""
+    root = _check_keys(rows)
     children: dict[str, list[str]] = defaultdict(list)
     for r in rows:
         if r.parent_key is not None:
-            if r.parent_key not in known:
-                raise ValidationError(
-                    f"{quoted(r.fields.get('name', r.key))} har en ukendt overordnet enhed "
-                    f"{quoted(r.parent_key)}."
-                )
             children[r.parent_key].append(r.key)
     numbers: dict[str, tuple[int, int, int]] = {}
     counter = 0
     # Iterative depth-first walk: deep imported trees must not hit the recursion limit.
-    stack: list[tuple[str, int, bool]] = [(roots[0].key, 0, False)]
+    stack: list[tuple[str, int, bool]] = [(root.key, 0, False)]
     lfts: dict[str, int] = {}
     while stack:
         key, level, done = stack.pop()
@@ -78,15 +81,104 @@ def _tree_numbers(rows: Sequence[UnitRow]) -> tuple[UnitRow, dict[str, tuple[int
             continue
         lfts[key] = counter
         stack.append((key, level, True))
-        for child in reversed(children.get(key, ())):
-            stack.append((child, level + 1, False))
+        stack.extend((child, level + 1, False) for child in reversed(children.get(key, ())))
     if len(numbers) != len(rows):
         lost = next(r for r in rows if r.key not in numbers)
         raise ValidationError(
             f"{quoted(lost.fields.get('name', lost.key))} hænger ikke sammen med den øverste "
             "enhed (enhederne danner en ring)."
         )
-    return roots[0], numbers
+    return root, numbers
+
+
+def _check_structure(organisation: Organisation, name: str, effective_date: datetime.date,
+                     based_on: Structure | None) -> None:
+    if not name:
+        raise ValidationError({"name": "Organiseringen skal have et navn."})
+    if not effective_date:
+        raise ValidationError({"effective_date": "Angiv hvornår organiseringen gælder fra."})
+    if based_on is not None and based_on.organisation_id != organisation.pk:
+        raise ValidationError("Grundlaget skal være en organisering i samme organisation.")
+
+
+def _planned_units(rows: Sequence[UnitRow]) -> dict[str, Unit]:
+    """An unsaved, validated Unit per row key. Refuses a unit without a name, invalid fields,
+    duplicate codes and unknown unit types (checked once for all rows)."""
+    units_by_key: dict[str, Unit] = {}
+    codes: dict[str, str] = {}
+    for r in rows:
+        unit = Unit(**_clean_fields(r.fields))
+        if not (unit.name or "").strip():
+            raise ValidationError(f"Enheden med nøglen {quoted(r.key)} mangler et navn.")
+        unit.full_clean(exclude=["lft", "rght", "tree_id", "level", "parent", "structure",
+                                 "unit_type"],
+                        validate_unique=False, validate_constraints=False)
+        if unit.code in codes:
+            raise ValidationError(
+                f"Koden {quoted(unit.code)} bruges af både {quoted(codes[unit.code])} og "
+                f"{quoted(unit.name)}."
+            )
+        if unit.code:
+            codes[unit.code] = unit.name
+        units_by_key[r.key] = unit
+    type_ids = {u.unit_type_id for u in units_by_key.values() if u.unit_type_id is not None}
+    if type_ids and UnitType.objects.filter(pk__in=type_ids).count() != len(type_ids):
+        raise ValidationError("En enhedstype findes ikke.")
+    return units_by_key
+
+
+def _check_predecessors(rows: Sequence[UnitRow], organisation: Organisation) -> None:
+    """Refuses a predecessor named twice by one row, one outside the organisation, and shares
+    of one older unit that would add up to more than 100 %."""
+    for r in rows:
+        ids = [uid for uid, _ in r.predecessors]
+        if len(ids) != len(set(ids)):
+            raise ValidationError(
+                f"{quoted(r.fields.get('name', r.key))} har den samme forgænger to gange."
+            )
+    pred_ids = {uid for r in rows for uid, _ in r.predecessors}
+    if not pred_ids:
+        return
+    allowed = dict(
+        Unit.objects.filter(pk__in=pred_ids, structure__organisation=organisation)
+        .values_list("pk", "name")
+    )
+    if pred_ids - set(allowed):
+        raise ValidationError(
+            "En forgænger hører ikke til en tidligere organisering i samme organisation."
+        )
+    # Shares add up per target structure: alternative models each take the whole of an
+    # older unit, and a new structure has no successions yet but those of its rows.
+    totals: dict[int, Decimal] = defaultdict(Decimal)
+    for r in rows:
+        for uid, share in r.predecessors:
+            totals[uid] += _share(share)
+    over = [uid for uid, total in totals.items() if total > HUNDRED + Decimal("0.05")]
+    if over:
+        raise ValidationError(
+            f"{quoted(allowed[over[0]])} ville fordele {totals[over[0]]} % af sine "
+            "medarbejdere; højst 100 %."
+        )
+
+
+def _insert_units(structure: Structure, rows: Sequence[UnitRow], units_by_key: dict[str, Unit],
+                  numbers: dict[str, tuple[int, int, int]]) -> None:
+    """Give each planned unit its place in the structure's tree and insert them a level at a
+    time, so every parent has its id before its children are written."""
+    parent_of = {r.key: r.parent_key for r in rows}
+    by_level: dict[int, list[str]] = defaultdict(list)
+    for key, (_, _, level) in numbers.items():
+        by_level[level].append(key)
+    for level in sorted(by_level):
+        batch = []
+        for key in by_level[level]:
+            unit = units_by_key[key]
+            unit.lft, unit.rght, unit.level = numbers[key]
+            unit.structure_id = unit.tree_id = structure.pk
+            parent_key = parent_of[key]
+            unit.parent_id = units_by_key[parent_key].pk if parent_key is not None else None
+            batch.append(unit)
+        Unit.objects.bulk_create(batch, batch_size=2000)
 
 
 @transaction.atomic
@@ -98,65 +190,10 @@ def build_structure(organisation: Organisation, *, name: str, effective_date: da
     duplicate codes, predecessors outside the organisation's earlier structures and shares
     whose sum for one older unit would pass 100 %."""
     name = (name or "").strip()
-    if not name:
-        raise ValidationError({"name": "Organiseringen skal have et navn."})
-    if not effective_date:
-        raise ValidationError({"effective_date": "Angiv hvornår organiseringen gælder fra."})
-    if based_on is not None and based_on.organisation_id != organisation.pk:
-        raise ValidationError("Grundlaget skal være en organisering i samme organisation.")
-    root_row, numbers = _tree_numbers(rows)
-
-    units_by_key: dict[str, Unit] = {}
-    codes: dict[str, str] = {}
-    for r in rows:
-        unit = Unit(**_clean_fields(r.fields))
-        if not (unit.name or "").strip():
-            raise ValidationError(f"Enheden med nøglen {quoted(r.key)} mangler et navn.")
-        # unit_type is checked once for all rows below, not with a query per row.
-        unit.full_clean(exclude=["lft", "rght", "tree_id", "level", "parent", "structure",
-                                 "unit_type"],
-                        validate_unique=False, validate_constraints=False)
-        if unit.code:
-            if unit.code in codes:
-                raise ValidationError(
-                    f"Koden {quoted(unit.code)} bruges af både {quoted(codes[unit.code])} og "
-                    f"{quoted(unit.name)}."
-                )
-            codes[unit.code] = unit.name
-        units_by_key[r.key] = unit
-
-    type_ids = {u.unit_type_id for u in units_by_key.values() if u.unit_type_id is not None}
-    if type_ids and UnitType.objects.filter(pk__in=type_ids).count() != len(type_ids):
-        raise ValidationError("En enhedstype findes ikke.")
-    for r in rows:
-        ids = [uid for uid, _ in r.predecessors]
-        if len(ids) != len(set(ids)):
-            raise ValidationError(
-                f"{quoted(r.fields.get('name', r.key))} har den samme forgænger to gange."
-            )
-    pred_ids = {uid for r in rows for uid, _ in r.predecessors}
-    if pred_ids:
-        allowed = dict(
-            Unit.objects.filter(pk__in=pred_ids, structure__organisation=organisation)
-            .values_list("pk", "name")
-        )
-        missing = pred_ids - set(allowed)
-        if missing:
-            raise ValidationError(
-                "En forgænger hører ikke til en tidligere organisering i samme organisation."
-            )
-        # Shares add up per target structure: alternative models each take the whole of an
-        # older unit, and a new structure has no successions yet but those of its rows.
-        totals: dict[int, Decimal] = defaultdict(Decimal)
-        for r in rows:
-            for uid, share in r.predecessors:
-                totals[uid] += _share(share)
-        over = [uid for uid, total in totals.items() if total > HUNDRED + Decimal("0.05")]
-        if over:
-            raise ValidationError(
-                f"{quoted(allowed[over[0]])} ville fordele {totals[over[0]]} % af sine "
-                "medarbejdere; højst 100 %."
-            )
+    _check_structure(organisation, name, effective_date, based_on)
+    _root, numbers = _tree_numbers(rows)
+    units_by_key = _planned_units(rows)
+    _check_predecessors(rows, organisation)
 
     Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
     reason = reason or (
@@ -168,25 +205,7 @@ def build_structure(organisation: Organisation, *, name: str, effective_date: da
     structure.full_clean(exclude=["organisation", "based_on"])
     stamp(structure, user, reason)
     structure.save()
-
-    parent_of = {r.key: r.parent_key for r in rows}
-    by_level: dict[int, list[str]] = defaultdict(list)
-    for key, (_, _, level) in numbers.items():
-        by_level[level].append(key)
-    created: list[Unit] = []
-    for level in sorted(by_level):
-        batch = []
-        for key in by_level[level]:
-            unit = units_by_key[key]
-            lft, rght, _ = numbers[key]
-            unit.structure_id = structure.pk
-            unit.tree_id = structure.pk
-            unit.lft, unit.rght, unit.level = lft, rght, level
-            parent_key = parent_of[key]
-            unit.parent_id = units_by_key[parent_key].pk if parent_key is not None else None
-            batch.append(unit)
-        Unit.objects.bulk_create(batch, batch_size=2000)
-        created.extend(batch)
+    _insert_units(structure, rows, units_by_key, numbers)
     record_created(Unit, "t.tree_id = %s", [structure.pk], user=user, reason=reason)
     successions = [
         Succession(from_unit_id=uid, to_unit_id=units_by_key[r.key].pk, share=_share(share))
