@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -733,20 +733,27 @@ def is_older_structure(older: tuple[int, datetime.date], newer: tuple[int, datet
     return older[1] < newer[1]
 
 
-def tree_faults(structure: Structure | int | None = None) -> list[str]:
-    """Every broken rule of the stored trees and successions, as Danish sentences; empty when
-    all is well. Checks one structure, or every structure when none is given.
+@dataclass(frozen=True)
+class _Stored:
+    """What the integrity rules read: structures, units and successions as stored rows."""
 
-    Per structure: exactly one root; every unit's lft < rght with rght - lft odd; lft and
-    rght together number 1..2n; intervals nest; level is the depth; parent_id is the unit
-    the nesting puts above it; tree_id is the structure; codes unique; a valid status; no
-    two structures in force from the same date. Per succession touching it: share 0-100 %,
-    an old unit's shares in one newer structure summing to at most 100 % (alternative
-    models each take all), and the direction from an older
-    structure to a newer one of the same organisation. Three queries."""
-    from .models import Status
+    structures: dict[int, tuple]  # pk → (pk, name, organisation, effective, based_on, status)
+    wanted: set[int]  # the structures whose trees are checked
+    units: list[tuple]  # (pk, parent, structure, tree, lft, rght, level, name, code)
+    successions: list[tuple]  # (pk, from, to, share, from structure, to structure, names…)
 
-    only = structure if isinstance(structure, int) or structure is None else structure.pk
+    def label(self, sid: int) -> str:
+        row = self.structures.get(sid)
+        return f"»{row[1]}« (id {sid})" if row else f"organisering {sid}"
+
+    def trees(self) -> dict[int, list[tuple]]:
+        by_tree: dict[int, list[tuple]] = defaultdict(list)
+        for row in self.units:
+            by_tree[row[3]].append(row)
+        return by_tree
+
+
+def _stored_rows(only: int | None) -> _Stored:
     structures = {
         row[0]: row for row in Structure.objects.values_list(
             "pk", "name", "organisation_id", "effective_date", "based_on_id", "status"
@@ -771,109 +778,123 @@ def tree_faults(structure: Structure | int | None = None) -> list[str]:
         "pk", "from_unit_id", "to_unit_id", "share", "from_unit__structure_id",
         "to_unit__structure_id", "from_unit__name", "to_unit__name",
     ))
+    return _Stored(structures, wanted, units, successions)
 
-    def label(sid: int) -> str:
-        row = structures.get(sid)
-        return f"»{row[1]}« (id {sid})" if row else f"organisering {sid}"
 
-    faults: list[str] = []
-    by_tree: dict[int, list[tuple]] = defaultdict(list)
-    for row in units:
-        by_tree[row[3]].append(row)
-    for uid, _p, structure_id, tree_id, _l, _r, _lv, name, _c in units:
+def _units_in_their_structure_tree(stored: _Stored) -> Iterator[str]:
+    for uid, _p, structure_id, tree_id, _l, _r, _lv, name, _c in stored.units:
         if structure_id != tree_id:
-            faults.append(
-                f"Enheden »{name}« (id {uid}) hører til {label(structure_id)}, "
-                f"men ligger i træ {tree_id}."
-            )
+            yield (f"Enheden »{name}« (id {uid}) hører til {stored.label(structure_id)}, "
+                   f"men ligger i træ {tree_id}.")
 
-    for sid in sorted(wanted):
-        _pk, _name, org_id, effective, _basis, status = structures[sid]
-        where = label(sid)
-        if status not in Status.values:
-            faults.append(f"{where} har en ukendt status: {status!r}.")
-        rows = by_tree.get(sid, [])
-        roots = [r for r in rows if r[1] is None]
-        if len(roots) != 1:
-            faults.append(f"{where} har {len(roots)} øverste enheder; der skal være præcis én.")
-        numbers = sorted([r[4] for r in rows] + [r[5] for r in rows])
-        if numbers != list(range(1, 2 * len(rows) + 1)):
-            faults.append(
-                f"{where}: træets venstre- og højrenumre er ikke 1 til {2 * len(rows)} "
-                "uden huller og gentagelser."
-            )
-        codes: dict[str, str] = {}
-        for row in rows:
-            if row[8] and row[8] in codes:
-                faults.append(
-                    f"{where}: koden »{row[8]}« bruges af både »{codes[row[8]]}« og »{row[7]}«."
-                )
-            codes.setdefault(row[8], row[7])
-        stack: list[tuple] = []
-        for row in rows:
-            uid, parent_id, _s, _t, lft, rght, level, name, _code = row
-            if lft >= rght or (rght - lft) % 2 == 0:
-                faults.append(
-                    f"{where}: enheden »{name}« (id {uid}) har ugyldige trænumre "
-                    f"({lft}, {rght})."
-                )
-            while stack and stack[-1][5] < lft:
-                stack.pop()
-            above = stack[-1] if stack else None
-            if above is not None and rght > above[5]:
-                faults.append(
-                    f"{where}: enheden »{name}« (id {uid}) ligger delvis uden for "
-                    f"»{above[7]}« (id {above[0]})."
-                )
-            expected_parent = above[0] if above is not None else None
-            if parent_id != expected_parent:
-                faults.append(
-                    f"{where}: enheden »{name}« (id {uid}) har overordnet enhed id {parent_id}, "
-                    f"men træet placerer den under id {expected_parent}."
-                )
-            if level != len(stack):
-                faults.append(
-                    f"{where}: enheden »{name}« (id {uid}) har niveau {level}, "
-                    f"men ligger i dybde {len(stack)}."
-                )
-            stack.append(row)
-        if status in IN_FORCE_STATUSES:
-            rivals = [
-                other for other in structures.values()
-                if other[0] < sid and other[2] == org_id and other[3] == effective
-                and other[5] in IN_FORCE_STATUSES
-            ]
-            for other in rivals:
-                faults.append(
-                    f"{where} og {label(other[0])} er begge gældende fra {effective:%d.%m.%Y}."
-                )
 
+def _structure_rows_valid(where: str, status: str, rows: list[tuple]) -> Iterator[str]:
+    """A known status, one root, tree numbers 1..2n, codes unique."""
+    from .models import Status
+
+    if status not in Status.values:
+        yield f"{where} har en ukendt status: {status!r}."
+    roots = [r for r in rows if r[1] is None]
+    if len(roots) != 1:
+        yield f"{where} har {len(roots)} øverste enheder; der skal være præcis én."
+    numbers = sorted([r[4] for r in rows] + [r[5] for r in rows])
+    if numbers != list(range(1, 2 * len(rows) + 1)):
+        yield (f"{where}: træets venstre- og højrenumre er ikke 1 til {2 * len(rows)} "
+               "uden huller og gentagelser.")
+    codes: dict[str, str] = {}
+    for row in rows:
+        if row[8] and row[8] in codes:
+            yield f"{where}: koden »{row[8]}« bruges af både »{codes[row[8]]}« og »{row[7]}«."
+        codes.setdefault(row[8], row[7])
+
+
+def _tree_nests(where: str, rows: list[tuple]) -> Iterator[str]:
+    """lft < rght with an odd difference, intervals nest, parent and level as the nesting
+    says."""
+    stack: list[tuple] = []
+    for row in rows:
+        uid, parent_id, _s, _t, lft, rght, level, name, _code = row
+        unit = f"{where}: enheden »{name}« (id {uid})"
+        if lft >= rght or (rght - lft) % 2 == 0:
+            yield f"{unit} har ugyldige trænumre ({lft}, {rght})."
+        while stack and stack[-1][5] < lft:
+            stack.pop()
+        above = stack[-1] if stack else None
+        if above is not None and rght > above[5]:
+            yield f"{unit} ligger delvis uden for »{above[7]}« (id {above[0]})."
+        expected_parent = above[0] if above is not None else None
+        if parent_id != expected_parent:
+            yield (f"{unit} har overordnet enhed id {parent_id}, "
+                   f"men træet placerer den under id {expected_parent}.")
+        if level != len(stack):
+            yield f"{unit} har niveau {level}, men ligger i dybde {len(stack)}."
+        stack.append(row)
+
+
+def _one_in_force_per_date(stored: _Stored, sid: int) -> Iterator[str]:
+    _pk, _name, org_id, effective, _basis, status = stored.structures[sid]
+    if status not in IN_FORCE_STATUSES:
+        return
+    for other in stored.structures.values():
+        if (other[0] < sid and other[2] == org_id and other[3] == effective
+                and other[5] in IN_FORCE_STATUSES):
+            yield (f"{stored.label(sid)} og {stored.label(other[0])} er begge gældende fra "
+                   f"{effective:%d.%m.%Y}.")
+
+
+def _trees_valid(stored: _Stored) -> Iterator[str]:
+    by_tree = stored.trees()
+    for sid in sorted(stored.wanted):
+        where, rows = stored.label(sid), by_tree.get(sid, [])
+        yield from _structure_rows_valid(where, stored.structures[sid][5], rows)
+        yield from _tree_nests(where, rows)
+        yield from _one_in_force_per_date(stored, sid)
+
+
+def _successions_valid(stored: _Stored) -> Iterator[str]:
+    """Shares 0-100 %, an old unit's shares in one newer structure at most 100 % in all, and
+    each succession from an older structure to a newer one of the same organisation."""
     parents_by_org: dict[int, dict[int, int | None]] = defaultdict(dict)
-    for pk, _n, org_id, _e, basis, _st in structures.values():
+    for pk, _n, org_id, _e, basis, _st in stored.structures.values():
         parents_by_org[org_id][pk] = basis
     # An old unit's staff are divided within each newer structure: alternative models
     # based on one structure each take all of it.
     outgoing: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
     from_names: dict[int, tuple[str, int]] = {}
-    for _pk, from_id, to_id, share, from_sid, to_sid, from_name, to_name in successions:
+    for _pk, from_id, to_id, share, from_sid, to_sid, from_name, to_name in stored.successions:
         what = f"Overgangen fra »{from_name}« (id {from_id}) til »{to_name}« (id {to_id})"
         if share < 0 or share > HUNDRED:
-            faults.append(f"{what} har andelen {share} %; den skal være mellem 0 og 100 %.")
+            yield f"{what} har andelen {share} %; den skal være mellem 0 og 100 %."
         outgoing[from_id, to_sid] += share
         from_names[from_id] = (from_name, from_sid)
-        old, new = structures[from_sid], structures[to_sid]
+        old, new = stored.structures[from_sid], stored.structures[to_sid]
         if old[2] != new[2]:
-            faults.append(f"{what} går mellem to organisationer.")
+            yield f"{what} går mellem to organisationer."
         elif not is_older_structure((old[0], old[3]), (new[0], new[3]), parents_by_org[old[2]]):
-            faults.append(
-                f"{what} går ikke fra en ældre til en nyere organisering "
-                f"({label(from_sid)} → {label(to_sid)})."
-            )
+            yield (f"{what} går ikke fra en ældre til en nyere organisering "
+                   f"({stored.label(from_sid)} → {stored.label(to_sid)}).")
     for (from_id, to_sid), total in outgoing.items():
         if total > HUNDRED + SHARE_TOLERANCE:
             name, sid = from_names[from_id]
-            faults.append(
-                f"Enheden »{name}« (id {from_id}) i {label(sid)} fordeler {total} % "
-                f"af sine medarbejdere i {label(to_sid)}; højst 100 %."
-            )
-    return faults
+            yield (f"Enheden »{name}« (id {from_id}) i {stored.label(sid)} fordeler {total} % "
+                   f"af sine medarbejdere i {stored.label(to_sid)}; højst 100 %.")
+
+
+# Each rule reads the stored rows and yields its faults as Danish sentences.
+INTEGRITY_RULES = (_units_in_their_structure_tree, _trees_valid, _successions_valid)
+
+
+def tree_faults(structure: Structure | int | None = None) -> list[str]:
+    """Every broken rule of the stored trees and successions, as Danish sentences; empty when
+    all is well. Checks one structure, or every structure when none is given.
+
+    Per structure: exactly one root; every unit's lft < rght with rght - lft odd; lft and
+    rght together number 1..2n; intervals nest; level is the depth; parent_id is the unit
+    the nesting puts above it; tree_id is the structure; codes unique; a valid status; no
+    two structures in force from the same date. Per succession touching it: share 0-100 %,
+    an old unit's shares in one newer structure summing to at most 100 % (alternative
+    models each take all), and the direction from an older
+    structure to a newer one of the same organisation. Three queries."""
+    only = structure if isinstance(structure, int) or structure is None else structure.pk
+    stored = _stored_rows(only)
+    return [fault for rule in INTEGRITY_RULES for fault in rule(stored)]
