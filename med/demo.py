@@ -270,18 +270,8 @@ def _moment(parts) -> datetime.datetime | None:
     return timezone.make_aware(datetime.datetime(*parts)) if parts else None
 
 
-def load(*, user, stdout=None) -> None:
-    """Create what is missing of the MED demo data; skip organisations and structures that
-    are not loaded."""
-    structures: dict[tuple[str, str], Structure] = {
-        (s.organisation.name, s.name): s
-        for s in Structure.objects.select_related("organisation")
-        .filter(organisation__name__in=[KBH, AAR, NDJ])
-    }
-    med_user = get_user_model().objects.filter(username=DEMO_MED_USER).first()
+def _load_bodies(structures, *, user, created) -> dict[str, MedBody]:
     bodies: dict[str, MedBody] = {}
-    created = {"udvalg": 0, "medlemmer": 0, "møder": 0, "punkter": 0, "høringer": 0}
-
     for spec in BODIES:
         structure = structures.get((spec["org"], spec["structure"]))
         if structure is None:
@@ -300,7 +290,11 @@ def load(*, user, stdout=None) -> None:
                 reason="Demodata fra kildedokumenterne.")
             created["udvalg"] += 1
         bodies[spec["key"]] = body
+    return bodies
 
+
+def _load_members(bodies, *, user, created) -> None:
+    med_user = get_user_model().objects.filter(username=DEMO_MED_USER).first()
     for spec in MEMBERS:
         body = bodies.get(spec["body"])
         if body is None or Membership.objects.filter(
@@ -313,6 +307,8 @@ def load(*, user, stdout=None) -> None:
             user=user)
         created["medlemmer"] += 1
 
+
+def _load_meetings(bodies, structures, *, user, created) -> None:
     for spec in MEETINGS:
         body = bodies.get(spec["body"])
         if body is None:
@@ -334,6 +330,8 @@ def load(*, user, stdout=None) -> None:
         if spec["sent"] and meeting.agenda_sent_at is None:
             services.send_agenda(meeting, at=_moment(spec["sent"]), user=user)
 
+
+def _load_consultations(bodies, structures, *, user, created) -> None:
     for spec in CONSULTATIONS:
         structure = structures.get((spec["org"], spec["structure"]))
         body = bodies.get(spec.get("body")) if spec.get("body") else None
@@ -351,8 +349,21 @@ def load(*, user, stdout=None) -> None:
                                      responded_on=spec["responded_on"], user=user)
         created["høringer"] += 1
 
+
+def load(*, user, stdout=None) -> None:
+    """Create what is missing of the MED demo data; skip organisations and structures that
+    are not loaded."""
+    structures: dict[tuple[str, str], Structure] = {
+        (s.organisation.name, s.name): s
+        for s in Structure.objects.select_related("organisation")
+        .filter(organisation__name__in=[KBH, AAR, NDJ])
+    }
+    created = {"udvalg": 0, "medlemmer": 0, "møder": 0, "punkter": 0, "høringer": 0}
+    bodies = _load_bodies(structures, user=user, created=created)
+    _load_members(bodies, user=user, created=created)
+    _load_meetings(bodies, structures, user=user, created=created)
+    _load_consultations(bodies, structures, user=user, created=created)
     if any(created.values()):
         _say(stdout, "MED: " + ", ".join(f"{n} {k}" for k, n in created.items()) + " oprettet.")
     else:
         _say(stdout, "MED: demodata fandtes allerede.")
-

@@ -86,29 +86,10 @@ class Command(BaseCommand):
                             help="Mål tid og hukommelse; importen rulles tilbage.")
 
     def handle(self, *args, **options):
-        path = Path(options["file"])
-        if not path.is_file():
-            raise CommandError(f"Filen {path} findes ikke.")
-        size = path.stat().st_size
-        if size > importers.MAX_IMPORT_BYTES:
-            raise CommandError(
-                f"Filen fylder {size / 1024 / 1024:.1f} MB; højst "
-                f"{importers.MAX_IMPORT_BYTES // 1024 // 1024} MB kan indlæses ad gangen. "
-                "Intet er gemt."
-            )
-        user = None
-        if options["user"]:
-            user = get_user_model().objects.filter(username=options["user"]).first()
-            if user is None:
-                raise CommandError(f"Brugeren {options['user']!r} findes ikke.")
+        path = self._path(options)
+        user = self._user(options)
         organisation = self._organisation(options, user)
-        based_on = None
-        if options["based_on"]:
-            based_on = Structure.objects.filter(pk=options["based_on"],
-                                                organisation=organisation).first()
-            if based_on is None:
-                raise CommandError(f"{organisation.name} har ingen organisering med id "
-                                   f"{options['based_on']}.")
+        based_on = self._based_on(options, organisation)
         on_date = _date(options["on_date"]) if options["on_date"] else None
         progress = ProgressBar(self.stderr._out)
 
@@ -151,6 +132,37 @@ class Command(BaseCommand):
         self._report(plan, structure, options["dry_run"], based_on)
         if not plan.ok:
             sys.exit(1)
+
+    def _path(self, options) -> Path:
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"Filen {path} findes ikke.")
+        size = path.stat().st_size
+        if size > importers.MAX_IMPORT_BYTES:
+            raise CommandError(
+                f"Filen fylder {size / 1024 / 1024:.1f} MB; højst "
+                f"{importers.MAX_IMPORT_BYTES // 1024 // 1024} MB kan indlæses ad gangen. "
+                "Intet er gemt."
+            )
+        return path
+
+    def _user(self, options):
+        if not options["user"]:
+            return None
+        user = get_user_model().objects.filter(username=options["user"]).first()
+        if user is None:
+            raise CommandError(f"Brugeren {options['user']!r} findes ikke.")
+        return user
+
+    def _based_on(self, options, organisation: Organisation) -> Structure | None:
+        if not options["based_on"]:
+            return None
+        based_on = Structure.objects.filter(pk=options["based_on"],
+                                            organisation=organisation).first()
+        if based_on is None:
+            raise CommandError(f"{organisation.name} har ingen organisering med id "
+                               f"{options['based_on']}.")
+        return based_on
 
     def _organisation(self, options, user) -> Organisation:
         value = options["organisation"]
