@@ -12,6 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from . import lifecycle
 from .models import Category, Status, Structure, Unit, UnitType
 
 REASON_HELP = "Valgfri. Står i historikken; uden begrundelse skriver orgreg selv, hvad der skete."
@@ -198,15 +199,8 @@ class StatusForm(forms.Form):
 
 
 def next_statuses(structure: Structure) -> list[tuple[str, str]]:
-    """The statuses a structure may move to: the later ones, and discarded before published."""
-    order = [Status.DRAFT, Status.CONSULTATION, Status.APPROVED, Status.PUBLISHED]
-    if structure.status == Status.DISCARDED:
-        return []
-    current = order.index(Status(structure.status))
-    choices = [(s.value, s.label) for s in order[current + 1:]]
-    if structure.status != Status.PUBLISHED:
-        choices.append((Status.DISCARDED.value, Status.DISCARDED.label))
-    return choices
+    """The statuses offered for `structure`: those units.lifecycle lets follow its own."""
+    return [(s.value, s.label) for s in lifecycle.next_statuses(structure.status)]
 
 
 class StructureForm(forms.Form):

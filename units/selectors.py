@@ -16,9 +16,9 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Subquery
 from django.urls import reverse
-from django.utils import timezone
 
-from .models import IN_FORCE_STATUSES, Category, Organisation, Structure, Succession, Unit, UnitType
+from . import lifecycle, lineage
+from .models import Category, Structure, Succession, Unit, UnitType
 
 HUNDRED = Decimal("100")
 # Rounding slack when shares of a split are multiplied along a chain (as in services).
@@ -149,40 +149,12 @@ def _bare_node(r: tuple) -> UnitNode:
     )
 
 
-# --- structures in force ----------------------------------------------------------------
+# --- structures in force and chains: the rules live in units.lineage ------------------
 
 
-def structure_in_force(organisation: Organisation, on_date: datetime.date | None = None
-                       ) -> Structure | None:
-    """The approved or published structure with the latest effective date on or before
-    `on_date` (today by default); None when nothing was in force yet. One query."""
-    on_date = on_date or timezone.localdate()
-    return (
-        Structure.objects.filter(
-            organisation=organisation, status__in=IN_FORCE_STATUSES, effective_date__lte=on_date
-        )
-        .select_related("organisation")
-        .order_by("-effective_date", "-pk")
-        .first()
-    )
-
-
-def structure_chain(new: Structure, old: Structure) -> list[int] | None:
-    """The structure ids from `old` to `new` following based_on, or None when `new` does not
-    descend from `old`. One query: the organisation's structures are few."""
-    parents = dict(
-        Structure.objects.filter(organisation_id=new.organisation_id)
-        .values_list("pk", "based_on_id")
-    )
-    chain = [new.pk]
-    seen = {new.pk}
-    while chain[-1] != old.pk:
-        parent = parents.get(chain[-1])
-        if parent is None or parent in seen:
-            return None
-        chain.append(parent)
-        seen.add(parent)
-    return list(reversed(chain))
+# Kept here for the callers that read through selectors.
+structure_in_force = lineage.structure_in_force
+structure_chain = lineage.structure_chain
 
 
 # --- comparison -------------------------------------------------------------------------
@@ -716,23 +688,6 @@ def structure_as_recorded(structure: Structure, at: datetime.datetime) -> Record
 # --- integrity ---------------------------------------------------------------------------
 
 
-def is_older_structure(older: tuple[int, datetime.date], newer: tuple[int, datetime.date],
-                       parents: dict[int, int | None]) -> bool:
-    """Whether a succession may lead from structure `older` to structure `newer`, both given
-    as (pk, effective_date): `older` lies on `newer`'s based_on line, or takes effect before
-    it. `parents` maps structure pk → based_on pk for the organisation."""
-    if older[0] == newer[0]:
-        return False
-    seen = {newer[0]}
-    step = parents.get(newer[0])
-    while step is not None and step not in seen:
-        if step == older[0]:
-            return True
-        seen.add(step)
-        step = parents.get(step)
-    return older[1] < newer[1]
-
-
 def tree_faults(structure: Structure | int | None = None) -> list[str]:
     """Every broken rule of the stored trees and successions, as Danish sentences; empty when
     all is well. Checks one structure, or every structure when none is given.
@@ -837,20 +792,22 @@ def tree_faults(structure: Structure | int | None = None) -> list[str]:
                     f"men ligger i dybde {len(stack)}."
                 )
             stack.append(row)
-        if status in IN_FORCE_STATUSES:
+        if lifecycle.counts_in_force(status):
             rivals = [
                 other for other in structures.values()
                 if other[0] < sid and other[2] == org_id and other[3] == effective
-                and other[5] in IN_FORCE_STATUSES
+                and lifecycle.counts_in_force(other[5])
             ]
             for other in rivals:
                 faults.append(
                     f"{where} og {label(other[0])} er begge gældende fra {effective:%d.%m.%Y}."
                 )
 
-    parents_by_org: dict[int, dict[int, int | None]] = defaultdict(dict)
-    for pk, _n, org_id, _e, basis, _st in structures.values():
-        parents_by_org[org_id][pk] = basis
+    by_org: dict[int, list[Structure]] = defaultdict(list)
+    for pk, _n, org_id, effective, basis, st in structures.values():
+        by_org[org_id].append(Structure(pk=pk, organisation_id=org_id, effective_date=effective,
+                                        based_on_id=basis, status=st))
+    lineages = {org_id: lineage.Lineage.among(rows) for org_id, rows in by_org.items()}
     # An old unit's staff are divided within each newer structure: alternative models
     # based on one structure each take all of it.
     outgoing: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
@@ -864,7 +821,7 @@ def tree_faults(structure: Structure | int | None = None) -> list[str]:
         old, new = structures[from_sid], structures[to_sid]
         if old[2] != new[2]:
             faults.append(f"{what} går mellem to organisationer.")
-        elif not is_older_structure((old[0], old[3]), (new[0], new[3]), parents_by_org[old[2]]):
+        elif not lineages[old[2]].is_older(old[0], new[0]):
             faults.append(
                 f"{what} går ikke fra en ældre til en nyere organisering "
                 f"({label(from_sid)} → {label(to_sid)})."

@@ -1,4 +1,5 @@
-"""Template filters for the units pages: Danish dates, Danish sorting, shares and badges."""
+"""Template filters for the units pages: Danish dates, Danish sorting, shares and badges, and
+what a structure's status allows (asked of units.lifecycle)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from decimal import Decimal
 from django import template
 
 from orgreg.text import danish_date, danish_datetime, danish_sort_key
+from units import lifecycle
 
 register = template.Library()
 
@@ -48,3 +50,21 @@ def number(value) -> str:
     if isinstance(value, Decimal | float) and value != int(value):
         return f"{value:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
     return f"{int(value):,}".replace(",", ".")
+
+
+@register.filter
+def status_stamp(status) -> str:
+    """UDKAST, I HØRING or FORKASTET for a status not decided; empty otherwise."""
+    return lifecycle.stamp(str(status))
+
+
+@register.filter
+def is_proposal(status) -> bool:
+    """Whether a structure in this status is still a proposal (a draft or in consultation)."""
+    return lifecycle.is_proposal(str(status))
+
+
+@register.filter
+def prints_notices(status) -> bool:
+    """Whether placement notices can be made about a structure in this status."""
+    return lifecycle.prints_notices(str(status))
