@@ -10,7 +10,8 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+
+from orgreg.moments import parse_moment
 
 from . import lifecycle
 from .models import Category, Status, Structure, Unit, UnitType
@@ -242,22 +243,5 @@ class AtForm(forms.Form):
     at = forms.CharField(label="Vis organiseringen som den var registreret", required=False)
 
     def clean_at(self) -> datetime.datetime | None:
-        raw = (self.cleaned_data.get("at") or "").strip()
-        if not raw:
-            return None
-        value = None
-        for fmt in ("%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M",
-                    "%Y-%m-%d %H:%M", "%Y-%m-%d"):
-            try:
-                value = datetime.datetime.strptime(raw, fmt)
-                break
-            except ValueError:
-                continue
-        if value is None:
-            raise ValidationError(
-                "Tidspunktet skal skrives som ÅÅÅÅ-MM-DD eller ÅÅÅÅ-MM-DDTTT:MM, "
-                "f.eks. 2024-11-08T14:30.")
-        if len(raw) == 10:
-            # A date alone means the end of that day: what had been recorded by then.
-            value = value.replace(hour=23, minute=59, second=59)
-        return timezone.make_aware(value)
+        # A date alone means the end of that day: what had been recorded by then.
+        return parse_moment(self.cleaned_data.get("at"))

@@ -41,9 +41,9 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.http import Http404
-from django.utils import timezone
 
 from orgreg import pdf as pdf_renderer
+from orgreg.moments import parse_moment
 from orgreg.roles import can_see_structure
 from orgreg.text import danish_date
 
@@ -725,15 +725,11 @@ def parse_chart_options(data, *, tz=None) -> OrgChartOptions:
     if len(header) > 160:
         errors.append("Overskriften må højst være 160 tegn.")
     at = None
-    raw_at = (data.get("at") or "").strip()
-    if raw_at:
-        try:
-            at = datetime.datetime.fromisoformat(raw_at)
-        except ValueError:
-            errors.append("Tidspunktet skal skrives som 2024-11-08T12:00 (dato og klokkeslæt).")
-        else:
-            if timezone.is_naive(at):
-                at = timezone.make_aware(at, tz)
+    try:
+        # A date alone means the end of that day, as on the history page.
+        at = parse_moment(data.get("at"), tz=tz)
+    except ValidationError as error:
+        errors.extend(error.messages)
     if errors:
         raise ValidationError(errors)
     return OrgChartOptions(size, orientation, max_depth, under, header, at)
