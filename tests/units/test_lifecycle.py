@@ -7,6 +7,7 @@ import itertools
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from tests import factories
 from units import lifecycle, pdf, services
@@ -125,3 +126,21 @@ def test_the_comparison_report_stamps_the_older_first(editor):
     assert pdf.compare_context(old, new, editor)["pdf_stamp"] == "I HØRING"
     new = services.set_status(new, "approved", user=editor)
     assert pdf.compare_context(old, new, editor)["pdf_stamp"] == ""
+
+
+@pytest.mark.parametrize("status,stamp,notices", [
+    ("draft", "UDKAST – ikke vedtaget", False),
+    ("consultation", "I HØRING – ikke vedtaget", False),
+    ("approved", None, True),
+    ("published", None, True),
+    ("discarded", None, False),
+])
+def test_the_structure_page_asks_the_lifecycle(client, editor, status, stamp, notices):
+    structure, _ = factories.make_structure(editor, {"A": "Afdeling A"}, status=status)
+    client.force_login(editor)
+    page = client.get(reverse("units:structure-detail", args=[structure.pk])).content.decode()
+    assert ('class="stamp"' in page) == (stamp is not None)
+    if stamp:
+        assert stamp in page
+    notices_url = reverse("units:structure-notices-pdf", args=[structure.pk])
+    assert (notices_url in page) == notices
