@@ -18,8 +18,9 @@ from django.utils import timezone
 
 from orgreg.roles import is_editor, is_med_member, structure_visibility_q
 from orgreg.text import danish_sort_key
+from units.lineage import Lineage, structure_chain
 from units.models import Organisation, Structure, Succession, Unit
-from units.selectors import UnitNode, structure_chain, tree
+from units.selectors import UnitNode, tree
 
 from .models import (
     LEVEL_ORDER,
@@ -163,17 +164,6 @@ def _covered_by_intervals(rows: Iterable[tuple[int, int, int]],
     return result
 
 
-def _chain_of(structure: Structure) -> list[int]:
-    """The structure and the structures it was based on, newest first. One query."""
-    parents = dict(Structure.objects.filter(organisation_id=structure.organisation_id)
-                   .values_list("pk", "based_on_id"))
-    chain, seen = [structure.pk], {structure.pk}
-    while (parent := parents.get(chain[-1])) is not None and parent not in seen:
-        chain.append(parent)
-        seen.add(parent)
-    return chain
-
-
 def _carry(chain_newest_first: list[int], covered: dict[int, set[int]]
            ) -> tuple[dict[int, set[int]], dict[int, dict[int, set[int]]], dict[int, set[int]]]:
     """Carry coverage forward through the successions of the chain (one query).
@@ -283,7 +273,8 @@ def coverage(structure: Structure, *, on_date: datetime.date | None = None) -> C
     the date, are carried to it through the successions (a new unit with no predecessor takes
     its parent's carried bodies). Six queries at most, whatever the size."""
     on_date = on_date or structure.effective_date
-    chain = _chain_of(structure)
+    # The structure and the structures it was based on, newest first.
+    chain = Lineage.of(structure.organisation_id).line(structure)
     bodies = list(
         MedBody.objects.filter(_period_q(on_date), structure_id__in=chain)
         .order_by("name").values_list("pk", "name", "level", "structure_id")

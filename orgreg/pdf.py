@@ -12,7 +12,8 @@ Fonts: DejaVu Sans ships in static/fonts (its licence allows that) and is loaded
 @font-face in static/css/pdf.css, so æ, ø and å print on a machine without system fonts.
 
 Every PDF extends templates/pdf/base.html, whose footer and stamp are driven by the context
-keys that ``structure_context`` fills in (see ``PDF_CONTEXT_KEYS``).
+keys that ``document_context`` fills in (see ``PDF_CONTEXT_KEYS``). The renderer knows no
+app: the caller says what the footer and stamp read.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.db.models import Max
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -173,58 +173,32 @@ def orientation(value: str | None, default: str = "portrait") -> str:
     return value if value in ORIENTATIONS else default
 
 
-def stamp_for_status(status: str) -> str:
-    """UDKAST for a draft, I HØRING for one in consultation, FORKASTET for a discarded one."""
-    return {"draft": "UDKAST", "consultation": "I HØRING", "discarded": "FORKASTET"}.get(status, "")
-
-
-def data_moment(structure) -> datetime.datetime:
-    """The moment of the latest recorded change to the structure or its units: two printouts
-    with the same moment show the same data. Two queries."""
-    from units.models import Unit
-
-    moments = [
-        structure.history.aggregate(m=Max("history_date"))["m"],
-        Unit.history.model.objects.filter(structure_id=structure.pk)
-        .aggregate(m=Max("history_date"))["m"],
-    ]
-    moments = [m for m in moments if m is not None]
-    return max(moments) if moments else structure.created_at
-
-
-# structure_context's keyword is named for the context key; this name stays reachable inside.
-latest_change = data_moment
-
-
 def user_label(user) -> str:
     if user is None or not getattr(user, "is_authenticated", False):
         return "kommandolinjen"
     return user.get_full_name() or user.get_username()
 
 
-def structure_context(structure, user, data_moment: datetime.datetime | None = None, *,
-                      status: str | None = None, page_size_value: str = "A4",
-                      orientation_value: str = "portrait",
-                      today: datetime.date | None = None) -> dict:
-    """The footer/stamp keys of templates/pdf/base.html for a PDF about `structure`.
-
-    `data_moment` defaults to the structure's latest recorded change (pass the moment when
-    printing the structure as it was recorded in the past); `status` overrides the
-    structure's current status (the status it had at that moment)."""
+def document_context(*, organisation: str, title: str = "", status_label: str = "",
+                     data_moment: datetime.datetime | None = None, stamp: str = "",
+                     confidential_until: datetime.date | None = None, user=None,
+                     page_size_value: str = "A4", orientation_value: str = "portrait",
+                     today: datetime.date | None = None) -> dict:
+    """The footer/stamp keys of templates/pdf/base.html (``PDF_CONTEXT_KEYS``), from what the
+    calling app knows: the organisation's and document's names, the status label shown in
+    the footer, the moment of the data printed, the stamp across every page (empty for
+    none), and a confidentiality date (printed only while it lies ahead of `today`)."""
     today = today or timezone.localdate()
-    status = status or structure.status
-    from units.models import Status
-
-    confidential = structure.confidential_until
     return {
-        "pdf_organisation": structure.organisation.name,
-        "pdf_structure": structure.name,
-        "pdf_structure_status": Status(status).label if status in Status.values else "",
-        "pdf_data_moment": data_moment or latest_change(structure),
+        "pdf_organisation": organisation,
+        "pdf_structure": title,
+        "pdf_structure_status": status_label,
+        "pdf_data_moment": data_moment,
         "pdf_generated_at": timezone.now(),
         "pdf_generated_by": user_label(user),
-        "pdf_stamp": stamp_for_status(status),
-        "pdf_confidential_until": confidential if confidential and confidential > today else None,
+        "pdf_stamp": stamp,
+        "pdf_confidential_until": (confidential_until
+                                   if confidential_until and confidential_until > today else None),
         "pdf_page_size": page_size(page_size_value),
         "pdf_orientation": orientation(orientation_value),
     }

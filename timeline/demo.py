@@ -14,8 +14,9 @@ import datetime
 
 from django.db import transaction
 
+from units import lifecycle
 from units import services as unit_services
-from units.models import IN_FORCE_STATUSES, Organisation, Structure
+from units.models import Organisation, Structure
 
 from . import services
 from .models import Deliverable, DeliverableStatus, Kind, Milestone, MilestoneStatus, Workstream
@@ -241,7 +242,7 @@ def _organisation(name: str, user) -> Organisation:
 
 def _structure_on(organisation: Organisation, date: datetime.date) -> Structure | None:
     return (Structure.objects.filter(organisation=organisation, effective_date=date,
-                                     status__in=IN_FORCE_STATUSES).first())
+                                     status__in=lifecycle.IN_FORCE).first())
 
 
 def _load_plan(organisation: Organisation, steps, user, today: datetime.date) -> int:

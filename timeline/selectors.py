@@ -21,7 +21,8 @@ from django.utils import timezone
 
 from orgreg.roles import structure_visibility_q, visible_structures
 from orgreg.text import MONTHS, danish_date
-from units.models import IN_FORCE_STATUSES, Organisation, Status, Structure
+from units import lifecycle
+from units.models import Organisation, Status, Structure
 from units.selectors import FieldChange
 
 from .models import Deliverable, DeliverableStatus, Kind, Milestone, MilestoneStatus, Workstream
@@ -139,7 +140,7 @@ def _milestone_entry(m: Milestone) -> PlanEntry:
 
 
 def _structure_entry(s: Structure, today: datetime.date) -> PlanEntry:
-    in_force = s.status in IN_FORCE_STATUSES
+    in_force = lifecycle.counts_in_force(s.status)
     done = in_force and s.effective_date <= today
     description = f"{s.name} ({s.get_status_display().lower()})."
     if s.decision:

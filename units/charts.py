@@ -23,7 +23,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from orgreg.text import danish_number
 
-from .models import Category, Status, Structure, Succession
+from . import lifecycle
+from .models import Category, Structure, Succession
 from .selectors import ChangeKind, Comparison, UnitNode
 
 CACHE_SECONDS = 24 * 3600
@@ -108,7 +109,8 @@ def frozen_key(kind: str, structure: Structure, *parts) -> str | None:
     """A cache key for markup of `structure`, or None when it may still change (a draft, or
     a structure whose basis is still a draft, since badges are read against the basis)."""
     basis = structure.based_on if structure.based_on_id else None
-    if structure.status == Status.DRAFT or (basis is not None and basis.status == Status.DRAFT):
+    if lifecycle.is_editable(structure.status) or (
+            basis is not None and lifecycle.is_editable(basis.status)):
         return None
     # created_at tells apart two structures that got the same pk in different databases.
     stamp = structure.created_at.timestamp() if structure.created_at else 0

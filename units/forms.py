@@ -10,10 +10,11 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from orgreg.forms import DateField
+from orgreg.moments import parse_moment
 
+from . import lifecycle
 from .models import Category, Status, Structure, Unit, UnitType
 
 REASON_HELP = "Valgfri. Står i historikken; uden begrundelse skriver orgreg selv, hvad der skete."
@@ -194,15 +195,8 @@ class StatusForm(forms.Form):
 
 
 def next_statuses(structure: Structure) -> list[tuple[str, str]]:
-    """The statuses a structure may move to: the later ones, and discarded before published."""
-    order = [Status.DRAFT, Status.CONSULTATION, Status.APPROVED, Status.PUBLISHED]
-    if structure.status == Status.DISCARDED:
-        return []
-    current = order.index(Status(structure.status))
-    choices = [(s.value, s.label) for s in order[current + 1:]]
-    if structure.status != Status.PUBLISHED:
-        choices.append((Status.DISCARDED.value, Status.DISCARDED.label))
-    return choices
+    """The statuses offered for `structure`: those units.lifecycle lets follow its own."""
+    return [(s.value, s.label) for s in lifecycle.next_statuses(structure.status)]
 
 
 class StructureForm(forms.Form):
@@ -243,22 +237,5 @@ class AtForm(forms.Form):
     at = forms.CharField(label="Vis organiseringen som den var registreret", required=False)
 
     def clean_at(self) -> datetime.datetime | None:
-        raw = (self.cleaned_data.get("at") or "").strip()
-        if not raw:
-            return None
-        value = None
-        for fmt in ("%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M",
-                    "%Y-%m-%d %H:%M", "%Y-%m-%d"):
-            try:
-                value = datetime.datetime.strptime(raw, fmt)
-                break
-            except ValueError:
-                continue
-        if value is None:
-            raise ValidationError(
-                "Tidspunktet skal skrives som ÅÅÅÅ-MM-DD eller ÅÅÅÅ-MM-DDTTT:MM, "
-                "f.eks. 2024-11-08T14:30.")
-        if len(raw) == 10:
-            # A date alone means the end of that day: what had been recorded by then.
-            value = value.replace(hour=23, minute=59, second=59)
-        return timezone.make_aware(value)
+        # A date alone means the end of that day: what had been recorded by then.
+        return parse_moment(self.cleaned_data.get("at"))

@@ -41,12 +41,7 @@ class Status(models.TextChoices):
     PUBLISHED = "published", "Udmeldt"
     DISCARDED = "discarded", "Forkastet"
 
-
-# Statuses a structure can be in force with.
-IN_FORCE_STATUSES = (Status.APPROVED, Status.PUBLISHED)
-
-# The order status moves forward in; discarded is reachable from any status before published.
-STATUS_ORDER = [Status.DRAFT, Status.CONSULTATION, Status.APPROVED, Status.PUBLISHED]
+# Which status may follow which, and what each allows, is units.lifecycle.
 
 
 class Structure(models.Model):

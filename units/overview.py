@@ -14,17 +14,8 @@ from orgreg.roles import visible_structures
 from orgreg.text import danish_sort_key
 
 from . import selectors
-from .models import IN_FORCE_STATUSES, Organisation, Status, Structure, Unit
-
-
-def in_force_among(structures: list[Structure], on_date: datetime.date) -> Structure | None:
-    """The structure in force on `on_date` among `structures` (already filtered to what the
-    user may see): approved or published, the latest effective date on or before it."""
-    candidates = [s for s in structures
-                  if s.status in IN_FORCE_STATUSES and s.effective_date <= on_date]
-    if not candidates:
-        return None
-    return max(candidates, key=lambda s: (s.effective_date, s.pk))
+from .lineage import Lineage, order_key
+from .models import Organisation, Status, Structure, Unit
 
 
 @dataclass
@@ -41,9 +32,10 @@ class OrganisationOverview:
 
 
 def _overview(organisation, structures, on_date) -> OrganisationOverview:
-    in_force = in_force_among(structures, on_date)
+    # In force among what the user may see: a reader is shown the published structure.
+    in_force = Lineage.among(structures).in_force(on_date)
     view = OrganisationOverview(organisation, structures, in_force, on_date)
-    for s in sorted(structures, key=lambda s: (s.effective_date, s.pk)):
+    for s in sorted(structures, key=order_key):
         if s == in_force:
             continue
         if s.status == Status.DRAFT:
@@ -95,28 +87,14 @@ class FuturePlacement:
 
 def later_structures(user, unit: Unit) -> list[Structure]:
     """The structures `user` may see that descend from the unit's structure (through based_on,
-    over any number of steps), oldest first; discarded ones left out. One query."""
-    structures = list(
-        visible_structures(user, Structure.objects.filter(
-            organisation_id=unit.structure.organisation_id))
-        .exclude(status=Status.DISCARDED)
-        .select_related("organisation")
+    over any number of steps, also through structures the user may not see), oldest first;
+    discarded ones left out. Two queries."""
+    descendants = Lineage.of(unit.structure.organisation_id).descendants(unit.structure_id)
+    visible = set(
+        visible_structures(user, Structure.objects.filter(pk__in=[s.pk for s in descendants]))
+        .exclude(status=Status.DISCARDED).order_by().values_list("pk", flat=True)
     )
-    # based_on of the hidden structures is needed to follow chains through them.
-    parents = dict(Structure.objects.filter(organisation_id=unit.structure.organisation_id)
-                   .values_list("pk", "based_on_id"))
-
-    def descends(pk: int) -> bool:
-        seen = set()
-        while pk is not None and pk not in seen:
-            if pk == unit.structure_id:
-                return True
-            seen.add(pk)
-            pk = parents.get(pk)
-        return False
-
-    found = [s for s in structures if s.pk != unit.structure_id and descends(s.pk)]
-    return sorted(found, key=lambda s: (s.effective_date, s.pk))
+    return [s for s in descendants if s.pk in visible]
 
 
 def future_placements(user, unit: Unit) -> list[FuturePlacement]:

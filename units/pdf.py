@@ -39,14 +39,15 @@ from decimal import Decimal
 
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
+from django.db.models import Max
 from django.http import Http404
-from django.utils import timezone
 
 from orgreg import pdf as pdf_renderer
+from orgreg.moments import parse_moment
 from orgreg.roles import can_see_structure
 from orgreg.text import danish_date
 
-from . import selectors
+from . import lifecycle, lineage, selectors
 from .models import Category, Status, Structure, Unit
 from .selectors import ChangeKind, UnitNode
 
@@ -644,6 +645,42 @@ def _next_stub(top: ChartUnit, shown: Sequence[ChartUnit], stubbed: set[int],
     return None
 
 
+# --- footer and stamp ---------------------------------------------------------------
+
+
+def data_moment(structure: Structure) -> datetime.datetime:
+    """The moment of the latest recorded change to the structure or its units: two printouts
+    with the same moment show the same data. Two queries."""
+    moments = [
+        structure.history.aggregate(m=Max("history_date"))["m"],
+        Unit.history.model.objects.filter(structure_id=structure.pk)
+        .aggregate(m=Max("history_date"))["m"],
+    ]
+    moments = [m for m in moments if m is not None]
+    return max(moments) if moments else structure.created_at
+
+
+def structure_context(structure: Structure, user, moment: datetime.datetime | None = None, *,
+                      status: str | None = None, stamp: str | None = None,
+                      page_size_value: str = "A4", orientation_value: str = "portrait",
+                      today: datetime.date | None = None) -> dict:
+    """The footer and stamp of a PDF about `structure` (see orgreg.pdf.document_context).
+
+    `moment` defaults to the structure's latest recorded change (pass the moment when
+    printing the structure as it was recorded in the past); `status` overrides the
+    structure's current status (the status it had at that moment); the stamp is the one
+    units.lifecycle gives that status unless `stamp` is given."""
+    status = status or structure.status
+    return pdf_renderer.document_context(
+        organisation=structure.organisation.name, title=structure.name,
+        status_label=Status(status).label if status in Status.values else "",
+        data_moment=moment or data_moment(structure),
+        stamp=lifecycle.stamp(status) if stamp is None else stamp,
+        confidential_until=structure.confidential_until, user=user,
+        page_size_value=page_size_value, orientation_value=orientation_value, today=today,
+    )
+
+
 # --- org chart PDF ------------------------------------------------------------------
 
 
@@ -688,15 +725,11 @@ def parse_chart_options(data, *, tz=None) -> OrgChartOptions:
     if len(header) > 160:
         errors.append("Overskriften må højst være 160 tegn.")
     at = None
-    raw_at = (data.get("at") or "").strip()
-    if raw_at:
-        try:
-            at = datetime.datetime.fromisoformat(raw_at)
-        except ValueError:
-            errors.append("Tidspunktet skal skrives som 2024-11-08T12:00 (dato og klokkeslæt).")
-        else:
-            if timezone.is_naive(at):
-                at = timezone.make_aware(at, tz)
+    try:
+        # A date alone means the end of that day, as on the history page.
+        at = parse_moment(data.get("at"), tz=tz)
+    except ValidationError as error:
+        errors.extend(error.messages)
     if errors:
         raise ValidationError(errors)
     return OrgChartOptions(size, orientation, max_depth, under, header, at)
@@ -751,13 +784,13 @@ def org_chart(structure: Structure, user, options: OrgChartOptions) -> OrgChart:
         if options.badges and structure.based_on_id:
             comparison = selectors.compare(structure.based_on, structure)
             badges = {uid: c.kind for uid, c in comparison.new_changes.items() if c.changed}
-        moment = pdf_renderer.data_moment(structure)
+        moment = data_moment(structure)
         title = structure.name
     chart = build_chart(nodes, badges=badges)
     geometry = PageGeometry.for_paper(options.page_size, options.orientation,
                                       header_text=bool(options.header_text))
     pages = paginate(chart, geometry)
-    context = pdf_renderer.structure_context(
+    context = structure_context(
         structure, user, moment, status=status, page_size_value=options.page_size,
         orientation_value=options.orientation,
     )
@@ -812,11 +845,9 @@ def compare_context(old: Structure, new: Structure, user) -> dict:
             "labels": change.labels,
             "changed": change.changed,
         })
-    context = pdf_renderer.structure_context(new, user, page_size_value="A4",
-                                             orientation_value="landscape")
-    # The report speaks of two structures: the stamp follows the less final of the two.
-    stamps = [pdf_renderer.stamp_for_status(s.status) for s in (old, new)]
-    context["pdf_stamp"] = next((s for s in stamps if s), "")
+    # The report speaks of two structures: the older one's stamp first, else the newer one's.
+    context = structure_context(new, user, page_size_value="A4", orientation_value="landscape",
+                                stamp=lifecycle.stamp(old.status, new.status))
     context.update({
         "old": old, "new": new, "comparison": comparison, "rows": rows,
         "counts": [(ChangeKind.LABELS[k], comparison.counts.get(k, 0), k)
@@ -824,7 +855,7 @@ def compare_context(old: Structure, new: Structure, user) -> dict:
         "staff_affected": comparison.staff_affected,
         "old_date_text": danish_date(old.effective_date),
         "new_date_text": danish_date(new.effective_date),
-        "old_moment_text": pdf_renderer.moment_text(pdf_renderer.data_moment(old)),
+        "old_moment_text": pdf_renderer.moment_text(data_moment(old)),
         "changed_only": False,
     })
     return context
@@ -850,9 +881,6 @@ def _share_of(headcount: int, share: Decimal) -> int:
 # --- placement notices --------------------------------------------------------------
 
 
-NOTICE_STATUSES = (Status.APPROVED, Status.PUBLISHED)
-
-
 @dataclass(frozen=True)
 class Notice:
     """What one unit of the structure in force is told about the new structure."""
@@ -874,7 +902,7 @@ def check_notices_allowed(structure: Structure, old: Structure | None = None) ->
     """Notices are sent about a structure that is decided (approved or published) to the
     units of an earlier structure it descends from (its basis by default). Returns that
     earlier structure."""
-    if structure.status not in NOTICE_STATUSES:
+    if not lifecycle.prints_notices(structure.status):
         raise ValidationError(
             "Orienteringer kan kun laves for en vedtaget eller udmeldt organisering; "
             f"{structure.name} er {structure.get_status_display().lower()}."
@@ -885,7 +913,7 @@ def check_notices_allowed(structure: Structure, old: Structure | None = None) ->
             "Organiseringen bygger ikke på en tidligere organisering, så der er ingen "
             "enheder at orientere."
         )
-    if old.pk == structure.pk or not selectors.structure_chain(structure, old):
+    if old.pk == structure.pk or not lineage.structure_chain(structure, old):
         raise ValidationError(
             f"{structure.name} bygger ikke på {old.name}, så enhederne derfra kan ikke "
             "orienteres om den."
@@ -938,7 +966,7 @@ def _path(node: UnitNode, by_id: dict[int, UnitNode]) -> tuple[UnitNode, ...]:
 
 def notice_context(structure: Structure, user, items: list[Notice], *,
                    old: Structure | None = None) -> dict:
-    context = pdf_renderer.structure_context(structure, user)
+    context = structure_context(structure, user)
     context.update({
         "structure": structure,
         "old": old or structure.based_on,

@@ -16,9 +16,9 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Subquery
 from django.urls import reverse
-from django.utils import timezone
 
-from .models import IN_FORCE_STATUSES, Category, Organisation, Structure, Succession, Unit, UnitType
+from . import lifecycle, lineage
+from .models import Category, Structure, Succession, Unit, UnitType
 
 HUNDRED = Decimal("100")
 # Rounding slack when shares of a split are multiplied along a chain (as in services).
@@ -149,40 +149,12 @@ def _bare_node(r: tuple) -> UnitNode:
     )
 
 
-# --- structures in force ----------------------------------------------------------------
+# --- structures in force and chains: the rules live in units.lineage ------------------
 
 
-def structure_in_force(organisation: Organisation, on_date: datetime.date | None = None
-                       ) -> Structure | None:
-    """The approved or published structure with the latest effective date on or before
-    `on_date` (today by default); None when nothing was in force yet. One query."""
-    on_date = on_date or timezone.localdate()
-    return (
-        Structure.objects.filter(
-            organisation=organisation, status__in=IN_FORCE_STATUSES, effective_date__lte=on_date
-        )
-        .select_related("organisation")
-        .order_by("-effective_date", "-pk")
-        .first()
-    )
-
-
-def structure_chain(new: Structure, old: Structure) -> list[int] | None:
-    """The structure ids from `old` to `new` following based_on, or None when `new` does not
-    descend from `old`. One query: the organisation's structures are few."""
-    parents = dict(
-        Structure.objects.filter(organisation_id=new.organisation_id)
-        .values_list("pk", "based_on_id")
-    )
-    chain = [new.pk]
-    seen = {new.pk}
-    while chain[-1] != old.pk:
-        parent = parents.get(chain[-1])
-        if parent is None or parent in seen:
-            return None
-        chain.append(parent)
-        seen.add(parent)
-    return list(reversed(chain))
+# Kept here for the callers that read through selectors.
+structure_in_force = lineage.structure_in_force
+structure_chain = lineage.structure_chain
 
 
 # --- comparison -------------------------------------------------------------------------
@@ -716,23 +688,6 @@ def structure_as_recorded(structure: Structure, at: datetime.datetime) -> Record
 # --- integrity ---------------------------------------------------------------------------
 
 
-def is_older_structure(older: tuple[int, datetime.date], newer: tuple[int, datetime.date],
-                       parents: dict[int, int | None]) -> bool:
-    """Whether a succession may lead from structure `older` to structure `newer`, both given
-    as (pk, effective_date): `older` lies on `newer`'s based_on line, or takes effect before
-    it. `parents` maps structure pk → based_on pk for the organisation."""
-    if older[0] == newer[0]:
-        return False
-    seen = {newer[0]}
-    step = parents.get(newer[0])
-    while step is not None and step not in seen:
-        if step == older[0]:
-            return True
-        seen.add(step)
-        step = parents.get(step)
-    return older[1] < newer[1]
-
-
 @dataclass(frozen=True)
 class _Stored:
     """What the integrity rules read: structures, units and successions as stored rows."""
@@ -833,11 +788,11 @@ def _tree_nests(where: str, rows: list[tuple]) -> Iterator[str]:
 
 def _one_in_force_per_date(stored: _Stored, sid: int) -> Iterator[str]:
     _pk, _name, org_id, effective, _basis, status = stored.structures[sid]
-    if status not in IN_FORCE_STATUSES:
+    if not lifecycle.counts_in_force(status):
         return
     for other in stored.structures.values():
         if (other[0] < sid and other[2] == org_id and other[3] == effective
-                and other[5] in IN_FORCE_STATUSES):
+                and lifecycle.counts_in_force(other[5])):
             yield (f"{stored.label(sid)} og {stored.label(other[0])} er begge gældende fra "
                    f"{effective:%d.%m.%Y}.")
 
@@ -854,9 +809,11 @@ def _trees_valid(stored: _Stored) -> Iterator[str]:
 def _successions_valid(stored: _Stored) -> Iterator[str]:
     """Shares 0-100 %, an old unit's shares in one newer structure at most 100 % in all, and
     each succession from an older structure to a newer one of the same organisation."""
-    parents_by_org: dict[int, dict[int, int | None]] = defaultdict(dict)
-    for pk, _n, org_id, _e, basis, _st in stored.structures.values():
-        parents_by_org[org_id][pk] = basis
+    by_org: dict[int, list[Structure]] = defaultdict(list)
+    for pk, _n, org_id, effective, basis, st in stored.structures.values():
+        by_org[org_id].append(Structure(pk=pk, organisation_id=org_id, effective_date=effective,
+                                        based_on_id=basis, status=st))
+    lineages = {org_id: lineage.Lineage.among(rows) for org_id, rows in by_org.items()}
     # An old unit's staff are divided within each newer structure: alternative models
     # based on one structure each take all of it.
     outgoing: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
@@ -870,7 +827,7 @@ def _successions_valid(stored: _Stored) -> Iterator[str]:
         old, new = stored.structures[from_sid], stored.structures[to_sid]
         if old[2] != new[2]:
             yield f"{what} går mellem to organisationer."
-        elif not is_older_structure((old[0], old[3]), (new[0], new[3]), parents_by_org[old[2]]):
+        elif not lineages[old[2]].is_older(old[0], new[0]):
             yield (f"{what} går ikke fra en ældre til en nyere organisering "
                    f"({stored.label(from_sid)} → {stored.label(to_sid)}).")
     for (from_id, to_sid), total in outgoing.items():

@@ -21,9 +21,10 @@ from django.db import transaction
 from orgreg.history import stamp
 from orgreg.text import danish_date, join_danish, quoted
 
+from . import lifecycle
+from .lineage import Lineage
 from .models import (
     MPTT_FIELDS,
-    STATUS_ORDER,
     Organisation,
     Status,
     Structure,
@@ -31,7 +32,6 @@ from .models import (
     Unit,
     UnitType,
 )
-from .selectors import is_older_structure
 
 # Fields of a unit that services may set; everything else is tree bookkeeping.
 UNIT_FIELDS = (
@@ -62,7 +62,7 @@ def _lock(structure: Structure) -> Structure:
 
 def _lock_draft(structure: Structure) -> Structure:
     locked = _lock(structure)
-    if locked.status != Status.DRAFT:
+    if lifecycle.is_frozen(locked.status):
         raise ValidationError(
             f"Organiseringen {quoted(locked.name)} er {locked.get_status_display().lower()} "
             "og kan ikke ændres. Kopiér den til et nyt udkast for at ændre den."
@@ -280,7 +280,8 @@ def update_structure(structure: Structure, *, user, reason: str | None = None,
     """Change a structure's own fields. Name, date and basis only while it is a draft; the
     notice text, decision, description and confidentiality also later."""
     locked = _lock(structure)
-    allowed = STRUCTURE_DRAFT_FIELDS if locked.status == Status.DRAFT else STRUCTURE_LATE_FIELDS
+    allowed = (STRUCTURE_DRAFT_FIELDS if lifecycle.is_editable(locked.status)
+               else STRUCTURE_LATE_FIELDS)
     unknown = set(fields) - set(STRUCTURE_DRAFT_FIELDS)
     if unknown:
         raise TypeError(f"Unknown structure fields: {', '.join(sorted(unknown))}")
@@ -296,11 +297,9 @@ def update_structure(structure: Structure, *, user, reason: str | None = None,
             raise ValidationError(
                 "En organisering kan kun bygge på en organisering i samme organisation."
             )
-        chain = basis
-        while chain is not None:
-            if chain.pk == locked.pk:
-                raise ValidationError("En organisering kan ikke bygge på sig selv.")
-            chain = chain.based_on
+        if basis.pk == locked.pk or Lineage.of(locked.organisation_id).descends_from(
+                basis, locked):
+            raise ValidationError("En organisering kan ikke bygge på sig selv.")
     changed = []
     for key, value in fields.items():
         if getattr(locked, key) != value:
@@ -343,31 +342,20 @@ def copy_structure(structure: Structure, *, name: str, effective_date: datetime.
 
 @transaction.atomic
 def set_status(structure: Structure, status: str, *, user, reason: str | None = None) -> Structure:
-    """Move a structure forward: udkast → i høring → vedtaget → udmeldt, or forkastet from any
-    status before udmeldt. Refuses going back, and two structures of one organisation in force
-    from the same date."""
+    """Move a structure to a status that may follow its own (units.lifecycle: forward
+    only, udkast → i høring → vedtaget → udmeldt, or forkastet from any status before
+    udmeldt). Refuses going back, and two structures of one organisation in force from the
+    same date."""
     locked = _lock(structure)
-    if status not in Status.values:
-        raise ValidationError(f"Ukendt status: {status}.")
-    status = Status(status)
     current = Status(locked.status)
+    status = lifecycle.check_transition(current, status)
     if status == current:
         return locked
-    if current == Status.DISCARDED:
-        raise ValidationError("Organiseringen er forkastet; dens status kan ikke ændres.")
-    if status == Status.DISCARDED:
-        if current == Status.PUBLISHED:
-            raise ValidationError("En udmeldt organisering kan ikke forkastes.")
-    elif STATUS_ORDER.index(status) < STATUS_ORDER.index(current):
-        raise ValidationError(
-            f"Status kan kun gå frem: fra {current.label} kan organiseringen ikke gå tilbage "
-            f"til {status.label}. Kopiér den til et nyt udkast i stedet."
-        )
-    if status in (Status.APPROVED, Status.PUBLISHED):
+    if lifecycle.counts_in_force(status):
         rival = (
             Structure.objects.filter(
                 organisation_id=locked.organisation_id, effective_date=locked.effective_date,
-                status__in=[Status.APPROVED, Status.PUBLISHED],
+                status__in=lifecycle.IN_FORCE,
             ).exclude(pk=locked.pk).first()
         )
         if rival is not None:
@@ -684,16 +672,11 @@ def set_predecessors(unit: Unit, predecessors: Iterable[tuple[Unit, Any]], *, us
     unit = _fresh(unit)
     pairs = []
     # Successions lead from an older structure (on this one's based_on line, or earlier in
-    # force) to a newer one of the same organisation.
-    line = dict(Structure.objects.filter(organisation_id=structure.organisation_id)
-                .values_list("pk", "based_on_id"))
+    # force) to a newer one of the same organisation: the lineage holds only that one's.
+    lineage = Lineage.of(structure.organisation_id)
     for old, share in predecessors:
         share = _share(share)
-        old_structure = old.structure
-        if old_structure.organisation_id != structure.organisation_id or not is_older_structure(
-            (old_structure.pk, old_structure.effective_date),
-            (structure.pk, structure.effective_date), line,
-        ):
+        if not lineage.is_older(old.structure_id, structure):
             raise ValidationError(
                 f"{quoted(old.name)} hører ikke til en tidligere organisering i samme organisation."
             )

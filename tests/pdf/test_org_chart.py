@@ -36,7 +36,7 @@ def test_published_structure_one_page(small, reader, read_pdf):
     assert "Testkommune · Organisering 2024 (udmeldt)" in text
     assert "af laeser" in text
     assert "UDKAST" not in text and "I HØRING" not in text
-    moment = renderer.moment_text(renderer.data_moment(structure))
+    moment = renderer.moment_text(pdf.data_moment(structure))
     assert f"Data pr. {moment}" in text
     assert "i alt 53" in text  # the root's subtree headcount
 
@@ -78,7 +78,7 @@ def test_data_moment_tells_two_printouts_of_a_changing_draft_apart(editor, read_
     moment_after = re.search(r"Data pr\. ([^\n]+?\d\d\.\d\d\.\d\d)", after[0]).group(1)
     latest = Unit.history.filter(id=units["A"].pk).latest("history_date").history_date
     assert moment_after == renderer.moment_text(latest)
-    assert renderer.data_moment(structure) == latest
+    assert pdf.data_moment(structure) == latest
     assert moment_before <= moment_after
 
 

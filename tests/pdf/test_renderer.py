@@ -1,7 +1,9 @@
 """The shared renderer: real PDFs read back as text; only static files are ever fetched."""
 
+import ast
 import datetime
 import subprocess
+from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -105,3 +107,12 @@ def test_page_size_and_orientation_are_whitelisted(pdf_test_templates):
     page = document.pages[0]
     assert round(page.width * 25.4 / 96) == 420
     assert round(page.height * 25.4 / 96) == 297
+
+
+def test_the_renderer_knows_no_app():
+    # orgreg/pdf.py renders what its callers give it; statuses and stamps are theirs.
+    tree = ast.parse(Path(pdf.__file__).read_text(encoding="utf-8"))
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                for alias in node.names}
+    imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert not {m for m in imported if m.split(".")[0] in ("units", "med", "timeline")}

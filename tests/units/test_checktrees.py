@@ -129,16 +129,6 @@ def test_two_structures_in_force_from_one_date(two):
     assert any("begge gældende fra 01.01.2024" in f for f in faults), faults
 
 
-def test_succession_direction_rules():
-    d1, d2 = datetime.date(2024, 1, 1), datetime.date(2025, 1, 1)
-    parents = {1: None, 2: 1, 3: 1, 4: 2}
-    assert selectors.is_older_structure((1, d1), (2, d2), parents)
-    assert selectors.is_older_structure((1, d2), (4, d2), parents)  # same date, on the line
-    assert not selectors.is_older_structure((2, d2), (3, d2), parents)  # two alternatives
-    assert not selectors.is_older_structure((4, d2), (1, d1), parents)
-    assert not selectors.is_older_structure((1, d1), (1, d1), parents)
-
-
 def test_a_duplicate_code_is_caught(two):
     old, units, _ = two
     with connection.cursor() as cursor:

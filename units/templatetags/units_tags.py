@@ -1,4 +1,5 @@
-"""Template filters for the units pages: Danish dates, Danish sorting, shares and badges."""
+"""Template filters for the units pages: Danish dates, Danish sorting, shares and badges, and
+what a structure's status allows (asked of units.lifecycle)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from decimal import Decimal
 from django import template
 
 from orgreg.text import danish_date, danish_datetime, danish_number, danish_sort_key
+from units import lifecycle
 
 register = template.Library()
 
@@ -44,3 +46,21 @@ def share(value) -> str:
 def number(value) -> str:
     """Thousands separated Danish style: 10.000; decimals after a comma: 9,5."""
     return danish_number(value)
+
+
+@register.filter
+def status_stamp(status) -> str:
+    """UDKAST, I HØRING or FORKASTET for a status not decided; empty otherwise."""
+    return lifecycle.stamp(str(status))
+
+
+@register.filter
+def is_proposal(status) -> bool:
+    """Whether a structure in this status is still a proposal (a draft or in consultation)."""
+    return lifecycle.is_proposal(str(status))
+
+
+@register.filter
+def prints_notices(status) -> bool:
+    """Whether placement notices can be made about a structure in this status."""
+    return lifecycle.prints_notices(str(status))

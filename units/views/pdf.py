@@ -17,8 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from orgreg import pdf as pdf_renderer
 from orgreg.roles import can_see_structure, editor_required, get_visible_structure_or_404
-from units import pdf, selectors, services
-from units.models import Status, Structure, Unit
+from units import lifecycle, pdf, services
+from units.lineage import Lineage
+from units.models import Structure, Unit
 
 
 def _slug(text: str) -> str:
@@ -70,22 +71,15 @@ def _notice_target(user, unit: Unit, wanted: str | None) -> Structure | None:
     """The decided structure a unit's notice is about: the one asked for, or the nearest
     later approved or published structure (visible to the user) that descends from the
     unit's structure."""
-    candidates = (
-        Structure.objects.filter(organisation_id=unit.structure.organisation_id,
-                                 status__in=pdf.NOTICE_STATUSES)
-        .exclude(pk=unit.structure_id).select_related("organisation", "based_on")
-        .order_by("effective_date", "pk")
-    )
+    candidates = [s for s in Lineage.of(unit.structure.organisation_id)
+                  .descendants(unit.structure_id) if lifecycle.prints_notices(s.status)]
     if wanted:
         try:
-            candidates = candidates.filter(pk=int(wanted))
+            wanted_pk = int(wanted)
         except ValueError:
             return None
-    for candidate in candidates:
-        if can_see_structure(user, candidate) and selectors.structure_chain(candidate,
-                                                                            unit.structure):
-            return candidate
-    return None
+        candidates = [s for s in candidates if s.pk == wanted_pk]
+    return next((s for s in candidates if can_see_structure(user, s)), None)
 
 
 @require_GET
@@ -157,6 +151,6 @@ def structure_notice_text(request, pk: int):
                 return redirect(reverse("units:structure-notice-text", args=[structure.pk]))
     return render(request, "units/pdf_notice_text.html", {
         "structure": structure, "notice_text": text, "errors": errors,
-        "can_print": structure.status in (Status.APPROVED, Status.PUBLISHED),
+        "can_print": lifecycle.prints_notices(structure.status),
         "now": timezone.now(),
     }, status=400 if errors else 200)

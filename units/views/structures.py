@@ -20,6 +20,7 @@ from orgreg.roles import (
 )
 from units import charts, overview, selectors
 from units.forms import AtForm, CopyForm, DateForm, NewStructureForm, StatusForm
+from units.lineage import order_key
 from units.models import Organisation, Structure, Unit
 from units.selectors import ChangeKind
 
@@ -267,6 +268,6 @@ def structure_compare_pick(request, pk):
         raise Http404("Vælg en organisering at sammenligne med.")
     new = get_visible_structure_or_404(request.user, other)
     # Keep the older one on the left.
-    if (new.effective_date, new.pk) < (old.effective_date, old.pk):
+    if order_key(new) < order_key(old):
         old, new = new, old
     return redirect("units:structure-compare", old.pk, new.pk)

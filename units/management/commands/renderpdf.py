@@ -42,7 +42,8 @@ class Command(BaseCommand):
                             help="chart: the subtree's top unit; notices: only these units")
         parser.add_argument("--header", default="", help="chart: header text for the meeting")
         parser.add_argument("--at", default="",
-                            help="chart: the structure as recorded at this moment (ISO 8601)")
+                            help="chart: the structure as recorded at this moment (ISO 8601; "
+                                 "a date alone is the end of that day)")
         parser.add_argument("--from", dest="old", type=int,
                             help="notices: the earlier structure (default: the basis)")
         parser.add_argument("--changed-only", action="store_true",
