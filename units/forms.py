@@ -12,6 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from . import shares
 from .models import Category, Status, Structure, Unit, UnitType
 
 REASON_HELP = "Valgfri. Står i historikken; uden begrundelse skriver orgreg selv, hvad der skete."
@@ -22,6 +23,24 @@ def reason_field() -> forms.CharField:
         label="Begrundelse", required=False, max_length=500, help_text=REASON_HELP,
         widget=forms.TextInput(attrs={"size": 50}),
     )
+
+
+class ShareField(forms.Field):
+    """A share in percent, read and checked by units.shares ("33,33", "50 %"): the same
+    rule as the services and the importers."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.NumberInput(attrs={"min": 0, "max": 100,
+                                                             "step": "0.01"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return shares.parse_share(value)
+        except shares.ShareError as error:
+            raise ValidationError(error.message) from None
 
 
 class DateInput(forms.DateInput):
@@ -120,9 +139,8 @@ class SplitForm(forms.Form):
         for i in range(1, SPLIT_PARTS + 1):
             self.fields[f"name_{i}"] = forms.CharField(
                 label=f"Del {i}: navn", max_length=200, required=i <= 2)
-            self.fields[f"share_{i}"] = forms.DecimalField(
-                label=f"Del {i}: andel (%)", required=i <= 2, min_value=0, max_value=100,
-                max_digits=5, decimal_places=2)
+            self.fields[f"share_{i}"] = ShareField(label=f"Del {i}: andel (%)",
+                                                   required=i <= 2)
         self.children = list(children)
         choices = [(str(i), f"Del {i}") for i in range(1, SPLIT_PARTS + 1)]
         for child in self.children:
