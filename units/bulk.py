@@ -22,8 +22,9 @@ from django.utils import timezone
 from orgreg.history import stamp
 from orgreg.text import danish_date, quoted
 
+from . import shares
 from .models import Organisation, Status, Structure, Succession, Unit, UnitType
-from .services import HUNDRED, _clean_fields, _share
+from .services import _clean_fields, _share
 
 
 @dataclass
@@ -153,11 +154,11 @@ def _check_predecessors(rows: Sequence[UnitRow], organisation: Organisation) -> 
     for r in rows:
         for uid, share in r.predecessors:
             totals[uid] += _share(share)
-    over = [uid for uid, total in totals.items() if total > HUNDRED + Decimal("0.05")]
+    over = [uid for uid, total in totals.items() if shares.passes_100(total)]
     if over:
         raise ValidationError(
-            f"{quoted(allowed[over[0]])} ville fordele {totals[over[0]]} % af sine "
-            "medarbejdere; højst 100 %."
+            f"{quoted(allowed[over[0]])} ville fordele {shares.share_text(totals[over[0]])} "
+            "af sine medarbejdere; højst 100 %."
         )
 
 

@@ -23,9 +23,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 from orgreg.text import danish_number
 
-from . import lifecycle
+from . import changes, lifecycle
+from .changes import ChangeKind
 from .models import Category, Structure, Succession
-from .selectors import ChangeKind, Comparison, UnitNode
+from .selectors import Comparison, UnitNode
 
 CACHE_SECONDS = 24 * 3600
 _ID = 987654321
@@ -57,13 +58,14 @@ def badges_from(comparison: Comparison | None) -> dict[int, Badge]:
 
 def change_badges(structure: Structure, nodes: list[UnitNode]) -> dict[int, Badge]:
     """The badges of `structure` against the structure it is based on, read in one query of
-    the successions between the two. The same kinds as units.selectors.compare gives for a
-    direct basis (tests hold the two together); compare reads both trees and builds a row per
-    unit of each, which is several times the cost of the outline itself at 10,000 units."""
+    the successions between the two and classified by units.changes, as units.selectors.compare
+    does for a direct basis (tests hold the two together); compare reads both trees and
+    builds a row per unit of each, which is several times the cost of the outline itself at
+    10,000 units."""
     if not structure.based_on_id:
         return {}
     rows = Succession.objects.filter(
-        to_unit__tree_id=structure.pk, from_unit__tree_id=structure.based_on_id, share__gt=0,
+        to_unit__tree_id=structure.pk, from_unit__tree_id=structure.based_on_id,
     ).values_list("from_unit_id", "to_unit_id", "from_unit__name", "from_unit__parent_id")
     preds: dict[int, list[int]] = defaultdict(list)
     succs: dict[int, list[int]] = defaultdict(list)
@@ -73,28 +75,20 @@ def change_badges(structure: Structure, nodes: list[UnitNode]) -> dict[int, Badg
         succs[from_id].append(to_id)
         old[from_id] = (from_name, from_parent)
     labels = ChangeKind.LABELS
+    classify, is_moved, primary = changes.classify, changes.is_moved, changes.primary
     badges: dict[int, Badge] = {}
     for n in nodes:
-        mine = preds.get(n.id)
-        if not mine:
-            kind = ChangeKind.NEW
-        elif len(mine) > 1:
-            kind = ChangeKind.MERGED
-        elif len(succs[mine[0]]) > 1:
-            kind = ChangeKind.SPLIT
-        else:
+        mine = preds.get(n.id, ())
+        if len(mine) == 1:
             old_name, old_parent = old[mine[0]]
-            if old_parent is None or n.parent_id is None:
-                moved = (old_parent is None) != (n.parent_id is None)
-            else:
-                moved = n.parent_id not in succs.get(old_parent, ())
-            if moved:
-                kind = ChangeKind.MOVED
-            elif old_name != n.name:
-                kind = ChangeKind.RENAMED
-            else:
-                continue
-        badges[n.id] = Badge(kind, labels[kind])
+            kinds = classify(newer=True, came_from=1, went_to=len(succs[mine[0]]),
+                             renamed=old_name != n.name,
+                             moved=is_moved(old_parent, n.parent_id, succs.get(old_parent, ())))
+        else:
+            kinds = classify(newer=True, came_from=len(mine), went_to=0)
+        kind = primary(kinds)
+        if kind != ChangeKind.CONTINUED:
+            badges[n.id] = Badge(kind, labels[kind])
     return badges
 
 

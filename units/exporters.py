@@ -14,14 +14,15 @@ import io
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import selectors
+from . import changes, selectors
 from .importers import FORMULA_CHARACTERS, JSON_FORMAT_NAME
 from .models import Category, Structure, Succession, Unit
+from .shares import share_number
 
 # (field, Danish header) in the order files carry them.
 COLUMNS = [
@@ -98,12 +99,8 @@ def export_table(structure: Structure) -> ExportTable:
     return ExportTable(structure, columns, rows)
 
 
-def _share_text(share: Decimal) -> str:
-    return f"{share.normalize():f}".replace(".", ",")
-
-
 def _predecessor_text(pairs: list[tuple[str, Decimal]]) -> str:
-    return "|".join(f"{code}:{_share_text(share)}" for code, share in pairs)
+    return "|".join(f"{code}:{share_number(share)}" for code, share in pairs)
 
 
 def _csv_cell(key: str, value) -> str:
@@ -279,8 +276,8 @@ def comparison_xlsx(old: Structure, new: Structure) -> bytes:
     summary.append(_xlsx_row(["Ny organisering", new.name]))
     summary.append(["Sammenlignet efter", "overgange" if comparison.by_successions else "koder"])
     summary.append(["Berørte medarbejdere", comparison.staff_affected])
-    for kind in selectors.ChangeKind.PRIORITY:
-        summary.append([selectors.ChangeKind.LABELS[kind], comparison.counts.get(kind, 0)])
+    for kind in changes.ChangeKind.PRIORITY:
+        summary.append([changes.ChangeKind.LABELS[kind], comparison.counts.get(kind, 0)])
     for row in range(2, summary.max_row + 1):
         _text_cells(summary, row, [2])
     return _save(workbook)
@@ -313,20 +310,12 @@ def comparison_lines(comparison: selectors.Comparison) -> list[ComparisonLine]:
         elif not change.successors:
             lines.append(ComparisonLine(unit, None, change.kind, change.kind_label, None,
                                         unit.headcount))
-        for link in change.successors:
-            moving = int((unit.headcount * link.share / 100).to_integral_value(ROUND_HALF_UP))
-            kind = _kind_for(comparison, unit, link.unit)
-            lines.append(ComparisonLine(unit, link.unit, kind, selectors.ChangeKind.LABELS[kind],
+        for link, moving in zip(change.successors, change.staff_moving(), strict=True):
+            kind = changes.primary(
+                changes.line_kinds(change.kinds, comparison.new_changes[link.unit.id].kinds))
+            lines.append(ComparisonLine(unit, link.unit, kind, changes.ChangeKind.LABELS[kind],
                                         link.share, moving))
     return lines
-
-
-def _kind_for(comparison: selectors.Comparison, old_unit, new_unit) -> str:
-    """The kind of one old → new line: the new unit's kind, unless the old unit was split."""
-    old_change = comparison.old_changes[old_unit.id]
-    if old_change.kind == selectors.ChangeKind.SPLIT:
-        return old_change.kind
-    return comparison.new_changes[new_unit.id].kind
 
 
 def filename(structure: Structure, extension: str) -> str:

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from orgreg.forms import DateField
 from orgreg.moments import parse_moment
 
-from . import lifecycle
+from . import lifecycle, shares
 from .models import Category, Status, Structure, Unit, UnitType
 
 REASON_HELP = "Valgfri. Står i historikken; uden begrundelse skriver orgreg selv, hvad der skete."
@@ -25,6 +25,24 @@ def reason_field() -> forms.CharField:
         label="Begrundelse", required=False, max_length=500, help_text=REASON_HELP,
         widget=forms.TextInput(attrs={"size": 50}),
     )
+
+
+class ShareField(forms.Field):
+    """A share in percent, read and checked by units.shares ("33,33", "50 %"): the same
+    rule as the services and the importers."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.NumberInput(attrs={"min": 0, "max": 100,
+                                                             "step": "0.01"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return shares.parse_share(value)
+        except shares.ShareError as error:
+            raise ValidationError(error.message) from None
 
 
 
@@ -117,9 +135,8 @@ class SplitForm(forms.Form):
         for i in range(1, SPLIT_PARTS + 1):
             self.fields[f"name_{i}"] = forms.CharField(
                 label=f"Del {i}: navn", max_length=200, required=i <= 2)
-            self.fields[f"share_{i}"] = forms.DecimalField(
-                label=f"Del {i}: andel (%)", required=i <= 2, min_value=0, max_value=100,
-                max_digits=5, decimal_places=2)
+            self.fields[f"share_{i}"] = ShareField(label=f"Del {i}: andel (%)",
+                                                   required=i <= 2)
         self.children = list(children)
         choices = [(str(i), f"Del {i}") for i in range(1, SPLIT_PARTS + 1)]
         for child in self.children:

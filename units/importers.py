@@ -37,7 +37,7 @@ from django.db import transaction
 
 from orgreg.text import join_danish, quoted
 
-from . import services
+from . import services, shares
 from .bulk import UnitRow, build_structure
 from .models import Category, Organisation, Structure, Unit, UnitType
 
@@ -769,16 +769,16 @@ def check(source: Source, *, organisation: Organisation, based_on: Structure | N
         seen_old: set[str] = set()
         for old_code, raw_share in pairs:
             try:
-                share = parse_number(raw_share)
-            except ValueError:
-                problems.append(Problem(
-                    row, f"andelen {quoted(_text(raw_share))} for forgængeren {quoted(old_code)} "
-                         "er ikke et tal.", Kind.NOT_A_NUMBER))
-                continue
-            if share < 0 or share > 100:
-                problems.append(Problem(
-                    row, f"andelen for forgængeren {quoted(old_code)} skal være mellem 0 og "
-                         f"100 %, ikke {_fmt(share)} %.", Kind.BAD_VALUE))
+                share = shares.parse_share(raw_share)
+            except shares.ShareError as error:
+                if error.number is None:
+                    problems.append(Problem(
+                        row, f"andelen {quoted(_text(raw_share))} for forgængeren "
+                             f"{quoted(old_code)} er ikke et tal.", Kind.NOT_A_NUMBER))
+                else:
+                    problems.append(Problem(
+                        row, f"andelen for forgængeren {quoted(old_code)} skal være mellem 0 og "
+                             f"100 %, ikke {error.number_text}.", Kind.BAD_VALUE))
                 continue
             if not old_code:
                 problems.append(Problem(row, "en forgænger mangler sin kode.",
@@ -794,7 +794,7 @@ def check(source: Source, *, organisation: Organisation, based_on: Structure | N
                                         Kind.BAD_VALUE))
                 continue
             seen_old.add(old_code)
-            predecessors.append((old_code, share.quantize(Decimal("0.01"), ROUND_HALF_UP)))
+            predecessors.append((old_code, share))
 
         if key:
             units.append(PlannedUnit(row, key, parent_key, fields, unit_type, predecessors))
@@ -812,10 +812,6 @@ def check(source: Source, *, organisation: Organisation, based_on: Structure | N
     if progress:
         progress("Kontrollerer", total, total)
     return plan
-
-
-def _fmt(number: Decimal) -> str:
-    return f"{number.normalize():f}".replace(".", ",")
 
 
 def _check_tree(units: list[PlannedUnit], key_rows: dict[str, int], plan: ImportPlan,
@@ -894,10 +890,11 @@ def _check_shares(units: list[PlannedUnit], plan: ImportPlan) -> None:
             totals[code] += share
             rows[code].append(u.row)
     for code, total in totals.items():
-        if total > services.HUNDRED + services.SHARE_TOLERANCE:
+        if shares.passes_100(total):
             plan.problems.append(Problem(
                 rows[code][-1],
-                f"forgængeren {quoted(code)} fordeles med {_fmt(total)} % i alt (rækkerne "
+                f"forgængeren {quoted(code)} fordeles med {shares.share_text(total)} i alt "
+                "(rækkerne "
                 + join_danish(str(r) for r in rows[code]) + "); højst 100 %.",
                 Kind.SHARE_OVER_100))
 

@@ -12,6 +12,8 @@ from django.urls import reverse
 from mptt.models import MPTTModel, TreeForeignKey
 from simple_history.models import HistoricalRecords
 
+from .shares import share_text
+
 MPTT_FIELDS = ["lft", "rght", "tree_id", "level"]
 
 
@@ -222,4 +224,4 @@ class Succession(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.from_unit} → {self.to_unit} ({self.share} %)"
+        return f"{self.from_unit} → {self.to_unit} ({share_text(self.share)})"

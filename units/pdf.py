@@ -47,9 +47,11 @@ from orgreg.moments import parse_moment
 from orgreg.roles import can_see_structure
 from orgreg.text import danish_date
 
-from . import lifecycle, lineage, selectors
+from . import changes, lifecycle, lineage, selectors
+from .changes import ChangeKind
 from .models import Category, Status, Structure, Unit
-from .selectors import ChangeKind, UnitNode
+from .selectors import UnitNode
+from .shares import share_text
 
 MM_PER_PT = 25.4 / 72
 
@@ -837,8 +839,8 @@ def compare_context(old: Structure, new: Structure, user) -> dict:
         rows.append({
             "old": None if is_new else unit,
             "new_units": [] if is_new else [
-                {"unit": link.unit, "share": _share_text(link.share),
-                 "headcount": _share_of(unit.headcount, link.share)} for link in links
+                {"unit": link.unit, "share": share_text(link.share), "headcount": people}
+                for link, people in zip(links, change.staff_moving(), strict=True)
             ],
             "new_unit": unit if is_new else None,
             "kind": change.kind,
@@ -867,15 +869,6 @@ def compare_pdf(old: Structure, new: Structure, user, *, changed_only: bool = Fa
         context["rows"] = [r for r in context["rows"] if r["changed"]]
         context["changed_only"] = True
     return pdf_renderer.render_pdf("units/pdf_compare.html", context)
-
-
-def _share_text(share: Decimal) -> str:
-    text = f"{share.quantize(Decimal('0.01')).normalize():f}".replace(".", ",")
-    return f"{text} %"
-
-
-def _share_of(headcount: int, share: Decimal) -> int:
-    return int((Decimal(headcount) * share / 100).to_integral_value())
 
 
 # --- placement notices --------------------------------------------------------------
@@ -939,20 +932,15 @@ def notices(structure: Structure, *, old: Structure | None = None,
             continue
         change = comparison.old_changes[old_node.id]
         placements = []
-        for link in change.successors:
+        for link, people in zip(change.successors, change.staff_moving(), strict=True):
             new_node = link.unit
+            kinds = changes.line_kinds(change.kinds, comparison.new_changes[new_node.id].kinds)
             placements.append(selectors.Placement(
-                new_node, link.share.quantize(Decimal("0.01")),
-                _path(new_node, new_by_id), _placement_kinds(change, new_node, comparison),
+                new_node, link.share.quantize(Decimal("0.01")), _path(new_node, new_by_id),
+                kinds, people,
             ))
         result.append(Notice(old_node, _path(old_node, old_by_id), tuple(placements)))
     return result
-
-
-def _placement_kinds(change, new_node: UnitNode, comparison) -> frozenset[str]:
-    if ChangeKind.SPLIT in change.kinds:
-        return frozenset({ChangeKind.SPLIT})
-    return comparison.new_changes[new_node.id].kinds
 
 
 def _path(node: UnitNode, by_id: dict[int, UnitNode]) -> tuple[UnitNode, ...]:
@@ -987,8 +975,8 @@ def _notice_view(notice: Notice) -> dict:
             {
                 "unit": p.unit,
                 "path": " › ".join(a.name for a in p.path),
-                "share": _share_text(p.share),
-                "headcount": _share_of(notice.unit.headcount, p.share),
+                "share": share_text(p.share),
+                "headcount": p.staff,
                 "kind_label": p.kind_label,
                 "leader": " ".join(x for x in (p.unit.leader_title, p.unit.leader_name) if x),
                 "parent_leader": (" ".join(x for x in (p.path[-1].leader_title,

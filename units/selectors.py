@@ -14,16 +14,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery, Value
 from django.urls import reverse
 
-from . import lifecycle, lineage
+from . import changes, lifecycle, lineage, shares
+from .changes import ChangeKind  # its home is units.changes; callers may keep this name
 from .models import Category, Structure, Succession, Unit, UnitType
-
-HUNDRED = Decimal("100")
-# Rounding slack when shares of a split are multiplied along a chain (as in services).
-SHARE_TOLERANCE = Decimal("0.05")
-
+from .shares import HUNDRED
 
 # --- trees ------------------------------------------------------------------------------
 
@@ -160,28 +157,6 @@ structure_chain = lineage.structure_chain
 # --- comparison -------------------------------------------------------------------------
 
 
-class ChangeKind:
-    CONTINUED = "continued"
-    RENAMED = "renamed"
-    MOVED = "moved"
-    MERGED = "merged"
-    SPLIT = "split"
-    NEW = "new"
-    CLOSED = "closed"
-
-    LABELS = {
-        CONTINUED: "Uændret",
-        RENAMED: "Omdøbt",
-        MOVED: "Flyttet",
-        MERGED: "Sammenlagt",
-        SPLIT: "Delt",
-        NEW: "Ny",
-        CLOSED: "Nedlagt",
-    }
-    # The kind shown first when a unit has several (moved and renamed, say).
-    PRIORITY = [NEW, CLOSED, MERGED, SPLIT, MOVED, RENAMED, CONTINUED]
-
-
 @dataclass(slots=True, unsafe_hash=True)  # read-only by convention; see UnitNode
 class Link:
     unit: UnitNode
@@ -197,7 +172,7 @@ class UnitChange:
 
     @property
     def kind(self) -> str:
-        return next(k for k in ChangeKind.PRIORITY if k in self.kinds)
+        return changes.primary(self.kinds)
 
     @property
     def kind_label(self) -> str:
@@ -205,11 +180,16 @@ class UnitChange:
 
     @property
     def labels(self) -> list[str]:
-        return [ChangeKind.LABELS[k] for k in ChangeKind.PRIORITY if k in self.kinds]
+        return changes.labels(self.kinds)
 
     @property
     def changed(self) -> bool:
-        return self.kinds != {ChangeKind.CONTINUED}
+        return self.kinds != changes.CONTINUED
+
+    def staff_moving(self) -> list[int]:
+        """How many of an older unit's staff go along each of its successors, in their
+        order: whole people adding up to its headcount (units.shares.people)."""
+        return shares.people(self.unit.headcount, [link.share for link in self.successors])
 
 
 @dataclass(frozen=True)
@@ -239,26 +219,6 @@ class Comparison:
     def moved(self) -> list[UnitChange]:
         return [self.new_changes[n.id] for n in self.new_tree
                 if ChangeKind.MOVED in self.new_changes[n.id].kinds]
-
-
-_NEW = frozenset({ChangeKind.NEW})
-_CLOSED = frozenset({ChangeKind.CLOSED})
-_MERGED = frozenset({ChangeKind.MERGED})
-_SPLIT = frozenset({ChangeKind.SPLIT})
-# One-to-one kinds by (renamed, moved).
-_ONE_TO_ONE = {
-    (False, False): frozenset({ChangeKind.CONTINUED}),
-    (True, False): frozenset({ChangeKind.RENAMED}),
-    (False, True): frozenset({ChangeKind.MOVED}),
-    (True, True): frozenset({ChangeKind.RENAMED, ChangeKind.MOVED}),
-}
-
-
-def _primary(kinds: frozenset[str], _memo: dict = {}) -> str:  # noqa: B006 - a cache
-    found = _memo.get(kinds)
-    if found is None:
-        found = _memo[kinds] = next(k for k in ChangeKind.PRIORITY if k in kinds)
-    return found
 
 
 def _composed_successions(chain: list[int]) -> dict[int, dict[int, Decimal]]:
@@ -305,10 +265,12 @@ def _successions_by_code(old_tree: list[UnitNode], new_tree: list[UnitNode]
 
 def compare(old: Structure, new: Structure) -> Comparison:
     """Every unit of both structures with its change kind: continued, renamed, moved, merged,
-    split, new (no predecessor) or closed (no successor). Kinds come from the successions,
-    followed through the structures between the two when `new` descends from `old` over
-    several steps; structures that are not on one line (two alternative models) are matched
-    by unit code. Four queries whatever the size."""
+    split, new (no predecessor) or closed (no successor), as units.changes.classify decides
+    from the successions (0 % ones too), followed through the structures between the two
+    when `new` descends from `old` over several steps; structures that are not on one line
+    (two alternative models) are matched by unit code. `counts` are of the rows: each kind
+    with the number of rows (old units, then new ones) that carry it. Four queries whatever
+    the size."""
     old_tree, new_tree = tree(old), tree(new)
     chain = structure_chain(new, old) if old.pk != new.pk else None
     if chain:
@@ -319,11 +281,12 @@ def compare(old: Structure, new: Structure) -> Comparison:
     new_by_id = {n.id: n for n in new_tree}
     succ: dict[int, list[Link]] = defaultdict(list)
     pred: dict[int, list[Link]] = defaultdict(list)
+    # Every succession counts, 0 % ones too (units.changes says why).
     for o_id, targets in forward.items():
         if o_id not in old_by_id:
             continue
         for n_id, share in targets.items():
-            if n_id in new_by_id and share > 0:
+            if n_id in new_by_id:
                 succ[o_id].append(Link(new_by_id[n_id], share))
                 pred[n_id].append(Link(old_by_id[o_id], share))
 
@@ -331,52 +294,44 @@ def compare(old: Structure, new: Structure) -> Comparison:
     # Only parents are asked about: about one unit in eight in a real tree.
     old_parents = {o.parent_id for o in old_tree if o.parent_id is not None}
     went_to = {o_id: {link.unit.id for link in succ[o_id]} for o_id in old_parents if o_id in succ}
-
-    def one_to_one_kinds(o: UnitNode, n: UnitNode) -> frozenset[str]:
-        if o.parent_id is None or n.parent_id is None:
-            moved = not (o.parent_id is None and n.parent_id is None)
-        else:
-            moved = n.parent_id not in went_to.get(o.parent_id, ())
-        return _ONE_TO_ONE[o.name != n.name, moved]
+    classify, is_moved, nowhere = changes.classify, changes.is_moved, ()
 
     def by_lft(link: Link) -> int:
         return link.unit.lft
 
+    # (renamed, moved) of each new unit with one predecessor, for its pair's other end.
+    pair: dict[int, tuple[bool, bool]] = {}
     new_changes: dict[int, UnitChange] = {}
     for n in new_tree:
         preds = pred.get(n.id, ())
-        if not preds:
-            kinds = _NEW
-        elif len(preds) > 1:
-            kinds = _MERGED
-            preds.sort(key=by_lft)
-        elif len(succ[preds[0].unit.id]) > 1:
-            kinds = _SPLIT
+        if len(preds) == 1:
+            o = preds[0].unit
+            renamed, moved = pair[n.id] = (o.name != n.name, is_moved(
+                o.parent_id, n.parent_id, went_to.get(o.parent_id, nowhere)))
+            kinds = classify(newer=True, came_from=1, went_to=len(succ[o.id]), renamed=renamed,
+                             moved=moved)
         else:
-            kinds = one_to_one_kinds(preds[0].unit, n)
+            kinds = classify(newer=True, came_from=len(preds), went_to=0)
+            if preds:
+                preds.sort(key=by_lft)
         new_changes[n.id] = UnitChange(n, kinds, predecessors=tuple(preds))
     old_changes: dict[int, UnitChange] = {}
     for o in old_tree:
         succs = succ.get(o.id, ())
-        if not succs:
-            kinds = _CLOSED
-        elif len(succs) > 1:
-            kinds = _SPLIT
-            succs.sort(key=by_lft)
-        elif len(pred[succs[0].unit.id]) > 1:
-            kinds = _MERGED
+        if len(succs) == 1:
+            n_id = succs[0].unit.id
+            renamed, moved = pair.get(n_id, (False, False))
+            kinds = classify(newer=False, came_from=len(pred[n_id]), went_to=1, renamed=renamed,
+                             moved=moved)
         else:
-            kinds = new_changes[succs[0].unit.id].kinds  # the same one-to-one pair
+            kinds = classify(newer=False, came_from=0, went_to=len(succs))
+            if succs:
+                succs.sort(key=by_lft)
         old_changes[o.id] = UnitChange(o, kinds, successors=tuple(succs))
-    counts = {k: 0 for k in ChangeKind.PRIORITY}
-    for c in new_changes.values():
-        kind = _primary(c.kinds)
-        if kind != ChangeKind.SPLIT:
-            counts[kind] += 1
-    for c in old_changes.values():
-        kind = _primary(c.kinds)
-        if kind in (ChangeKind.SPLIT, ChangeKind.CLOSED):
-            counts[kind] += 1
+    # The counts are of the rows (every old unit, then the new units): what the rows show
+    # and what filtering them by a kind finds.
+    counts = changes.tally([*(c.kinds for c in old_changes.values()),
+                            *(c.kinds for c in new_changes.values() if ChangeKind.NEW in c.kinds)])
     return Comparison(old, new, old_tree, new_tree, old_changes, new_changes,
                       by_successions=bool(chain), counts=counts)
 
@@ -386,12 +341,14 @@ def compare(old: Structure, new: Structure) -> Comparison:
 
 @dataclass(frozen=True, slots=True)
 class Placement:
-    """Where (part of) a unit's staff ends up in a later structure."""
+    """Where (part of) a unit's staff ends up in a later structure: the share of its staff
+    and how many people that is (`staff`, units.shares.people)."""
 
     unit: UnitNode
     share: Decimal
     path: tuple[UnitNode, ...]
     kinds: frozenset[str]
+    staff: int = 0
 
     @property
     def parent(self) -> UnitNode | None:
@@ -399,51 +356,82 @@ class Placement:
 
     @property
     def kind(self) -> str:
-        return next(k for k in ChangeKind.PRIORITY if k in self.kinds)
+        return changes.primary(self.kinds)
 
     @property
     def kind_label(self) -> str:
         return ChangeKind.LABELS[self.kind]
 
 
+def _reaches_source(chain: list[int], step: int, outer: str):
+    """Whether the unit named by `outer` (a field of the enclosing query), a unit of
+    structure chain[step], is reached by successions from the first structure of the chain,
+    step by step: a nested EXISTS, as deep as the chain is long."""
+    if step == 0:
+        return Value(True)
+    inner = Succession.objects.filter(to_unit_id=OuterRef(outer),
+                                      from_unit__tree_id=chain[step - 1])
+    if step > 1:
+        inner = inner.filter(_reaches_source(chain, step - 1, "from_unit_id"))
+    return Exists(inner)
+
+
 def placement(unit: Unit, target: Structure) -> list[Placement]:
     """The units of `target` where the staff of `unit` end up, with the share of its staff
-    that goes to each, followed through every structure between (Aarhus went through two
-    steps). Empty when `target` does not descend from the unit's structure or the unit was
-    closed on the way. Kinds are the net change over all steps: split when the staff end in
-    several units, merged when a merger happened on any step, moved when the unit's new
-    parent is not where its old parent went, renamed by name. One query per step between
+    that goes to each and how many people that is, followed through every structure between
+    (Aarhus went through two steps). Empty when `target` does not descend from the unit's
+    structure or the unit was closed on the way. Each placement has the kinds of the line
+    from the unit, net over all steps, as the comparison of the two structures gives them
+    (units.changes): a 0 % succession leads on like any other. One query per step between
     the structures plus three."""
     source = Structure(pk=unit.structure_id, organisation_id=target.organisation_id)
     if unit.structure_id == target.pk:
         here = tree(target.pk, under=unit, max_depth=0)[0]
-        return [Placement(here, HUNDRED, tuple(ancestors(unit)), frozenset({ChangeKind.CONTINUED}))]
+        kinds = changes.classify(newer=False, came_from=1, went_to=1)
+        return [Placement(here, HUNDRED, tuple(ancestors(unit)), kinds, here.headcount)]
     chain = structure_chain(target, source)
     if not chain:
         return []
-    # The unit's staff, and (to tell a move) where its old parent went, step by step.
+    # Step by step: the units the unit's staff reach (with the share of its staff), the
+    # units its old parent reached (to tell a move), and the reached units that other units
+    # of the first structure reach too (to tell a merger).
     frontier: dict[int, Decimal] = {unit.pk: HUNDRED}
     parent_frontier: set[int] = {unit.parent_id} if unit.parent_id else set()
-    merged: set[int] = set()
-    for step in chain[1:]:
-        rows = list(
-            Succession.objects.filter(from_unit_id__in=[*frontier, *parent_frontier],
-                                      to_unit__tree_id=step, share__gt=0)
-            .annotate(preds=Count("to_unit__successions_in"))
-            .values_list("from_unit_id", "to_unit_id", "share", "preds")
-        )
+    mixed: set[int] = set()
+    for index in range(1, len(chain)):
+        step, before = chain[index], chain[index - 1]
+        ahead = list(frontier)
+        from_source = _reaches_source(chain, index - 1, "from_unit_id")
+        columns = ("from_unit_id", "to_unit_id", "share", "from_unit__tree_id", "from_source")
+        # Two index-driven halves in one query: the links out of the frontier and the old
+        # parent's, and the other links into the units the frontier reaches.
+        out = (Succession.objects.filter(from_unit_id__in=[*ahead, *parent_frontier],
+                                         to_unit__tree_id=step)
+               .annotate(from_source=from_source).values_list(*columns))
+        into = (Succession.objects.filter(to_unit_id__in=Subquery(
+                    Succession.objects.filter(from_unit_id__in=ahead, to_unit__tree_id=step)
+                    .values("to_unit_id")))
+                .exclude(from_unit_id__in=[*ahead, *parent_frontier])
+                .annotate(from_source=from_source).values_list(*columns))
+        rows = list(out.union(into, all=True))
         nxt: dict[int, Decimal] = defaultdict(Decimal)
-        next_merged: set[int] = set()
+        next_mixed: set[int] = set()
         next_parents: set[int] = set()
-        for from_id, to_id, share, preds in rows:
+        joined: set[int] = set()
+        for from_id, to_id, share, from_tree, reaches in rows:
+            if from_tree != before:
+                continue  # from a structure off the chain: no path from the first one
             if from_id in frontier:
                 nxt[to_id] += frontier[from_id] * share / HUNDRED
-                if preds > 1 or from_id in merged:
-                    next_merged.add(to_id)
+                if from_id in mixed:
+                    next_mixed.add(to_id)
+            elif reaches:
+                joined.add(to_id)
             if from_id in parent_frontier:
                 next_parents.add(to_id)
-        frontier = {k: v for k, v in nxt.items() if v > 0}
-        merged, parent_frontier = next_merged & set(frontier), next_parents
+        frontier = dict(nxt)
+        mixed = (next_mixed | joined) & set(frontier)
+        parent_frontier = next_parents
         if not frontier:
             return []
     units = list(
@@ -456,25 +444,19 @@ def placement(unit: Unit, target: Structure) -> list[Placement]:
         Unit.objects.filter(tree_id=target.pk).filter(paths_q).order_by("lft")
         .values_list(*_NODE_COLUMNS)
     )
+    staff = shares.people(unit.headcount, [frontier[r[0]] for r in units])
     result = []
-    for r in units:
+    for r, people in zip(units, staff, strict=True):
         here = _bare_node(r)
         path = tuple(_bare_node(a) for a in ancestor_rows if a[14] < r[14] and a[15] > r[15])
-        kinds = set()
-        if len(units) > 1:
-            kinds.add(ChangeKind.SPLIT)
-        if here.id in merged:
-            kinds.add(ChangeKind.MERGED)
-        if not kinds:
-            if here.name != unit.name:
-                kinds.add(ChangeKind.RENAMED)
-            new_parent = path[-1] if path else None
-            if (new_parent is None) != (unit.parent_id is None) or (
-                new_parent is not None and new_parent.id not in parent_frontier
-            ):
-                kinds.add(ChangeKind.MOVED)
-        result.append(Placement(here, frontier[here.id].quantize(Decimal("0.01")), path,
-                                frozenset(kinds or {ChangeKind.CONTINUED})))
+        new_parent = path[-1].id if path else None
+        kinds = changes.classify(
+            newer=False, came_from=2 if here.id in mixed else 1, went_to=len(units),
+            renamed=here.name != unit.name,
+            moved=changes.is_moved(unit.parent_id, new_parent, parent_frontier),
+        )
+        result.append(Placement(here, frontier[here.id].quantize(Decimal("0.01")), path, kinds,
+                                people))
     return result
 
 
@@ -568,7 +550,7 @@ def unit_history(unit: Unit) -> list[HistoryEntry]:
         entries.append(HistoryEntry(
             when=rec.history_date, user=_user_label(rec.history_user), type=rec.history_type,
             reason=rec.history_change_reason or "", object_kind="Overgang",
-            object_name=f"{rec.share} %", object_id=rec.id,
+            object_name=shares.share_text(rec.share), object_id=rec.id,
         ))
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries
@@ -821,7 +803,8 @@ def _successions_valid(stored: _Stored) -> Iterator[str]:
     for _pk, from_id, to_id, share, from_sid, to_sid, from_name, to_name in stored.successions:
         what = f"Overgangen fra »{from_name}« (id {from_id}) til »{to_name}« (id {to_id})"
         if share < 0 or share > HUNDRED:
-            yield f"{what} har andelen {share} %; den skal være mellem 0 og 100 %."
+            yield (f"{what} har andelen {shares.share_text(share)}; den skal være "
+                   "mellem 0 og 100 %.")
         outgoing[from_id, to_sid] += share
         from_names[from_id] = (from_name, from_sid)
         old, new = stored.structures[from_sid], stored.structures[to_sid]
@@ -831,10 +814,11 @@ def _successions_valid(stored: _Stored) -> Iterator[str]:
             yield (f"{what} går ikke fra en ældre til en nyere organisering "
                    f"({stored.label(from_sid)} → {stored.label(to_sid)}).")
     for (from_id, to_sid), total in outgoing.items():
-        if total > HUNDRED + SHARE_TOLERANCE:
+        if shares.passes_100(total):
             name, sid = from_names[from_id]
-            yield (f"Enheden »{name}« (id {from_id}) i {stored.label(sid)} fordeler {total} % "
-                   f"af sine medarbejdere i {stored.label(to_sid)}; højst 100 %.")
+            yield (f"Enheden »{name}« (id {from_id}) i {stored.label(sid)} fordeler "
+                   f"{shares.share_text(total)} af sine medarbejdere i {stored.label(to_sid)}; "
+                   "højst 100 %.")
 
 
 # Each rule reads the stored rows and yields its faults as Danish sentences.

@@ -71,6 +71,9 @@ class PlacementSerializer(serializers.Serializer):
     path = UnitRefSerializer(many=True)
     kind = serializers.CharField()
     kind_label = serializers.CharField()
+    staff = serializers.IntegerField(
+        help_text="How many of the unit's staff end up here: whole people that add up to its "
+                  "headcount over all its placements.")
 
 
 class ComparisonRowSerializer(serializers.Serializer):
@@ -82,7 +85,8 @@ class ComparisonRowSerializer(serializers.Serializer):
     kind_label = serializers.CharField()
     share = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
     headcount = serializers.IntegerField(
-        help_text="Staff of the old unit that move along this line (for a new unit: its own).")
+        help_text="Staff of the old unit that move along this line, whole people that add up "
+                  "to its headcount over its lines (for a new unit: its own).")
 
 
 class ComparisonSerializer(serializers.Serializer):
@@ -90,6 +94,9 @@ class ComparisonSerializer(serializers.Serializer):
     new = StructureSerializer()
     by_successions = serializers.BooleanField(
         help_text="True when matched by successions, false when matched by unit code.")
-    counts = serializers.DictField(child=serializers.IntegerField())
+    counts = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="Kind → how many rows carry it: the old units, then the new ones; a unit "
+                  "moved and renamed counts under both.")
     staff_affected = serializers.IntegerField()
     rows = ComparisonRowSerializer(many=True)

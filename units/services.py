@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -21,7 +21,7 @@ from django.db import transaction
 from orgreg.history import stamp
 from orgreg.text import danish_date, join_danish, quoted
 
-from . import lifecycle
+from . import lifecycle, shares
 from .lineage import Lineage
 from .models import (
     MPTT_FIELDS,
@@ -32,6 +32,7 @@ from .models import (
     Unit,
     UnitType,
 )
+from .shares import HUNDRED
 
 # Fields of a unit that services may set; everything else is tree bookkeeping.
 UNIT_FIELDS = (
@@ -44,8 +45,6 @@ STRUCTURE_DRAFT_FIELDS = ("name", "effective_date", "based_on", "confidential_un
                           "decision", "description", "notice_text")
 STRUCTURE_LATE_FIELDS = ("confidential_until", "decision", "description", "notice_text")
 
-HUNDRED = Decimal("100")
-SHARE_TOLERANCE = Decimal("0.05")
 
 
 # --- small internals ------------------------------------------------------------------
@@ -131,32 +130,11 @@ def _is_same_or_descendant(node: Unit, ancestor: Unit) -> bool:
 
 
 def _share(value) -> Decimal:
+    """A share read by units.shares, refused with its Danish message."""
     try:
-        share = Decimal(str(value).replace(",", "."))
-    except Exception:
-        raise ValidationError(f"Andelen {quoted(str(value))} er ikke et tal.") from None
-    if not share.is_finite() or share < 0 or share > HUNDRED:
-        raise ValidationError(f"Andelen skal være mellem 0 og 100 %, ikke {value}.")
-    return share.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def _apportion(total: Decimal | int, shares: Sequence[Decimal], unit: Decimal) -> list[Decimal]:
-    """Divide `total` by percentages in steps of `unit` (1 for people, 0.01 for shares) so
-    that the parts add up to exactly `total`: each part is rounded down, and what is left
-    goes, one step each, to the parts with the largest remainders (the first on a tie)."""
-    total = Decimal(total)
-    exact = [total * share / HUNDRED for share in shares]
-    parts = [(value / unit).to_integral_value(rounding=ROUND_FLOOR) * unit for value in exact]
-    left = int(((total - sum(parts)) / unit).to_integral_value(rounding=ROUND_HALF_UP))
-    order = sorted(range(len(parts)), key=lambda i: (-(exact[i] - parts[i]), i))
-    for i in order[:max(left, 0)]:
-        parts[i] += unit
-    return parts
-
-
-def _fmt_share(share: Decimal) -> str:
-    text = f"{share.normalize():f}".replace(".", ",")
-    return f"{text} %"
+        return shares.parse_share(value)
+    except shares.ShareError as error:
+        raise ValidationError(error.message) from None
 
 
 def _save(unit: Unit, user, reason: str) -> Unit:
@@ -566,14 +544,17 @@ def split_unit(unit: Unit, parts: Sequence[dict[str, Any]], *, user,
                 raise ValidationError(f"{quoted(child.name)} er valgt til mere end én del.")
             children_seen.add(child.pk)
         plans.append((name, share, children, _clean_fields(part)))
-    total = sum(share for _, share, _, _ in plans)
-    if abs(total - HUNDRED) > SHARE_TOLERANCE:
-        raise ValidationError(f"Andelene skal tilsammen give 100 %, ikke {_fmt_share(total)}.")
+    part_shares = [share for _, share, _, _ in plans]
+    total = sum(part_shares)
+    if not shares.makes_100(total):
+        raise ValidationError(
+            f"Andelene skal tilsammen give 100 %, ikke {shares.share_text(total)}.")
 
-    headcounts = [int(n) for n in _apportion(unit.headcount, [p[1] for p in plans], Decimal(1))]
+    # The parts make up the whole unit whatever their shares add up to within the slack.
+    headcounts = [int(n) for n in shares.apportion(unit.headcount, part_shares, whole=total)]
     reason = reason or (
         f"{quoted(unit.name)} delt i "
-        + join_danish(f"{quoted(n)} ({_fmt_share(s)})" for n, s, _, _ in plans) + "."
+        + join_danish(f"{quoted(n)} ({shares.share_text(s)})" for n, s, _, _ in plans) + "."
     )
 
     result: list[Unit] = []
@@ -605,14 +586,16 @@ def split_unit(unit: Unit, parts: Sequence[dict[str, Any]], *, user,
 
     predecessors = list(Succession.objects.filter(to_unit=unit))
     for s in predecessors:
-        divided = _apportion(s.share, [p[1] for p in plans], Decimal("0.01"))
+        divided = shares.apportion(s.share, part_shares, step=shares.CENT, whole=total)
         for index, part_unit in enumerate(result):
             share = divided[index]
             if index == 0:
                 s.share = share
                 stamp(s, user, reason)
                 s.save()
-            elif share > 0:
+            else:
+                # Every part comes from the predecessor, even with 0 % of it: the link, not
+                # the share, makes each part a split (units.changes).
                 stamp(Succession(from_unit_id=s.from_unit_id, to_unit=part_unit, share=share),
                        user, reason).save()
     for index, (_, _, children, _) in enumerate(plans):
@@ -690,14 +673,14 @@ def set_predecessors(unit: Unit, predecessors: Iterable[tuple[Unit, Any]], *, us
                                        ).exclude(to_unit=unit):
         others[s.from_unit_id] += s.share
     for old, share in pairs:
-        if others[old.pk] + share > HUNDRED + SHARE_TOLERANCE:
+        if shares.passes_100(others[old.pk] + share):
             raise ValidationError(
-                f"{quoted(old.name)} ville fordele {_fmt_share(others[old.pk] + share)} "
+                f"{quoted(old.name)} ville fordele {shares.share_text(others[old.pk] + share)} "
                 "af sine medarbejdere; højst 100 %."
             )
     reason = reason or (
         f"{quoted(unit.name)} kommer fra "
-        + join_danish(f"{quoted(o.name)} ({_fmt_share(s)})" for o, s in pairs) + "."
+        + join_danish(f"{quoted(o.name)} ({shares.share_text(s)})" for o, s in pairs) + "."
         if pairs else f"{quoted(unit.name)} har ingen forgænger."
     )
     current = {s.from_unit_id: s for s in Succession.objects.filter(to_unit=unit)}

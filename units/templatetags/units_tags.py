@@ -3,12 +3,13 @@ what a structure's status allows (asked of units.lifecycle)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from orgreg.text import danish_date, danish_datetime, danish_number, danish_sort_key
-from units import lifecycle
+from units import changes, lifecycle
+from units.shares import share_text
 
 register = template.Library()
 
@@ -36,10 +37,7 @@ def share(value) -> str:
     """A share in percent, Danish style: 33,33 % (whole numbers without decimals)."""
     if value is None or value == "":
         return ""
-    number = Decimal(str(value))
-    text = f"{number.quantize(Decimal('1'))}" if number == number.to_integral_value() \
-        else f"{number.quantize(Decimal('0.01'))}".rstrip("0").rstrip(".")
-    return f"{text.replace('.', ',')} %"
+    return share_text(value)
 
 
 @register.filter
@@ -64,3 +62,23 @@ def is_proposal(status) -> bool:
 def prints_notices(status) -> bool:
     """Whether placement notices can be made about a structure in this status."""
     return lifecycle.prints_notices(str(status))
+
+
+@register.simple_tag
+def placement_sentence(unit, placement=None) -> SafeString:
+    """Min enhed's sentence (after "Fra <date>") for `unit` going to `placement`, or closed
+    when there is none: the wording of units.changes.sentence, with the units as links."""
+    old = format_html("<strong>{}</strong>", unit.name)
+    if placement is None:
+        return format_html(changes.sentence(changes.CLOSED), old=old)
+    new = format_html('<a href="{}"><strong>{}</strong></a>', placement.unit.get_absolute_url(),
+                      placement.unit.name)
+    parent = placement.parent
+    link = (format_html('<a href="{}">{}</a>', parent.get_absolute_url(), parent.name)
+            if parent is not None else "")
+    return format_html(
+        changes.sentence(placement.kinds), old=old, new=new,
+        under=format_html(" under {}", link) if link else "",
+        to=format_html(" til {}", link) if link else "",
+        share=format_html("<strong>{}</strong>", share_text(placement.share)),
+    )

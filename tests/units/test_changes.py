@@ -1,0 +1,183 @@
+"""units.changes: the one rule of what happened to a unit, table by table, and the ways out
+that must agree with it (the comparison and the chart badges on one structure)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from tests.units.test_services import by_code
+from units import changes, charts, selectors, services
+from units.changes import ChangeKind as K
+
+D2025 = datetime.date(2025, 1, 1)
+
+
+@pytest.mark.parametrize(("newer", "came_from", "went_to", "renamed", "moved", "expected"), [
+    # Units of the newer structure.
+    (True, 0, 0, False, False, {K.NEW}),
+    (True, 1, 1, False, False, {K.CONTINUED}),
+    (True, 1, 1, True, False, {K.RENAMED}),
+    (True, 1, 1, False, True, {K.MOVED}),
+    (True, 1, 1, True, True, {K.RENAMED, K.MOVED}),
+    (True, 2, 1, False, False, {K.MERGED}),
+    (True, 3, 0, True, True, {K.MERGED}),  # renamed/moved do not count for a merger
+    (True, 1, 2, False, False, {K.SPLIT}),
+    (True, 1, 3, True, True, {K.SPLIT}),
+    (True, 2, 2, False, False, {K.MERGED}),  # its own side first: several predecessors
+    # Units of the older structure.
+    (False, 0, 0, False, False, {K.CLOSED}),
+    (False, 1, 1, False, False, {K.CONTINUED}),
+    (False, 1, 1, True, True, {K.RENAMED, K.MOVED}),
+    (False, 1, 2, False, False, {K.SPLIT}),
+    (False, 2, 1, False, False, {K.MERGED}),
+    (False, 2, 2, False, False, {K.SPLIT}),  # its own side first: several successors
+])
+def test_classify(newer, came_from, went_to, renamed, moved, expected):
+    assert changes.classify(newer=newer, came_from=came_from, went_to=went_to,
+                            renamed=renamed, moved=moved) == expected
+
+
+@pytest.mark.parametrize(("old_parent", "new_parent", "parent_went_to", "moved"), [
+    (None, None, (), False),  # the top stays the top
+    (None, 5, (), True),
+    (4, None, {5}, True),
+    (4, 5, {5}, False),  # under its old parent's successor
+    (4, 5, {5, 6}, False),  # its old parent was split; one part is the new parent
+    (4, 6, {5}, True),
+    (4, 5, (), True),  # its old parent was closed
+])
+def test_is_moved(old_parent, new_parent, parent_went_to, moved):
+    assert changes.is_moved(old_parent, new_parent, parent_went_to) is moved
+
+
+@pytest.mark.parametrize(("older", "newer", "line"), [
+    (changes.SPLIT, changes.MERGED, changes.SPLIT),  # part of a split that took others in
+    (changes.SPLIT, changes.SPLIT, changes.SPLIT),
+    (changes.MERGED, changes.MERGED, changes.MERGED),
+    (frozenset({K.MOVED}), frozenset({K.MOVED}), frozenset({K.MOVED})),
+])
+def test_line_kinds(older, newer, line):
+    assert changes.line_kinds(older, newer) == line
+
+
+def test_primary_labels_and_tally():
+    both = frozenset({K.RENAMED, K.MOVED})
+    assert changes.primary(both) == K.MOVED
+    assert changes.labels(both) == ["Flyttet", "Omdøbt"]
+    assert changes.primary(frozenset({K.SPLIT, K.MERGED})) == K.MERGED
+    counts = changes.tally([both, changes.CONTINUED, changes.MERGED, changes.MERGED])
+    assert counts == {K.NEW: 0, K.CLOSED: 0, K.MERGED: 2, K.SPLIT: 0, K.MOVED: 1,
+                      K.RENAMED: 1, K.CONTINUED: 1}
+
+
+@pytest.mark.parametrize(("kinds", "expected"), [
+    (changes.SPLIT, "går {share} af medarbejderne i {old} til {new}{under}."),
+    (changes.MERGED, "lægges {old} sammen med andre enheder til {new}{under}."),
+    (frozenset({K.RENAMED}), "bliver {old} til {new}{under}."),
+    (frozenset({K.RENAMED, K.MOVED}), "bliver {old} til {new}{under}."),
+    (frozenset({K.MOVED}), "flyttes {new}{to}."),
+    (changes.CONTINUED, "fortsætter {new} uændret{under}."),
+    (changes.CLOSED, "er {old} nedlagt: enheden har ingen efterfølger i denne organisering."),
+])
+def test_sentence(kinds, expected):
+    assert changes.sentence(kinds) == expected
+
+
+def test_sentence_reads_as_danish():
+    text = changes.sentence(changes.SPLIT).format(
+        share="50 %", old="Center S", new="Center S Nord", under=" under Socialforvaltningen")
+    assert text == "går 50 % af medarbejderne i Center S til Center S Nord under " \
+                   "Socialforvaltningen."
+
+
+# --- the comparison and the badges keep the rule on real successions ---------------------------
+
+
+@pytest.fixture
+def zero(small, editor):
+    """A draft of `small` where Afdeling C is closed and its tasks go to Afdeling A with 0 %
+    of its staff, and Team B1 gives 0 % to a new Team B2 besides its 100 % to itself."""
+    old, old_units = small
+    new = services.copy_structure(old, name="Ny", effective_date=D2025, user=editor)
+    u = by_code(new)
+    services.close_unit(u["C"], user=editor)
+    services.set_predecessors(u["A"], [(old_units["A"], 100), (old_units["C"], 0)], user=editor)
+    b2 = services.add_unit(u["B"], name="Team B2", code="B2", user=editor)
+    services.set_predecessors(b2, [(old_units["B1"], 0)], user=editor)
+    return old, new, old_units
+
+
+def test_a_zero_share_link_counts_for_the_kind_and_moves_no_one(zero):
+    old, new, _ = zero
+    result = selectors.compare(old, new)
+    old_kinds = {c.unit.code: c.kinds for c in result.old_changes.values()}
+    assert old_kinds["C"] == {K.MERGED}  # not closed: its tasks go to A
+    assert old_kinds["A"] == {K.MERGED}
+    assert old_kinds["B1"] == {K.SPLIT}
+    new_kinds = {c.unit.code: c.kinds for c in result.new_changes.values()}
+    assert new_kinds["A"] == {K.MERGED}
+    assert new_kinds["B1"] == {K.SPLIT} and new_kinds["B2"] == {K.SPLIT}
+    c = next(c for c in result.old_changes.values() if c.unit.code == "C")
+    assert [(link.unit.code, link.share) for link in c.successors] == [("A", Decimal("0.00"))]
+    assert c.staff_moving() == [0]
+    b1 = next(c for c in result.old_changes.values() if c.unit.code == "B1")
+    assert [link.unit.code for link in b1.successors] == ["B1", "B2"]
+    assert b1.staff_moving() == [8, 0]
+    assert result.counts[K.CLOSED] == 0 and result.counts[K.MERGED] == 2
+
+
+def test_chart_badges_are_the_comparisons_kinds(zero):
+    old, new, _ = zero
+    nodes = selectors.tree(new)
+    badges = charts.change_badges(new, nodes)
+    result = selectors.compare(old, new)
+    assert {uid: b.kind for uid, b in badges.items()} == {
+        uid: c.kind for uid, c in result.new_changes.items() if c.changed}
+    by = {n.code: badges.get(n.id) for n in nodes}
+    assert (by["A"].kind, by["A"].label) == (K.MERGED, "Sammenlagt")
+    assert (by["B2"].kind, by["B2"].label) == (K.SPLIT, "Delt")
+    assert by["ROOT"] is None
+
+
+def test_placement_has_the_lines_kinds(zero):
+    old, new, old_units = zero
+    [c] = selectors.placement(old_units["C"], new)
+    assert (c.unit.code, c.share, c.kind, c.staff) == ("A", Decimal("0.00"), K.MERGED, 0)
+    b1 = selectors.placement(old_units["B1"], new)
+    assert [(p.unit.code, p.kind, p.staff) for p in b1] == [("B1", K.SPLIT, 8),
+                                                            ("B2", K.SPLIT, 0)]
+    [a] = selectors.placement(old_units["A"], new)
+    assert (a.kind, a.staff) == (K.MERGED, 10)
+
+
+def test_placement_over_two_steps_is_the_net_change(small, editor):
+    """Split on the first step and merged back on the second: continued, as the comparison of
+    the two ends says; merged with a unit that was new on the way: not merged either."""
+    old, old_units = small
+    mid = services.copy_structure(old, name="Trin 1", effective_date=D2025, user=editor)
+    u = by_code(mid)
+    services.split_unit(u["C"], [{"name": "C1", "share": 50, "code": "C1"},
+                                 {"name": "C2", "share": 50, "code": "C2"}], user=editor)
+    services.add_unit(u["ROOT"], name="Helt ny", code="N", user=editor)
+    services.set_status(mid, "published", user=editor)
+    new = services.copy_structure(mid, name="Trin 2", effective_date=datetime.date(2026, 1, 1),
+                                  user=editor)
+    u = by_code(new)
+    services.merge_units([u["C1"], u["C2"]], into=u["C1"], name="Afdeling C", user=editor)
+    services.merge_units([u["A2"], u["N"]], into=u["A2"], user=editor)
+    result = selectors.compare(old, new)
+    kinds = {c.unit.code: c.kinds for c in result.old_changes.values()}
+    for code in ("C", "A2", "B"):
+        [p] = selectors.placement(old_units[code], new)
+        assert p.kinds == kinds[code], code
+    assert kinds["C"] == {K.CONTINUED} and kinds["A2"] == {K.CONTINUED}
+    [p] = selectors.placement(old_units["C"], new)
+    assert (p.unit.code, p.share, p.staff) == ("C1", Decimal("100.00"), 5)
+    # A merger with another unit of the first structure, on the second step, is one.
+    services.merge_units([u["A1"], u["B1"]], into=u["B1"], user=editor)
+    [p] = selectors.placement(old_units["A1"], new)
+    assert p.kind == K.MERGED
+    assert selectors.compare(old, new).old_changes[old_units["A1"].pk].kinds == {K.MERGED}

@@ -1,0 +1,174 @@
+"""What happened to a unit between two structures: the one home of the change kinds.
+
+Every way out asks here — the comparison page and its PDF and spreadsheet, the chart badges
+on screen and on paper, placement and Min enhed, notices and the API — so a unit reads the
+same everywhere. Callers gather the links around a unit from data they already fetched;
+what the links mean is decided by `classify` alone, a cheap function over a few counts.
+
+The rule. Between an older and a newer structure, a unit's change is read from the
+successions that lead from units of the one to units of the other (followed through the
+structures between, or matched by unit code for two alternative models):
+
+- new: a unit of the newer structure with no predecessor;
+  closed: a unit of the older structure with no successor;
+- merged: a newer unit with several predecessors, and an older unit whose one successor has
+  several predecessors;
+- split: an older unit with several successors, and a newer unit whose one predecessor has
+  several successors;
+- otherwise the change is one to one: renamed when the name differs, moved when the new
+  parent is not a successor of the old parent (a top unit that stays on top is not moved),
+  both, or neither: continued.
+
+The unit's own side decides first: a newer unit with several predecessors is merged even
+when one of them was also split; an older unit with several successors is split even when
+one of them also took in other units. A line old → new (a row of the comparison, a
+placement, a notice, a line of the spreadsheet or the API) has the kinds of its older unit;
+see `line_kinds`.
+
+A succession counts whatever its share. A 0 % succession is a recorded link: the editor
+said where the unit's tasks (or name) go though no staff go along, so it counts for the kind
+(its ends are merged or split, and its older unit is not closed) and moves no one (the
+people along a line come from units.shares). Dropping such links would call a unit closed
+that the editor placed, and would make the kind depend on a number the editor may still be
+filling in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container, Iterable
+
+
+class ChangeKind:
+    CONTINUED = "continued"
+    RENAMED = "renamed"
+    MOVED = "moved"
+    MERGED = "merged"
+    SPLIT = "split"
+    NEW = "new"
+    CLOSED = "closed"
+
+    LABELS = {
+        CONTINUED: "Uændret",
+        RENAMED: "Omdøbt",
+        MOVED: "Flyttet",
+        MERGED: "Sammenlagt",
+        SPLIT: "Delt",
+        NEW: "Ny",
+        CLOSED: "Nedlagt",
+    }
+    # The kind shown first when a unit has several (moved and renamed, say).
+    PRIORITY = [NEW, CLOSED, MERGED, SPLIT, MOVED, RENAMED, CONTINUED]
+
+
+# One frozenset per answer, shared by every unit that has it: cheap to hand out for 10,000
+# units and quick to hash and compare.
+NEW = frozenset({ChangeKind.NEW})
+CLOSED = frozenset({ChangeKind.CLOSED})
+MERGED = frozenset({ChangeKind.MERGED})
+SPLIT = frozenset({ChangeKind.SPLIT})
+CONTINUED = frozenset({ChangeKind.CONTINUED})
+# One-to-one kinds by (renamed, moved).
+_ONE_TO_ONE = {
+    (False, False): CONTINUED,
+    (True, False): frozenset({ChangeKind.RENAMED}),
+    (False, True): frozenset({ChangeKind.MOVED}),
+    (True, True): frozenset({ChangeKind.RENAMED, ChangeKind.MOVED}),
+}
+
+
+def classify(*, newer: bool, came_from: int, went_to: int, renamed: bool = False,
+             moved: bool = False) -> frozenset[str]:
+    """The kinds of one unit's change (see the module's rule), from the links around it.
+
+    For a unit of the newer structure (`newer`): `came_from` is how many older units lead to
+    it, and `went_to` how many newer units its predecessor leads to when it has exactly one.
+    For a unit of the older structure: `went_to` is how many newer units it leads to, and
+    `came_from` how many older units lead to its successor when it has exactly one.
+    `renamed` and `moved` describe the one-to-one pair (see `is_moved`) and matter only
+    when both counts are one."""
+    if newer:
+        if came_from == 0:
+            return NEW
+        if came_from > 1:
+            return MERGED
+        if went_to > 1:
+            return SPLIT
+    else:
+        if went_to == 0:
+            return CLOSED
+        if went_to > 1:
+            return SPLIT
+        if came_from > 1:
+            return MERGED
+    return _ONE_TO_ONE[renamed, moved]
+
+
+def is_moved(old_parent: int | None, new_parent: int | None,
+             parent_went_to: Container[int]) -> bool:
+    """Whether a unit changed place: its new parent is not among the units its old parent
+    went to (`parent_went_to`); a top unit is moved only when it gets a parent or loses
+    it."""
+    if old_parent is None or new_parent is None:
+        return (old_parent is None) != (new_parent is None)
+    return new_parent not in parent_went_to
+
+
+def line_kinds(older: frozenset[str], newer: frozenset[str]) -> frozenset[str]:
+    """The kinds of one line old → new: a split older unit makes each of its lines a split;
+    otherwise the line has the newer unit's kinds, which are then the older unit's as well
+    (the same merger seen from either end, or the same one-to-one change)."""
+    return older if ChangeKind.SPLIT in older else newer
+
+
+_PRIMARY: dict[frozenset[str], str] = {}
+
+
+def primary(kinds: frozenset[str]) -> str:
+    """The kind a unit is shown by when it has several (moved before renamed): the first of
+    ChangeKind.PRIORITY. Memoised per set, as the sets are few."""
+    found = _PRIMARY.get(kinds)
+    if found is None:
+        found = _PRIMARY[kinds] = next(k for k in ChangeKind.PRIORITY if k in kinds)
+    return found
+
+
+def labels(kinds: frozenset[str]) -> list[str]:
+    """The Danish labels of every kind of the set, in ChangeKind.PRIORITY order."""
+    return [ChangeKind.LABELS[k] for k in ChangeKind.PRIORITY if k in kinds]
+
+
+def tally(kind_sets: Iterable[frozenset[str]]) -> dict[str, int]:
+    """kind → how many of the given units carry it (a unit that is moved and renamed counts
+    under both), for every kind: counts that match what the rows show and what filtering
+    the rows by a kind finds."""
+    per_set: dict[frozenset[str], int] = {}
+    for kinds in kind_sets:
+        per_set[kinds] = per_set.get(kinds, 0) + 1
+    counts = dict.fromkeys(ChangeKind.PRIORITY, 0)
+    for kinds, n in per_set.items():
+        for kind in kinds:
+            counts[kind] += n
+    return counts
+
+
+# The sentence that tells a unit where it goes, after "Fra <date>". Fields: {old} the unit
+# today, {new} the unit it goes to, {under} " under <parent>" (or nothing), {to} " til
+# <parent>" (or nothing), {share} the share of its staff.
+_SENTENCES = {
+    ChangeKind.SPLIT: "går {share} af medarbejderne i {old} til {new}{under}.",
+    ChangeKind.MERGED: "lægges {old} sammen med andre enheder til {new}{under}.",
+    ChangeKind.RENAMED: "bliver {old} til {new}{under}.",
+    ChangeKind.MOVED: "flyttes {new}{to}.",
+    ChangeKind.CONTINUED: "fortsætter {new} uændret{under}.",
+    ChangeKind.CLOSED: "er {old} nedlagt: enheden har ingen efterfølger i denne organisering.",
+}
+
+
+def sentence(kinds: frozenset[str]) -> str:
+    """The Danish sentence for a line of these kinds (Min enhed's answer), as a format
+    string with the fields {old}, {new}, {under}, {to} and {share}; the caller fills them
+    in as text or as links. A renamed unit "bliver … til …" even when it also moved, since
+    its new name must be told; a unit without a line (`CLOSED`) is told it is closed."""
+    if ChangeKind.RENAMED in kinds and ChangeKind.MOVED in kinds:
+        return _SENTENCES[ChangeKind.RENAMED]
+    return _SENTENCES[primary(kinds)]
