@@ -21,15 +21,12 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import connection
 
 from orgreg.text import danish_date
 from units import importers, services
+from units.benchmarks.measure import rolled_back
 from units.models import Organisation, Structure
-
-
-class Rollback(Exception):
-    pass
 
 
 def _date(value: str) -> datetime.date:
@@ -203,12 +200,7 @@ class Command(BaseCommand):
 
     def _bench(self, run) -> None:
         def once():
-            try:
-                with transaction.atomic():
-                    result = run()
-                    raise Rollback(result)
-            except Rollback as done:
-                return done.args[0]
+            return rolled_back(run)
 
         plan, structure, times = once()
         if not plan.ok:
