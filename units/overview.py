@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from orgreg.roles import visible_structures
+from orgreg.roles import policy
 from orgreg.text import danish_sort_key
 
 from . import selectors
@@ -65,7 +65,7 @@ def organisation_overviews(user, on_date: datetime.date | None = None
     """Every organisation with the structures `user` may see, sorted into groups. Two queries."""
     on_date = on_date or timezone.localdate()
     by_org: dict[int, list[Structure]] = defaultdict(list)
-    for s in visible_structures(user).select_related("based_on"):
+    for s in policy(user).structures().select_related("based_on"):
         by_org[s.organisation_id].append(s)
     organisations = sorted(Organisation.objects.all(), key=lambda o: danish_sort_key(o.name))
     return [_overview(org, by_org.get(org.pk, []), on_date) for org in organisations]
@@ -75,7 +75,7 @@ def organisation_overview(user, organisation: Organisation,
                           on_date: datetime.date | None = None) -> OrganisationOverview:
     """One organisation's structures that `user` may see, sorted into groups. One query."""
     on_date = on_date or timezone.localdate()
-    structures = list(visible_structures(user).filter(organisation=organisation)
+    structures = list(policy(user).structures().filter(organisation=organisation)
                       .select_related("based_on"))
     return _overview(organisation, structures, on_date)
 
@@ -97,7 +97,7 @@ def later_structures(user, unit: Unit) -> list[Structure]:
     """The structures `user` may see that descend from the unit's structure (through based_on,
     over any number of steps), oldest first; discarded ones left out. One query."""
     structures = list(
-        visible_structures(user, Structure.objects.filter(
+        policy(user).structures(Structure.objects.filter(
             organisation_id=unit.structure.organisation_id))
         .exclude(status=Status.DISCARDED)
         .select_related("organisation")
