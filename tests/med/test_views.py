@@ -299,7 +299,7 @@ def test_pages_query_counts(client, editor, django_assert_num_queries, size):
         assert client.get(reverse("med:coverage", args=[draft.pk])).status_code == 200
     with django_assert_num_queries(9):
         assert client.get(reverse("med:body-detail", args=[hoved.pk])).status_code == 200
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert client.get(meeting.get_absolute_url()).status_code == 200
     with django_assert_num_queries(4):
         assert client.get(reverse("med:consultation-list")).status_code == 200
