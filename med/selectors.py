@@ -1,5 +1,5 @@
 """Reads of the MED system: which bodies cover which units, where the gaps are, what a new
-structure's MED bodies could be, and what a user may see.
+structure's MED bodies could be. What a user may see is orgreg.roles.policy's answer.
 
 A body covers the subtrees of its units. Every selector here runs a fixed number of queries
 whatever the size of the structures: trees are read in one query each and intervals (lft,
@@ -13,10 +13,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from orgreg.roles import is_editor, is_med_member, structure_visibility_q
+from orgreg.roles import policy
 from orgreg.text import danish_sort_key
 from units.lineage import Lineage, structure_chain
 from units.models import Organisation, Structure, Succession, Unit
@@ -34,46 +34,6 @@ from .models import (
     Membership,
     _period_q,
 )
-
-# --- visibility -----------------------------------------------------------------------
-
-
-def visible_bodies(user) -> QuerySet:
-    """Bodies whose structure the user may see (a body defined against a draft is an editor's
-    business, like the draft)."""
-    return MedBody.objects.filter(structure_visibility_q(user, prefix="structure__"))
-
-
-def member_body_ids(user) -> set[int]:
-    """The bodies the user is (or was) a member of, through a membership linked to the user."""
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    cached = getattr(user, "_med_body_ids", None)
-    if cached is None:
-        cached = set(Membership.objects.filter(user=user).values_list("body_id", flat=True))
-        user._med_body_ids = cached
-    return cached
-
-
-def can_see_meetings(user, body: MedBody) -> bool:
-    """Meetings, agendas and minutes: editors, and the members of the body."""
-    return is_editor(user) or body.pk in member_body_ids(user)
-
-
-def visible_consultations(user) -> QuerySet:
-    """Editors see every consultation; a MED member those on structures they may see (a
-    structure in consultation is visible to them) and those sent to their own bodies; others
-    none."""
-    qs = Consultation.objects.all()
-    if is_editor(user):
-        return qs
-    if not is_med_member(user) and not member_body_ids(user):
-        return qs.none()
-    q = structure_visibility_q(user, prefix="structure__")
-    if is_med_member(user):
-        return qs.filter(q)
-    return qs.filter(q & Q(body_id__in=member_body_ids(user)))
-
 
 # --- the MED structure of an organisation ---------------------------------------------
 
@@ -99,7 +59,7 @@ def body_tree(organisation: Organisation, user, *, on_date: datetime.date | None
     by level and name), each with the units it covers. Two queries."""
     on_date = on_date or timezone.localdate()
     bodies = list(
-        visible_bodies(user).filter(organisation=organisation)
+        policy(user).med_bodies().filter(organisation=organisation)
         .select_related("structure")
         .prefetch_related(Prefetch("units", queryset=Unit.objects.only(
             "id", "name", "structure_id", "lft").order_by("lft")))
@@ -490,9 +450,10 @@ def body_page(body: MedBody, user, *, on_date: datetime.date | None = None) -> B
                                 ["formand", "naestformand"].index(m.role)
                                 if m.role in ("formand", "naestformand") else 2,
                                 danish_sort_key(m.person_name)))
-    meetings = list(body.meetings.all()) if can_see_meetings(user, body) else []
-    consultations = list(visible_consultations(user).filter(body=body).select_related("structure"))
-    children = list(visible_bodies(user).filter(parent=body).order_by("name"))
+    rules = policy(user)
+    meetings = list(body.meetings.all()) if rules.can_see_meetings_of(body) else []
+    consultations = list(rules.consultations().filter(body=body).select_related("structure"))
+    children = list(rules.med_bodies().filter(parent=body).order_by("name"))
     units = list(body.units.order_by("lft"))
     return BodyPage(body, members, meetings, consultations, children, units)
 
@@ -514,7 +475,7 @@ def consultation_tracker(user, *, today: datetime.date | None = None,
     """The consultations the user may see, split into open (deadline ahead), overdue (deadline
     passed, no answer) and answered. One query."""
     today = today or timezone.localdate()
-    qs = visible_consultations(user).select_related("structure__organisation", "body")
+    qs = policy(user).consultations().select_related("structure__organisation", "body")
     if organisation is not None:
         qs = qs.filter(structure__organisation=organisation)
     groups: dict[str, list[Consultation]] = defaultdict(list)

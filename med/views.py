@@ -1,8 +1,8 @@
 """MED pages: thin views that check permissions, call med.selectors / med.services and render.
 
-Read pages answer 404 for what the user may not see (a body defined against a draft, the
-meetings of a body the user is not a member of), so that nothing's existence leaks. Editing
-pages are for editors (403 otherwise).
+Every object is read through orgreg.roles.policy: read pages answer 404 for what the user may
+not see (a body defined against a draft, the meetings of a body the user is not a member of),
+so that nothing's existence leaks, and editing pages answer 404 to anyone but an editor.
 """
 
 from __future__ import annotations
@@ -13,17 +13,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from orgreg.forms import apply_refusal
-from orgreg.roles import can_see_structure, editor_required, get_visible_structure_or_404
-from units.models import Organisation, Structure
+from orgreg.roles import editor_required, policy
+from units.models import Organisation
 
 from . import forms, selectors, services
-from .models import AgendaItem, Consultation, MedBody, Meeting, Membership
 
 # --- helpers ----------------------------------------------------------------------------
 
@@ -44,31 +43,6 @@ def _data(request):
 
 def _reason(data) -> str | None:
     return (data.get("reason") or "").strip() or None
-
-
-def _visible_body_or_404(user, pk) -> MedBody:
-    body = selectors.visible_bodies(user).select_related("structure", "organisation", "parent") \
-        .filter(pk=pk).first()
-    if body is None:
-        raise Http404("Intet MED-udvalg fundet.")
-    return body
-
-
-def _meeting_or_404(user, pk) -> Meeting:
-    meeting = Meeting.objects.select_related("body__structure", "body__organisation") \
-        .filter(pk=pk).first()
-    if meeting is None or not selectors.visible_bodies(user).filter(pk=meeting.body_id).exists() \
-            or not selectors.can_see_meetings(user, meeting.body):
-        raise Http404("Intet møde fundet.")
-    return meeting
-
-
-def _consultation_or_404(user, pk) -> Consultation:
-    c = selectors.visible_consultations(user).select_related(
-        "structure__organisation", "body").filter(pk=pk).first()
-    if c is None:
-        raise Http404("Ingen høring fundet.")
-    return c
 
 
 def structure_history_url(structure_id: int, at) -> str:
@@ -96,7 +70,7 @@ def index(request):
     """The MED structure of one organisation as a tree, with an organisation switcher."""
     organisations = list(
         Organisation.objects.filter(
-            med_bodies__in=selectors.visible_bodies(request.user)).distinct().order_by("name")
+            med_bodies__in=policy(request.user).med_bodies()).distinct().order_by("name")
     )
     chosen = None
     wanted = request.GET.get("organisation")
@@ -116,22 +90,24 @@ def index(request):
 
 @login_required
 def body_detail(request, pk):
-    body = _visible_body_or_404(request.user, pk)
+    rules = policy(request.user)
+    body = rules.get_med_body_or_404(pk)
     page = selectors.body_page(body, request.user)
     return render(request, "med/body_detail.html", {
         "body": body, "page": page, "today": timezone.localdate(),
-        "can_see_meetings": selectors.can_see_meetings(request.user, body),
+        "can_see_meetings": rules.can_see_meetings_of(body),
     })
 
 
 @login_required
 def meeting_detail(request, pk):
-    meeting = _meeting_or_404(request.user, pk)
+    rules = policy(request.user)
+    meeting = rules.get_meeting_or_404(pk)
     items = selectors.meeting_items(meeting)
     rows = []
     for item in items:
         link = None
-        shown = item.structure is not None and can_see_structure(request.user, item.structure)
+        shown = item.structure is not None and rules.can_see_structure(item.structure)
         if shown:
             at = item.structure_at or meeting.agenda_sent_at
             link = structure_history_url(item.structure_id, at) if at else \
@@ -151,7 +127,7 @@ def consultation_list(request):
 
 @login_required
 def consultation_detail(request, pk):
-    c = _consultation_or_404(request.user, pk)
+    c = policy(request.user).get_consultation_or_404(pk)
     return render(request, "med/consultation_detail.html", {"c": c})
 
 
@@ -159,12 +135,13 @@ def consultation_detail(request, pk):
 def coverage(request, structure_id):
     """The coverage report of a structure: gaps, local gaps, double coverage, the proposal
     carried from the structure it was based on, and transitional bodies."""
-    structure = get_visible_structure_or_404(request.user, structure_id)
+    rules = policy(request.user)
+    structure = rules.get_structure_or_404(structure_id)
     report = selectors.coverage(structure)
     proposal = selectors.propose_med_structure(structure) if structure.based_on_id else []
     transitional = selectors.transitional_bodies(structure.based_on, structure) \
         if structure.based_on_id else []
-    visible_ids = set(selectors.visible_bodies(request.user).filter(
+    visible_ids = set(rules.med_bodies().filter(
         pk__in=[b.id for b in report.bodies]).values_list("pk", flat=True))
     return render(request, "med/coverage.html", {
         "structure": structure, "report": report, "proposal": proposal,
@@ -180,7 +157,7 @@ def body_create(request):
     initial = {}
     structure = None
     if request.GET.get("structure"):
-        structure = Structure.objects.filter(pk=request.GET["structure"]).first()
+        structure = policy(request.user).structures().filter(pk=request.GET["structure"]).first()
         if structure:
             initial["structure"] = structure
     organisation = structure.organisation if structure else None
@@ -200,7 +177,7 @@ def body_create(request):
 
 @editor_required
 def body_edit(request, pk):
-    body = get_object_or_404(MedBody, pk=pk)
+    body = policy(request.user).get_med_body_or_404(pk)
     initial = {f: getattr(body, f) for f in ("name", "level", "parent", "valid_from", "valid_to",
                                              "transitional", "description")}
     form = forms.BodyForm(_data(request), initial=initial,
@@ -216,7 +193,7 @@ def body_edit(request, pk):
 
 @editor_required
 def body_units(request, pk):
-    body = get_object_or_404(MedBody.objects.select_related("structure"), pk=pk)
+    body = policy(request.user).get_med_body_or_404(pk)
     form = forms.BodyUnitsForm(_data(request), structure=body.structure,
                                initial={"units": list(body.units.all())})
     if request.method == "POST" and form.is_valid():
@@ -235,7 +212,7 @@ def body_units(request, pk):
 
 @editor_required
 def membership_create(request, pk):
-    body = get_object_or_404(MedBody, pk=pk)
+    body = policy(request.user).get_med_body_or_404(pk)
     form = forms.MembershipForm(_data(request),
                                 initial={"valid_from": max(body.valid_from, timezone.localdate())
                                          if body.is_valid_on(timezone.localdate())
@@ -253,7 +230,7 @@ def membership_create(request, pk):
 
 @editor_required
 def membership_edit(request, pk):
-    m = get_object_or_404(Membership.objects.select_related("body"), pk=pk)
+    m = policy(request.user).get_membership_or_404(pk)
     initial = {"person_name": m.person_name, "side": m.side, "role": m.role, "union": m.union,
                "valid_from": m.valid_from, "valid_to": m.valid_to, "person_user": m.user}
     form = forms.MembershipForm(_data(request), initial=initial)
@@ -276,7 +253,7 @@ def membership_edit(request, pk):
 
 @editor_required
 def meeting_create(request, pk):
-    body = get_object_or_404(MedBody, pk=pk)
+    body = policy(request.user).get_med_body_or_404(pk)
     form = forms.MeetingForm(_data(request))
     if request.method == "POST" and form.is_valid():
         meeting = _run(form, lambda d: services.create_meeting(
@@ -291,7 +268,7 @@ def meeting_create(request, pk):
 
 @editor_required
 def meeting_edit(request, pk):
-    meeting = get_object_or_404(Meeting.objects.select_related("body"), pk=pk)
+    meeting = policy(request.user).get_meeting_or_404(pk)
     form = forms.MeetingForm(_data(request), initial={
         "title": meeting.title, "starts_at": timezone.localtime(meeting.starts_at),
         "place": meeting.place})
@@ -306,7 +283,7 @@ def meeting_edit(request, pk):
 
 @editor_required
 def meeting_send(request, pk):
-    meeting = get_object_or_404(Meeting.objects.select_related("body"), pk=pk)
+    meeting = policy(request.user).get_meeting_or_404(pk)
     form = forms.SendAgendaForm(_data(request))
     if request.method == "POST" and form.is_valid():
         if _run(form, lambda d: services.send_agenda(meeting, at=d["at"], user=request.user,
@@ -321,7 +298,7 @@ def meeting_send(request, pk):
 
 @editor_required
 def item_create(request, pk):
-    meeting = get_object_or_404(Meeting.objects.select_related("body"), pk=pk)
+    meeting = policy(request.user).get_meeting_or_404(pk)
     form = forms.AgendaItemForm(_data(request), organisation=meeting.body.organisation)
     if request.method == "POST" and form.is_valid():
         if _run(form, lambda d: services.add_agenda_item(
@@ -336,7 +313,7 @@ def item_create(request, pk):
 
 @editor_required
 def item_edit(request, pk):
-    item = get_object_or_404(AgendaItem.objects.select_related("meeting__body"), pk=pk)
+    item = policy(request.user).get_agenda_item_or_404(pk)
     initial = {f: getattr(item, f) for f in ("number", "title", "treatment", "structure",
                                              "description", "minutes")}
     form = forms.AgendaItemForm(_data(request), initial=initial,
@@ -356,7 +333,7 @@ def item_edit(request, pk):
 @editor_required
 @require_POST
 def item_remove(request, pk):
-    item = get_object_or_404(AgendaItem.objects.select_related("meeting__body"), pk=pk)
+    item = policy(request.user).get_agenda_item_or_404(pk)
     meeting = item.meeting
     try:
         services.remove_agenda_item(item, user=request.user)
@@ -373,9 +350,10 @@ def item_remove(request, pk):
 def consultation_create(request):
     initial = {}
     if request.GET.get("structure"):
-        initial["structure"] = Structure.objects.filter(pk=request.GET["structure"]).first()
+        initial["structure"] = policy(request.user).structures().filter(
+            pk=request.GET["structure"]).first()
     if request.GET.get("body"):
-        initial["body"] = MedBody.objects.filter(pk=request.GET["body"]).first()
+        initial["body"] = policy(request.user).med_bodies().filter(pk=request.GET["body"]).first()
     form = forms.ConsultationForm(_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         c = _run(form, lambda d: services.create_consultation(
@@ -390,7 +368,7 @@ def consultation_create(request):
 
 @editor_required
 def consultation_edit(request, pk):
-    c = get_object_or_404(Consultation.objects.select_related("structure", "body"), pk=pk)
+    c = policy(request.user).get_consultation_or_404(pk)
     initial = {f: getattr(c, f) for f in ("structure", "body", "council", "title", "sent_on",
                                           "deadline")}
     form = forms.ConsultationForm(_data(request), initial=initial)
@@ -407,7 +385,7 @@ def consultation_edit(request, pk):
 
 @editor_required
 def consultation_response(request, pk):
-    c = get_object_or_404(Consultation.objects.select_related("structure", "body"), pk=pk)
+    c = policy(request.user).get_consultation_or_404(pk)
     form = forms.ResponseForm(_data(request), initial={
         "response": c.response, "responded_on": c.responded_on or timezone.localdate()})
     if request.method == "POST" and form.is_valid():

@@ -1,15 +1,18 @@
 from django.conf import settings
 
-from orgreg import roles as roles_module
+from orgreg.roles import policy
 
 
 def roles(request):
-    """Role flags for templates, so navigation shows only what the user may use."""
-    user = getattr(request, "user", None)
+    """The user's policy for templates, and its role flags, so navigation and links show only
+    what the user may use. Templates read these; they never look at groups themselves."""
+    rules = policy(getattr(request, "user", None))
     return {
-        "is_editor": roles_module.is_editor(user),
-        "is_med_member": roles_module.is_med_member(user),
-        "is_manager": roles_module.is_manager(user),
-        "role_names": roles_module.role_names(user),
+        "policy": rules,
+        "is_editor": rules.is_editor,
+        "is_med_member": rules.is_med_member,
+        "is_manager": rules.is_manager,
+        "role_names": rules.role_names,
+        "can_administer": rules.can_administer,
         "span_of_control": settings.ORGREG_SPAN_OF_CONTROL,
     }

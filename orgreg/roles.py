@@ -1,22 +1,39 @@
-"""Roles and visibility, written once and used by every page, PDF, export and API.
+"""Roles and visibility: one policy per user, asked by every page, PDF, export, feed, API
+answer and command, in the manner of Wagtail's permission policies.
 
 Groups: Redaktør (editor), Leder (manager), MED (MED member), Læser (reader).
-Superusers see and edit everything.
+Superusers see and edit everything; so does the server itself (`server_policy`, for
+management commands run without ``--user``).
 
 - A draft or discarded structure is seen by editors only.
 - A structure in consultation or approved is seen by editors and MED members.
 - A published structure is seen by everyone logged in, but before its
   confidential_until date only by editors and MED members.
+- A unit, a MED body and a milestone tied to a structure are seen by whoever sees that
+  structure; a milestone without a structure, workstreams, deliverables and organisations by
+  everyone logged in.
+- A body's meetings (agendas, minutes) are seen by editors and by the members of the body.
+- Consultations: editors see every one; a MED member those on structures they may see; a
+  member of a body (outside the MED group) those sent to their own bodies.
+- Only editors edit, and of a structure's tree only a draft.
+- Two structures are compared only within one organisation.
+
+A refusal is a 404 whether the thing is hidden or missing, so that nothing's existence leaks:
+non-editors get 404 from every editing page. An editor, who may see everything, gets a Danish
+403 when asking to edit a structure that is past draft.
+
+`policy(user)` is computed once per user object (and so once per request); the module-level
+functions below are thin wrappers kept for callers that have not moved to the policy yet.
 """
 
 from __future__ import annotations
 
 import datetime
-from functools import wraps
+from functools import cached_property, wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -25,6 +42,11 @@ MANAGER = "Leder"
 MED = "MED"
 READER = "Læser"
 ALL_GROUPS = [EDITOR, MANAGER, MED, READER]
+
+NOT_FOUND = "Siden findes ikke."
+NOT_EDITABLE = ("Kun udkast kan ændres. Kopiér organiseringen til et nyt udkast for at "
+                "ændre den.")
+NOT_COMPARABLE = "Organiseringerne hører til forskellige organisationer."
 
 
 def _groups(user) -> frozenset[str]:
@@ -37,123 +59,481 @@ def _groups(user) -> frozenset[str]:
     return cached
 
 
+def _statuses():
+    """units.models.Status, read when first needed so that this module loads before the apps."""
+    from units.models import Status
+
+    return Status
+
+
+def _med_statuses() -> tuple[str, ...]:
+    """What MED members see besides what everyone sees: structures on their way through MED."""
+    Status = _statuses()
+    return (Status.CONSULTATION, Status.APPROVED, Status.PUBLISHED)
+
+
+def comparable(old, new) -> bool:
+    """Two structures may be compared only when they belong to one organisation: successions
+    never cross organisations, so a comparison across them would call every unit closed or
+    new."""
+    return old.organisation_id == new.organisation_id
+
+
+def _get_or_404(queryset: QuerySet, pk, message: str):
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404(message) from None
+
+
+class Policy:
+    """What one user may see and edit. Querysets narrow what a caller passes (or the model's
+    whole table); ``can_*`` answer for one object already read; ``get_*_or_404`` read one
+    object and answer 404 when it is missing or hidden alike."""
+
+    def __init__(self, user, *, today: datetime.date | None = None,
+                 everything: bool = False) -> None:
+        self.user = user
+        self._today = today
+        self._everything = everything
+
+    # --- who -------------------------------------------------------------------------
+
+    @property
+    def is_authenticated(self) -> bool:
+        """Logged in and active; the server itself counts as logged in."""
+        if self._everything:
+            return True
+        user = self.user
+        return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
+
+    @property
+    def is_editor(self) -> bool:
+        """Superusers and the editor group; they see everything and edit drafts."""
+        if not self.is_authenticated or self._everything:
+            return False
+        return bool(getattr(self.user, "is_superuser", False)) or EDITOR in _groups(self.user)
+
+    @property
+    def is_med_member(self) -> bool:
+        return self.is_authenticated and MED in _groups(self.user)
+
+    @property
+    def is_manager(self) -> bool:
+        return self.is_authenticated and MANAGER in _groups(self.user)
+
+    @property
+    def sees_everything(self) -> bool:
+        return self._everything or self.is_editor
+
+    @property
+    def can_administer(self) -> bool:
+        """The Django admin (reference data; domain models are read-only there)."""
+        return self.is_authenticated and bool(getattr(self.user, "is_staff", False))
+
+    @property
+    def role_names(self) -> list[str]:
+        names = [g for g in ALL_GROUPS if g in _groups(self.user)] if self.is_authenticated \
+            else []
+        if getattr(self.user, "is_superuser", False) and EDITOR not in names:
+            names.insert(0, "Administrator")
+        return names
+
+    @property
+    def today(self) -> datetime.date:
+        return self._today or timezone.localdate()
+
+    # --- structures --------------------------------------------------------------------
+
+    def can_see_status(self, status: str, confidential_until: datetime.date | None) -> bool:
+        """The rule itself, for a structure with this status and confidentiality (also the
+        status a structure had at a past moment)."""
+        if not self.is_authenticated:
+            return False
+        if self.sees_everything:
+            return True
+        if self.is_med_member and status in _med_statuses():
+            return True
+        return status == _statuses().PUBLISHED and (confidential_until is None
+                                        or confidential_until <= self.today)
+
+    def structure_q(self, prefix: str = "") -> Q:
+        """The rule as a Q over Structure, or over a model reaching it through `prefix`
+        (``"structure__"``, ``"body__structure__"``). Empty for those who see everything."""
+        if not self.is_authenticated:
+            return Q(pk__in=[])
+        if self.sees_everything:
+            return Q()
+        p = prefix
+        not_confidential = Q(**{f"{p}confidential_until__isnull": True}) | Q(
+            **{f"{p}confidential_until__lte": self.today}
+        )
+        q = Q(**{f"{p}status": _statuses().PUBLISHED}) & not_confidential
+        if self.is_med_member:
+            q |= Q(**{f"{p}status__in": list(_med_statuses())})
+        return q
+
+    def structures(self, queryset: QuerySet | None = None) -> QuerySet:
+        """The structures the user may see."""
+        from units.models import Structure
+
+        qs = Structure.objects.all() if queryset is None else queryset
+        return qs.filter(self.structure_q())
+
+    @cached_property
+    def structure_ids(self) -> frozenset[int]:
+        """The ids of every structure the user may see, read once (one query) for the
+        lifetime of this policy, i.e. one request: for checking many references at once."""
+        return frozenset(self.structures().values_list("pk", flat=True))
+
+    def can_see_structure_id(self, pk: int | None) -> bool:
+        """Whether the structure with this id is one the user may see (no query after the
+        first: see `structure_ids`)."""
+        return pk is not None and pk in self.structure_ids
+
+    def can_see_structure(self, structure) -> bool:
+        return self.can_see_status(structure.status, structure.confidential_until)
+
+    def can_see_as_recorded(self, structure, status: str) -> bool:
+        """The structure as history recorded it at a moment when it had `status` (empty:
+        it did not exist yet): the user must be allowed to see it now and as it was then, so a
+        published structure's draft days stay the editors' business."""
+        return self.can_see_structure(structure) and (
+            not status or self.can_see_status(status, structure.confidential_until))
+
+    def get_structure_or_404(self, pk):
+        """The structure with this pk if the user may see it; 404 otherwise, so that the
+        existence of a draft is never leaked."""
+        from units.models import Structure
+
+        structure = _get_or_404(
+            Structure.objects.select_related("organisation", "based_on"), pk,
+            "Ingen organisering fundet.")
+        if not self.can_see_structure(structure):
+            raise Http404("Ingen organisering fundet.")
+        return structure
+
+    def can_edit_structure(self, structure) -> bool:
+        """Editing the tree and every field: editors, drafts only."""
+        return self.is_editor and structure.status == _statuses().DRAFT
+
+    def can_manage_structure(self, structure) -> bool:
+        """Status, late fields, notices and copies: editors, any structure they see."""
+        return self.is_editor and self.can_see_structure(structure)
+
+    def get_editable_structure_or_404(self, pk):
+        """A draft the user may edit. 404 for non-editors whatever the structure (so a draft's
+        existence does not leak) and for a missing one; a Danish 403 for an editor asking to
+        edit a structure past draft (they may see it, so that tells nothing)."""
+        self.require_editor()
+        structure = self.get_structure_or_404(pk)
+        if not self.can_edit_structure(structure):
+            raise PermissionDenied(NOT_EDITABLE)
+        return structure
+
+    def get_comparable_pair_or_404(self, old_pk, new_pk):
+        """(old, new): both visible and of one organisation (see `comparable`); 404 for either
+        refusal, on the page, in the PDF, in the XLSX export and from the API alike."""
+        old = self.get_structure_or_404(old_pk)
+        new = self.get_structure_or_404(new_pk)
+        if not comparable(old, new):
+            raise Http404(NOT_COMPARABLE)
+        return old, new
+
+    # --- organisations ---------------------------------------------------------------
+
+    def organisations(self, queryset: QuerySet | None = None) -> QuerySet:
+        """Organisations: everyone logged in (their structures follow the rule above)."""
+        from units.models import Organisation
+
+        qs = Organisation.objects.all() if queryset is None else queryset
+        return qs if self.is_authenticated else qs.none()
+
+    def get_organisation_or_404(self, pk):
+        return _get_or_404(self.organisations(), pk, "Ingen organisation fundet.")
+
+    # --- units -----------------------------------------------------------------------
+
+    def units(self, queryset: QuerySet | None = None) -> QuerySet:
+        """Units of the structures the user may see."""
+        from units.models import Unit
+
+        qs = Unit.objects.all() if queryset is None else queryset
+        return qs.filter(self.structure_q("structure__"))
+
+    def can_see_unit(self, unit) -> bool:
+        return self.can_see_structure(unit.structure)
+
+    def get_unit_or_404(self, pk, *, queryset: QuerySet | None = None):
+        """The unit with this pk (its structure joined in) if the user may see its structure;
+        404 otherwise, worded like a unit that does not exist."""
+        from units.models import Unit
+
+        qs = queryset if queryset is not None else Unit.objects.all()
+        unit = _get_or_404(qs.select_related("structure", "structure__organisation",
+                                             "structure__based_on"), pk, "Ingen enhed fundet.")
+        if not self.can_see_unit(unit):
+            raise Http404("Ingen enhed fundet.")
+        return unit
+
+    # --- MED -------------------------------------------------------------------------
+
+    def med_bodies(self, queryset: QuerySet | None = None) -> QuerySet:
+        """MED bodies whose structure the user may see (a body defined against a draft is an
+        editor's business, like the draft)."""
+        from med.models import MedBody
+
+        qs = MedBody.objects.all() if queryset is None else queryset
+        return qs.filter(self.structure_q("structure__"))
+
+    def can_see_med_body(self, body) -> bool:
+        return self.can_see_structure(body.structure)
+
+    def get_med_body_or_404(self, pk, *, queryset: QuerySet | None = None):
+        from med.models import MedBody
+
+        qs = MedBody.objects.all() if queryset is None else queryset
+        return _get_or_404(self.med_bodies(qs.select_related("structure", "organisation",
+                                                             "parent")),
+                           pk, "Intet MED-udvalg fundet.")
+
+    @cached_property
+    def member_body_ids(self) -> frozenset[int]:
+        """The bodies the user is (or was) a member of, through a membership linked to the
+        user. One query, the first time it is asked."""
+        from med.models import Membership
+
+        if self._everything or not self.is_authenticated:
+            return frozenset()
+        return frozenset(Membership.objects.filter(user=self.user)
+                         .values_list("body_id", flat=True))
+
+    def can_see_meetings_of(self, body) -> bool:
+        """Meetings, agendas and minutes of a body: editors, and the members of the body
+        (while they may see the body)."""
+        if self.sees_everything:
+            return True
+        return body.pk in self.member_body_ids and self.can_see_med_body(body)
+
+    def meetings(self, queryset: QuerySet | None = None) -> QuerySet:
+        """The meetings the user may see (`can_see_meetings_of` their body): on the MED pages,
+        in the plan and in its calendar feed alike."""
+        from med.models import Meeting
+
+        qs = Meeting.objects.all() if queryset is None else queryset
+        if self.sees_everything:
+            return qs
+        if not self.member_body_ids:
+            return qs.none()
+        return qs.filter(self.structure_q("body__structure__"),
+                         body_id__in=self.member_body_ids)
+
+    def get_meeting_or_404(self, pk, *, queryset: QuerySet | None = None):
+        from med.models import Meeting
+
+        qs = Meeting.objects.all() if queryset is None else queryset
+        return _get_or_404(
+            self.meetings(qs.select_related("body__structure", "body__organisation")), pk,
+            "Intet møde fundet.")
+
+    def agenda_items(self, queryset: QuerySet | None = None) -> QuerySet:
+        """Agenda items follow their meeting."""
+        from med.models import AgendaItem
+
+        qs = AgendaItem.objects.all() if queryset is None else queryset
+        return qs.filter(meeting__in=self.meetings())
+
+    def get_agenda_item_or_404(self, pk):
+        from med.models import AgendaItem
+
+        qs = AgendaItem.objects.select_related("meeting__body")
+        if not self.sees_everything:
+            qs = self.agenda_items(qs)
+        return _get_or_404(qs, pk, "Intet dagsordenspunkt fundet.")
+
+    def get_membership_or_404(self, pk):
+        """Memberships are shown with their body, to whoever sees the body."""
+        from med.models import Membership
+
+        return _get_or_404(
+            Membership.objects.select_related("body").filter(self.structure_q("body__structure__")),
+            pk, "Intet medlemskab fundet.")
+
+    def consultations(self, queryset: QuerySet | None = None) -> QuerySet:
+        """Editors see every consultation; a MED member those on structures they may see (a
+        structure in consultation is visible to them); a member of a body those on visible
+        structures sent to their own bodies; others none."""
+        from med.models import Consultation
+
+        qs = Consultation.objects.all() if queryset is None else queryset
+        if self.sees_everything:
+            return qs
+        if not self.is_med_member and not self.member_body_ids:
+            return qs.none()
+        q = self.structure_q("structure__")
+        if self.is_med_member:
+            return qs.filter(q)
+        return qs.filter(q & Q(body_id__in=self.member_body_ids))
+
+    def get_consultation_or_404(self, pk):
+        from med.models import Consultation
+
+        return _get_or_404(
+            self.consultations(Consultation.objects.select_related("structure__organisation",
+                                                                   "body")),
+            pk, "Ingen høring fundet.")
+
+    # --- timeline --------------------------------------------------------------------
+
+    def milestones(self, queryset: QuerySet | None = None) -> QuerySet:
+        """Milestones without a structure for everyone logged in; those tied to a structure
+        for those who may see it."""
+        from timeline.models import Milestone
+
+        qs = Milestone.objects.all() if queryset is None else queryset
+        if not self.is_authenticated:
+            return qs.none()
+        if self.sees_everything:
+            return qs
+        return qs.filter(Q(structure__isnull=True) | self.structure_q("structure__"))
+
+    def can_see_milestone(self, milestone) -> bool:
+        if not self.is_authenticated:
+            return False
+        return milestone.structure_id is None or self.can_see_structure(milestone.structure)
+
+    def get_milestone_or_404(self, pk):
+        from timeline.models import Milestone
+
+        milestone = _get_or_404(
+            Milestone.objects.select_related("organisation", "structure", "workstream",
+                                             "med_body__structure", "meeting"),
+            pk, "Ingen milepæl fundet.")
+        if not self.can_see_milestone(milestone):
+            raise Http404("Ingen milepæl fundet.")
+        return milestone
+
+    def workstreams(self, queryset: QuerySet | None = None) -> QuerySet:
+        """Workstreams (and their deliverables): everyone logged in."""
+        from timeline.models import Workstream
+
+        qs = Workstream.objects.all() if queryset is None else queryset
+        return qs if self.is_authenticated else qs.none()
+
+    def get_workstream_or_404(self, pk):
+        return _get_or_404(self.workstreams().select_related("organisation"), pk,
+                           "Intet indsatsområde fundet.")
+
+    def deliverables(self, queryset: QuerySet | None = None) -> QuerySet:
+        from timeline.models import Deliverable
+
+        qs = Deliverable.objects.all() if queryset is None else queryset
+        return qs if self.is_authenticated else qs.none()
+
+    def get_deliverable_or_404(self, pk):
+        return _get_or_404(self.deliverables().select_related("workstream__organisation"), pk,
+                           "Ingen leverance fundet.")
+
+    # --- editing outside a structure's tree -----------------------------------------
+
+    def can_edit(self, obj: Model | None = None) -> bool:
+        """MED bodies, members, meetings, consultations, milestones, workstreams: editors.
+        (A structure's tree: `can_edit_structure`.)"""
+        return self.is_editor
+
+    def require_editor(self) -> None:
+        """404 for anyone but an editor: an editing page tells a non-editor nothing, not even
+        that the thing exists."""
+        if not self.is_editor:
+            raise Http404(NOT_FOUND)
+
+
+def policy(user) -> Policy:
+    """The user's policy, kept on the user object so that one request (and one command run)
+    reads the user's groups and memberships once."""
+    if user is None:
+        return Policy(None)
+    cached = getattr(user, "_orgreg_policy", None)
+    if cached is None:
+        cached = Policy(user)
+        try:
+            user._orgreg_policy = cached
+        except AttributeError:  # pragma: no cover - a user object without a __dict__
+            pass
+    return cached
+
+
+def server_policy() -> Policy:
+    """The server's own view, for management commands run without ``--user``: everything."""
+    return Policy(None, everything=True)
+
+
+def _policy(user, today: datetime.date | None) -> Policy:
+    return Policy(user, today=today) if today is not None else policy(user)
+
+
+# --- thin wrappers: the policy's answers under their old names --------------------------
+
+
 def is_editor(user) -> bool:
-    return bool(getattr(user, "is_superuser", False)) or EDITOR in _groups(user)
+    return policy(user).is_editor
 
 
 def is_med_member(user) -> bool:
-    return MED in _groups(user)
+    return policy(user).is_med_member
 
 
 def is_manager(user) -> bool:
-    return MANAGER in _groups(user)
+    return policy(user).is_manager
 
 
 def role_names(user) -> list[str]:
-    names = [g for g in ALL_GROUPS if g in _groups(user)]
-    if getattr(user, "is_superuser", False) and EDITOR not in names:
-        names.insert(0, "Administrator")
-    return names
+    return policy(user).role_names
 
 
 def structure_visibility_q(user, *, prefix: str = "", today: datetime.date | None = None) -> Q:
-    """A Q object over Structure (or over a model reaching it through `prefix`, e.g.
-    ``"structure__"``) that keeps what `user` may see."""
-    from units.models import Status
-
-    if not getattr(user, "is_authenticated", False):
-        return Q(pk__in=[])
-    if is_editor(user):
-        return Q()
-    today = today or timezone.localdate()
-    p = prefix
-    not_confidential = Q(**{f"{p}confidential_until__isnull": True}) | Q(
-        **{f"{p}confidential_until__lte": today}
-    )
-    q = Q(**{f"{p}status": Status.PUBLISHED}) & not_confidential
-    if is_med_member(user):
-        q |= Q(**{f"{p}status__in": [Status.CONSULTATION, Status.APPROVED, Status.PUBLISHED]})
-    return q
+    """Policy.structure_q."""
+    return _policy(user, today).structure_q(prefix)
 
 
 def visible_structures(user, queryset: QuerySet | None = None) -> QuerySet:
-    """The structures `user` may see."""
-    from units.models import Structure
-
-    qs = Structure.objects.all() if queryset is None else queryset
-    return qs.filter(structure_visibility_q(user))
+    """Policy.structures."""
+    return policy(user).structures(queryset)
 
 
 def can_see_structure(user, structure, *, today: datetime.date | None = None) -> bool:
-    from units.models import Status
-
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if is_editor(user):
-        return True
-    today = today or timezone.localdate()
-    if is_med_member(user) and structure.status in (
-        Status.CONSULTATION, Status.APPROVED, Status.PUBLISHED
-    ):
-        return True
-    return structure.status == Status.PUBLISHED and (
-        structure.confidential_until is None or structure.confidential_until <= today
-    )
+    """Policy.can_see_structure."""
+    return _policy(user, today).can_see_structure(structure)
 
 
 def can_edit_structure(user, structure) -> bool:
-    from units.models import Status
-
-    return is_editor(user) and structure.status == Status.DRAFT
+    """Policy.can_edit_structure."""
+    return policy(user).can_edit_structure(structure)
 
 
 def get_visible_structure_or_404(user, pk):
-    """The structure with this pk if `user` may see it; 404 otherwise, so that the
-    existence of a draft is never leaked."""
-    from units.models import Structure
+    """Policy.get_structure_or_404."""
+    return policy(user).get_structure_or_404(pk)
 
-    try:
-        structure = Structure.objects.select_related("organisation", "based_on").get(pk=pk)
-    except (Structure.DoesNotExist, ValueError, TypeError):
-        raise Http404("Ingen organisering fundet.") from None
-    if not can_see_structure(user, structure):
-        raise Http404("Ingen organisering fundet.")
-    return structure
+
+def get_visible_unit_or_404(user, pk, *, queryset=None):
+    """Policy.get_unit_or_404."""
+    return policy(user).get_unit_or_404(pk, queryset=queryset)
+
+
+def get_editable_structure_or_404(user, pk):
+    """Policy.get_editable_structure_or_404."""
+    return policy(user).get_editable_structure_or_404(pk)
 
 
 def editor_required(view):
-    """Login required, and the user must be an editor (403 otherwise)."""
+    """Login required (anonymous users go to the login page), and the user must be an editor:
+    404 otherwise, as for anything the user may not see."""
 
     @wraps(view)
     @login_required
     def wrapper(request, *args, **kwargs):
-        if not is_editor(request.user):
-            raise PermissionDenied("Kun redaktører kan ændre organiseringer.")
+        policy(request.user).require_editor()
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def get_visible_unit_or_404(user, pk, *, queryset=None):
-    """The unit with this pk (its structure joined in) if `user` may see its structure; 404
-    otherwise, worded like a unit that does not exist."""
-    from units.models import Unit
-
-    qs = queryset if queryset is not None else Unit.objects.all()
-    try:
-        unit = qs.select_related("structure", "structure__organisation",
-                                 "structure__based_on").get(pk=pk)
-    except (Unit.DoesNotExist, ValueError, TypeError):
-        raise Http404("Ingen enhed fundet.") from None
-    if not can_see_structure(user, unit.structure):
-        raise Http404("Ingen enhed fundet.")
-    return unit
-
-
-def get_editable_structure_or_404(user, pk):
-    """A draft the user may edit. 404 for what the user may not see; 403 for a structure the
-    user may see but not edit (a published one, or a reader)."""
-    structure = get_visible_structure_or_404(user, pk)
-    if not can_edit_structure(user, structure):
-        raise PermissionDenied("Kun udkast kan ændres, og kun af redaktører.")
-    return structure

@@ -3,20 +3,10 @@ services validate and record a reason; the admin only reads (and may revoke cale
 tokens)."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from orgreg.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import Deliverable, FeedToken, Milestone, Workstream
-
-
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Milestone)
@@ -28,15 +18,10 @@ class MilestoneAdmin(ReadOnlyAdmin):
     list_select_related = ("organisation", "structure")
 
 
-class DeliverableInline(admin.TabularInline):
+class DeliverableInline(ReadOnlyInline, admin.TabularInline):
     model = Deliverable
-    extra = 0
-    can_delete = False
     fields = ("title", "start", "end", "status", "progress")
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Workstream)

@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from orgreg import pdf as shared_pdf
+from orgreg.roles import policy
 from units.models import Organisation
 
 from . import selectors
@@ -44,6 +44,6 @@ def render_plan_pdf(organisation: Organisation, *, user, request=None,
 
 @login_required
 def plan_pdf(request, organisation_id):
-    organisation = get_object_or_404(Organisation, pk=organisation_id)
+    organisation = policy(request.user).get_organisation_or_404(organisation_id)
     data = render_plan_pdf(organisation, user=request.user, request=request)
     return shared_pdf.pdf_response(data, f"tidsplan-{organisation.pk}.pdf")

@@ -4,9 +4,10 @@ is overdue, how far the process is, and the Gantt chart of workstreams.
 The plan is the organisation's milestones plus entries derived from their sources, never
 copied: every visible structure's effective date ("Ny organisering træder i kraft") and, when
 the med app has meetings, every MED meeting. Each selector runs a fixed number of queries
-whatever the number of milestones. Visibility follows the structures: a milestone tied to a
-structure is seen by those who may see the structure; one without is seen by everyone logged
-in.
+whatever the number of milestones. What a user sees is orgreg.roles.policy's answer: a
+milestone tied to a structure is seen by those who may see the structure, one without by
+everyone logged in, a structure's date by those who may see it, a MED meeting by the editors
+and the members of its body (as on the MED pages).
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from orgreg.roles import structure_visibility_q, visible_structures
+from orgreg.roles import policy
 from orgreg.text import MONTHS, danish_date
 from units import lifecycle
 from units.models import Organisation, Status, Structure
@@ -32,29 +33,6 @@ EFFECTIVE_TITLE = "Ny organisering træder i kraft"
 SOURCE_MILESTONE = "milestone"
 SOURCE_STRUCTURE = "structure"
 SOURCE_MEETING = "meeting"
-
-
-# --- visibility -------------------------------------------------------------------------
-
-
-def visible_milestones(user, queryset: QuerySet | None = None) -> QuerySet:
-    """The milestones `user` may see: those without a structure for everyone logged in, those
-    tied to a structure for those who may see it."""
-    qs = Milestone.objects.all() if queryset is None else queryset
-    if not getattr(user, "is_authenticated", False):
-        return qs.none()
-    structure_q = structure_visibility_q(user, prefix="structure__")
-    if not structure_q:  # editors: an empty Q keeps everything
-        return qs
-    return qs.filter(Q(structure__isnull=True) | structure_q)
-
-
-def can_see_milestone(user, milestone: Milestone) -> bool:
-    from orgreg.roles import can_see_structure
-
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return milestone.structure is None or can_see_structure(user, milestone.structure)
 
 
 # --- plan entries -----------------------------------------------------------------------
@@ -155,7 +133,7 @@ def _structure_entry(s: Structure, today: datetime.date) -> PlanEntry:
 
 
 def _milestones(organisation: Organisation, user, f: PlanFilter) -> list[Milestone]:
-    qs = visible_milestones(user, Milestone.objects.filter(organisation=organisation))
+    qs = policy(user).milestones(Milestone.objects.filter(organisation=organisation))
     if f.start:
         qs = qs.filter(Q(end_date__gte=f.start) | Q(end_date__isnull=True, date__gte=f.start))
     if f.end:
@@ -179,7 +157,7 @@ def _structures(organisation: Organisation, user, f: PlanFilter,
     left out: the milestone says more."""
     if f.forum or f.workstream_id or (f.kinds and Kind.EFFECTIVE not in f.kinds):
         return []
-    qs = visible_structures(user).filter(organisation=organisation).exclude(
+    qs = policy(user).structures().filter(organisation=organisation).exclude(
         status=Status.DISCARDED)
     if f.start:
         qs = qs.filter(effective_date__gte=f.start)
@@ -213,13 +191,10 @@ def _read_meetings(Meeting, organisation, user, f: PlanFilter,
     if date_field is None or body_field is None:
         return []
     is_datetime = Meeting._meta.get_field(date_field).get_internal_type() == "DateTimeField"
-    qs = Meeting.objects.filter(**{f"{body_field}__organisation": organisation})
-    # A MED body is defined against a structure; its meetings are seen by those who may see
-    # that structure, so a body of a confidential draft does not leak through the plan.
-    body_model = Meeting._meta.get_field(body_field).related_model
-    if any(fl.name == "structure" for fl in body_model._meta.get_fields()):
-        structure_q = structure_visibility_q(user, prefix=f"{body_field}__structure__")
-        qs = qs.filter(structure_q)
+    # The meetings the MED pages show the user: editors', and those of the bodies the user is
+    # a member of (of a structure the user may see).
+    qs = policy(user).meetings(Meeting.objects.filter(**{f"{body_field}__organisation":
+                                                        organisation}))
     lookup = f"{date_field}__date" if is_datetime else date_field
     if f.start:
         qs = qs.filter(**{f"{lookup}__gte": f.start})
@@ -290,7 +265,7 @@ def overdue(organisation: Organisation, *, user, today: datetime.date | None = N
     """Milestones still planned although their (last) date is past: the plan needs an update.
     Derived entries are never overdue: their source decides. One query."""
     today = today or timezone.localdate()
-    qs = visible_milestones(user, Milestone.objects.filter(
+    qs = policy(user).milestones(Milestone.objects.filter(
         organisation=organisation, status=MilestoneStatus.PLANNED))
     qs = qs.filter(Q(end_date__lt=today) | Q(end_date__isnull=True, date__lt=today))
     return list(qs.select_related("structure", "workstream").order_by("date", "pk"))
@@ -367,7 +342,7 @@ def by_month(entries: Iterable[PlanEntry], today: datetime.date, *,
 
 def forums(organisation: Organisation, *, user) -> list[str]:
     """The fora used in the plan's milestones, for the filter; one query."""
-    qs = visible_milestones(user, Milestone.objects.filter(organisation=organisation))
+    qs = policy(user).milestones(Milestone.objects.filter(organisation=organisation))
     names = {n.strip() for n in qs.exclude(forum="").values_list("forum", flat=True)}
     from orgreg.text import danish_sort_key
 

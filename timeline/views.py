@@ -1,5 +1,6 @@
 """Pages of the plan: thin views that parse, check permission, call a selector or service and
-render. Milestones of a structure a user may not see are 404 to that user."""
+render. Every object is read through orgreg.roles.policy: milestones of a structure a user may
+not see are 404 to that user, and editing pages are 404 to anyone but an editor."""
 
 from __future__ import annotations
 
@@ -7,32 +8,27 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from orgreg.forms import apply_refusal
-from orgreg.roles import can_see_structure, editor_required
+from orgreg.roles import editor_required, policy
 from units.models import Organisation
 
 from . import selectors, services
 from .forms import DeliverableForm, MilestoneForm, PlanFilterForm, StatusForm, WorkstreamForm
 from .ics import plan_calendar
-from .models import Deliverable, FeedToken, Milestone, MilestoneStatus, Workstream
+from .models import FeedToken, Milestone, MilestoneStatus
 
 
-def _organisation(pk) -> Organisation:
-    return get_object_or_404(Organisation, pk=pk)
+def _organisation(user, pk) -> Organisation:
+    return policy(user).get_organisation_or_404(pk)
 
 
 def _visible_milestone(user, pk) -> Milestone:
-    milestone = get_object_or_404(
-        Milestone.objects.select_related("organisation", "structure", "workstream",
-                                         "med_body__structure", "meeting"), pk=pk)
-    if not selectors.can_see_milestone(user, milestone):
-        raise Http404("Ingen milepæl fundet.")
-    return milestone
+    return policy(user).get_milestone_or_404(pk)
 
 
 def _filters(request, organisation) -> tuple[PlanFilterForm, selectors.PlanFilter]:
@@ -54,13 +50,13 @@ def _filters(request, organisation) -> tuple[PlanFilterForm, selectors.PlanFilte
 
 @login_required
 def index(request):
-    organisations = Organisation.objects.order_by("name")
+    organisations = policy(request.user).organisations().order_by("name")
     return render(request, "timeline/index.html", {"organisations": organisations})
 
 
 @login_required
 def plan_list(request, organisation_id):
-    organisation = _organisation(organisation_id)
+    organisation = _organisation(request.user, organisation_id)
     today = timezone.localdate()
     form, filters = _filters(request, organisation)
     entries = selectors.plan(organisation, user=request.user, filters=filters, today=today)
@@ -78,7 +74,7 @@ def plan_list(request, organisation_id):
 
 @login_required
 def gantt(request, organisation_id):
-    organisation = _organisation(organisation_id)
+    organisation = _organisation(request.user, organisation_id)
     return render(request, "timeline/gantt.html", {
         "organisation": organisation,
         "chart": selectors.gantt(organisation, today=timezone.localdate()),
@@ -93,8 +89,8 @@ def milestone_detail(request, pk):
         "history": selectors.milestone_history(milestone),
         # A MED body is defined against a structure; its name is shown only to those who may
         # see that structure.
-        "show_med": milestone.med_body is None or can_see_structure(
-            request.user, milestone.med_body.structure),
+        "show_med": milestone.med_body is None or policy(request.user).can_see_med_body(
+            milestone.med_body),
         "status_choices": MilestoneStatus.choices,
     })
 
@@ -104,7 +100,7 @@ def milestone_detail(request, pk):
 
 @editor_required
 def milestone_create(request, organisation_id):
-    organisation = _organisation(organisation_id)
+    organisation = _organisation(request.user, organisation_id)
     form = MilestoneForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -185,8 +181,9 @@ def milestone_delete(request, pk):
 
 @editor_required
 def workstream_form(request, organisation_id=None, pk=None):
-    workstream = get_object_or_404(Workstream, pk=pk) if pk else None
-    organisation = workstream.organisation if workstream else _organisation(organisation_id)
+    workstream = policy(request.user).get_workstream_or_404(pk) if pk else None
+    organisation = (workstream.organisation if workstream
+                    else _organisation(request.user, organisation_id))
     initial = ({"name": workstream.name, "description": workstream.description,
                 "order": workstream.order} if workstream else {})
     form = WorkstreamForm(request.POST or None, initial=initial)
@@ -217,10 +214,10 @@ def workstream_form(request, organisation_id=None, pk=None):
 
 @editor_required
 def deliverable_form(request, workstream_id=None, pk=None):
-    deliverable = (get_object_or_404(Deliverable.objects.select_related("workstream"), pk=pk)
-                   if pk else None)
+    rules = policy(request.user)
+    deliverable = rules.get_deliverable_or_404(pk) if pk else None
     workstream = (deliverable.workstream if deliverable
-                  else get_object_or_404(Workstream, pk=workstream_id))
+                  else rules.get_workstream_or_404(workstream_id))
     fields = ("title", "start", "end", "status", "progress", "description")
     initial = {f: getattr(deliverable, f) for f in fields} if deliverable else {}
     form = DeliverableForm(request.POST or None, initial=initial)
@@ -253,7 +250,7 @@ def deliverable_form(request, workstream_id=None, pk=None):
 @login_required
 def calendar(request, organisation_id):
     """The user's subscription address; POST makes a new one and retires the old."""
-    organisation = _organisation(organisation_id)
+    organisation = _organisation(request.user, organisation_id)
     if request.method == "POST":
         token = services.regenerate_feed_token(request.user)
         messages.success(request, "Du har fået en ny kalenderadresse. Den gamle virker ikke "
@@ -275,7 +272,7 @@ def feed(request, organisation_id, token):
              if token else None)
     if found is None or not found.user.is_active:
         raise Http404("Ukendt kalenderadresse.")
-    organisation = _organisation(organisation_id)
+    organisation = _organisation(found.user, organisation_id)
     entries = selectors.plan(organisation, user=found.user)
     data = plan_calendar(organisation, entries, host=request.get_host().split(":")[0],
                          base_url=request.build_absolute_uri("/"))

@@ -1,18 +1,23 @@
+"""The units app in the Django admin: domain models to look up (read-only: changes go through
+the services, from the editing pages), unit types as editable reference data."""
+
 from django.contrib import admin
 from mptt.admin import MPTTModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
+
+from orgreg.admin import ReadOnlyAdmin
 
 from .models import Organisation, Structure, Succession, Unit, UnitType
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(ReadOnlyAdmin):
     list_display = ["name", "short_name"]
     search_fields = ["name"]
 
 
 @admin.register(Structure)
-class StructureAdmin(SimpleHistoryAdmin):
+class StructureAdmin(ReadOnlyAdmin):
     list_display = ["name", "organisation", "status", "effective_date", "based_on"]
     list_filter = ["organisation", "status"]
     search_fields = ["name"]
@@ -26,8 +31,8 @@ class UnitTypeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(MPTTModelAdmin, SimpleHistoryAdmin):
-    """Read and fix reference fields; tree changes belong in the services (the editor UI)."""
+class UnitAdmin(MPTTModelAdmin, ReadOnlyAdmin):
+    """To look units up; every change to a unit or its tree belongs in the services."""
 
     list_display = ["name", "code", "unit_type", "category", "headcount", "structure"]
     list_filter = ["structure__organisation", "structure", "category", "unit_type"]
@@ -38,6 +43,6 @@ class UnitAdmin(MPTTModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Succession)
-class SuccessionAdmin(SimpleHistoryAdmin):
+class SuccessionAdmin(ReadOnlyAdmin):
     list_display = ["from_unit", "to_unit", "share", "note"]
     raw_id_fields = ["from_unit", "to_unit"]

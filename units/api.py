@@ -1,12 +1,11 @@
 """The read API under /api/: organisations, structures, a structure's tree, units, placements
-and comparisons, as JSON, with the same visibility as the pages (orgreg.roles): a structure a
-user may not see answers 404, as does every unit in it. Read-only; session login or a token
+and comparisons, as JSON, with the same visibility as the pages (orgreg.roles.policy): a
+structure a user may not see answers 404, as does every unit in it and a comparison of two
+organisations' structures. Read-only; session login or a token
 ("Authorization: Token …") for other systems. Described by OpenAPI at /api/schema/."""
 
 from __future__ import annotations
 
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -14,10 +13,10 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from orgreg.roles import structure_visibility_q, visible_structures
+from orgreg.roles import policy
 
 from . import exporters, selectors
-from .models import Organisation, Status, Structure, Unit
+from .models import Organisation, Status
 from .serializers import (
     ComparisonSerializer,
     OrganisationSerializer,
@@ -34,6 +33,9 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = OrganisationSerializer
     queryset = Organisation.objects.all()
 
+    def get_queryset(self):
+        return policy(self.request.user).organisations()
+
 
 @extend_schema(parameters=[
     OpenApiParameter("organisation", OpenApiTypes.INT, description="Only this organisation's."),
@@ -47,7 +49,7 @@ class StructureViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = StructureSerializer
 
     def get_queryset(self):
-        qs = visible_structures(self.request.user).select_related("organisation")
+        qs = policy(self.request.user).structures().select_related("organisation")
         if self.action == "list":
             params = self.request.query_params
             if params.get("organisation"):
@@ -74,11 +76,7 @@ class StructureViewSet(viewsets.ReadOnlyModelViewSet):
     def compare(self, request, pk=None, other=None):
         """What happens to every unit from this structure (old) to the other (new): kind of
         change, shares and headcount per line."""
-        old = self.get_object()
-        try:
-            new = visible_structures(request.user).select_related("organisation").get(pk=other)
-        except Structure.DoesNotExist:
-            raise Http404("Ingen organisering fundet.") from None
+        old, new = policy(request.user).get_comparable_pair_or_404(pk, other)
         comparison = selectors.compare(old, new)
         data = {
             "old": old, "new": new, "by_successions": comparison.by_successions,
@@ -98,7 +96,7 @@ class UnitViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = UnitSerializer
 
     def get_queryset(self):
-        return Unit.objects.filter(structure_visibility_q(self.request.user, prefix="structure__"))
+        return policy(self.request.user).units()
 
     def retrieve(self, request, pk=None):
         unit = self.get_object()
@@ -123,6 +121,5 @@ class UnitViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         unit = self.get_object()
         query = PlacementQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        target = get_object_or_404(visible_structures(request.user),
-                                   pk=query.validated_data["target"])
+        target = policy(request.user).get_structure_or_404(query.validated_data["target"])
         return Response(PlacementSerializer(selectors.placement(unit, target), many=True).data)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from orgreg.roles import visible_structures
+from orgreg.roles import policy
 from orgreg.text import danish_sort_key
 
 from . import selectors
@@ -57,7 +57,7 @@ def organisation_overviews(user, on_date: datetime.date | None = None
     """Every organisation with the structures `user` may see, sorted into groups. Two queries."""
     on_date = on_date or timezone.localdate()
     by_org: dict[int, list[Structure]] = defaultdict(list)
-    for s in visible_structures(user).select_related("based_on"):
+    for s in policy(user).structures().select_related("based_on"):
         by_org[s.organisation_id].append(s)
     organisations = sorted(Organisation.objects.all(), key=lambda o: danish_sort_key(o.name))
     return [_overview(org, by_org.get(org.pk, []), on_date) for org in organisations]
@@ -67,7 +67,7 @@ def organisation_overview(user, organisation: Organisation,
                           on_date: datetime.date | None = None) -> OrganisationOverview:
     """One organisation's structures that `user` may see, sorted into groups. One query."""
     on_date = on_date or timezone.localdate()
-    structures = list(visible_structures(user).filter(organisation=organisation)
+    structures = list(policy(user).structures().filter(organisation=organisation)
                       .select_related("based_on"))
     return _overview(organisation, structures, on_date)
 
@@ -91,7 +91,7 @@ def later_structures(user, unit: Unit) -> list[Structure]:
     discarded ones left out. Two queries."""
     descendants = Lineage.of(unit.structure.organisation_id).descendants(unit.structure_id)
     visible = set(
-        visible_structures(user, Structure.objects.filter(pk__in=[s.pk for s in descendants]))
+        policy(user).structures(Structure.objects.filter(pk__in=[s.pk for s in descendants]))
         .exclude(status=Status.DISCARDED).order_by().values_list("pk", flat=True)
     )
     return [s for s in descendants if s.pk in visible]

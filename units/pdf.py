@@ -44,7 +44,7 @@ from django.http import Http404
 
 from orgreg import pdf as pdf_renderer
 from orgreg.moments import parse_moment
-from orgreg.roles import can_see_structure
+from orgreg.roles import policy
 from orgreg.text import danish_date
 
 from . import changes, lifecycle, lineage, selectors
@@ -762,10 +762,8 @@ def org_chart(structure: Structure, user, options: OrgChartOptions) -> OrgChart:
             raise ValidationError(
                 f"Organiseringen fandtes ikke den {danish_date(options.at)}."
             )
-        if user is not None and not can_see_structure(user, Structure(
-                status=recorded.status, confidential_until=structure.confidential_until)):
-            # What it was then must be visible too: a published structure's draft days
-            # are the editors' business.
+        if user is not None and not policy(user).can_see_as_recorded(structure,
+                                                                      recorded.status):
             raise Http404("Ingen organisering fundet.")
         nodes = recorded.units
         if options.under is not None:

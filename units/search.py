@@ -11,10 +11,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from orgreg.roles import structure_visibility_q
+from orgreg.roles import policy
 from orgreg.text import danish_sort_key
 
-from .models import Status, Unit
+from .models import Status
 
 _SPECIAL = str.maketrans({"æ": "ae", "ø": "o", "ð": "d", "þ": "th", "ß": "ss", "ł": "l"})
 # Combining marks left by NFKD decomposition (é → e + ´); removed in one C-level pass.
@@ -51,7 +51,7 @@ def search_units(user, query: str, *, limit: int = 20) -> list[Hit]:
     if not words:
         return []
     rows = (
-        Unit.objects.filter(structure_visibility_q(user, prefix="structure__"))
+        policy(user).units()
         .values_list("id", "name", "code", "structure_id", "structure__name", "structure__status",
                      "structure__effective_date")
     )

@@ -3,7 +3,8 @@
 from django import template
 from django.utils import timezone
 
-from med.selectors import bodies_covering, visible_bodies
+from med.selectors import bodies_covering
+from orgreg.roles import policy
 
 register = template.Library()
 
@@ -19,7 +20,7 @@ def unit_med_bodies(context, unit):
         return {"unit": unit, "bodies": []}
     bodies = bodies_covering(unit)
     openable = set(
-        visible_bodies(user).filter(pk__in=[b.pk for b in bodies]).values_list("pk", flat=True)
+        policy(user).med_bodies().filter(pk__in=[b.pk for b in bodies]).values_list("pk", flat=True)
     ) if bodies else set()
     today = timezone.localdate()
     return {

@@ -172,8 +172,8 @@ def test_notice_of_a_draft_unit_is_404_for_manager(client, draft, manager, edito
 def test_bulk_notices_for_editors_only(client, decided, editor, manager, read_pdf):
     old, new, old_units = decided
     login(client, manager)
-    assert client.get(reverse("units:structure-notices-pdf", args=[new.pk])).status_code == 403
-    assert client.get(reverse("units:structure-notices-zip", args=[new.pk])).status_code == 403
+    assert client.get(reverse("units:structure-notices-pdf", args=[new.pk])).status_code == 404
+    assert client.get(reverse("units:structure-notices-zip", args=[new.pk])).status_code == 404
     login(client, editor)
     response = client.get(reverse("units:structure-notices-pdf", args=[new.pk]))
     assert len(read_pdf(response.content)) == len(old_units)
@@ -194,7 +194,7 @@ def test_notice_text_form(client, decided, editor, manager, read_pdf):
     old, new, old_units = decided
     url = reverse("units:structure-notice-text", args=[new.pk])
     login(client, manager)
-    assert client.post(url, {"notice_text": "x"}).status_code == 403
+    assert client.post(url, {"notice_text": "x"}).status_code == 404
     login(client, editor)
     assert client.get(url).status_code == 200
     response = client.post(url, {"notice_text": "Ring til HR på 1234 5678."})

@@ -54,9 +54,18 @@ def test_meetings_appear_in_the_plan(editor, organisation, med):
     assert found[0].uid == f"meeting-{med['past'].pk}"
 
 
-def test_meetings_of_a_drafts_body_are_hidden_from_readers(reader, organisation, med):
-    found = meetings(selectors.plan(organisation, user=reader, today=TODAY))
-    assert [e.forum for e in found] == ["HovedMED", "HovedMED"]
+def test_meetings_of_a_drafts_body_are_hidden_from_readers(editor, reader, organisation, med):
+    """The plan shows the meetings the MED pages show: editors', and those of the bodies the
+    user is a member of (the plan showed every visible body's meetings to everyone, while the
+    meeting's own page answered 404 to non-members)."""
+    assert meetings(selectors.plan(organisation, user=reader, today=TODAY)) == []
+    for body in (med["hmu"], med["draft_meeting"].body):
+        med_services.add_membership(body, person_name="Lis Læser", side="medarbejder",
+                                    valid_from=D(2024, 1, 1), person_user=reader,
+                                    user=editor)
+    member = type(reader).objects.get(pk=reader.pk)
+    found = meetings(selectors.plan(organisation, user=member, today=TODAY))
+    assert [e.forum for e in found] == ["HovedMED", "HovedMED"]  # not the draft's body
 
 
 def test_meeting_entries_follow_filters(editor, organisation, med, plan):

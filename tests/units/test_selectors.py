@@ -12,7 +12,7 @@ from tests import factories
 from tests.units.test_services import SMALL_SHAPE, by_code, make_draft, shape
 from units import selectors, services
 from units.bulk import UnitRow, build_structure
-from units.models import Unit
+from units.models import Succession
 
 D2024, D2025 = datetime.date(2024, 1, 1), datetime.date(2025, 1, 1)
 D2026 = datetime.date(2026, 1, 1)
@@ -375,11 +375,35 @@ def test_structure_as_recorded_keeps_sibling_order_of_a_copy(editor, organisatio
     assert [n.code for n in recorded.units] == expected
 
 
-def test_unit_in_another_structure_does_not_leak_into_history(small, editor):
-    structure, units = make_draft(small, editor)
-    assert all(e.object_id in (units["A"].pk,) or e.object_kind == "Overgang"
-               for e in selectors.unit_history(units["A"]))
-    assert Unit.objects.filter(tree_id=structure.pk).count() == 7
+def test_unit_history_shows_only_that_unit_and_its_own_successions(small, editor):
+    """Two drafts copied from one structure share every code; what happens to "A" in the other
+    draft (a rename, its succession from the old "A") and to the old "A"'s other units must not
+    show in this draft's "A". History keyed by code, or successions followed one step too
+    far, would show them."""
+    published, old = small
+    mine, units = make_draft(small, editor)
+    theirs = services.copy_structure(published, name="Alternativ model", effective_date=D2026,
+                                     user=editor)
+    their_units = by_code(theirs)
+    services.update_unit(units["A"], name="Afdeling A Nord", user=editor, reason="Egen ændring")
+    services.update_unit(their_units["A"], name="Fremmed navn", headcount=99, user=editor,
+                         reason="Den anden models ændring")
+    services.split_unit(their_units["A2"], [{"name": "Del 1", "share": 50},
+                                            {"name": "Del 2", "share": 50}], user=editor,
+                        reason="Den anden models deling")
+    entries = selectors.unit_history(units["A"])
+    text = " ".join(f"{e.reason} {e.object_name} "
+                    + " ".join(f"{c.old} {c.new}" for c in e.changes) for e in entries)
+    assert "Egen ændring" in text and "Afdeling A Nord" in text
+    for foreign in ("Fremmed navn", "99", "Den anden model", "Del 1", "Team A1"):
+        assert foreign not in text, foreign
+    own = {e.object_id for e in entries if e.object_kind == "Enhed"}
+    assert own == {units["A"].pk}
+    successions = {e.object_id for e in entries if e.object_kind == "Overgang"}
+    assert successions == set(Succession.objects.filter(to_unit=units["A"])
+                              .values_list("pk", flat=True))
+    assert successions and not successions & set(
+        Succession.objects.filter(to_unit__tree_id=theirs.pk).values_list("pk", flat=True))
 
 
 # --- a fixed number of queries whatever the size ---------------------------------------------

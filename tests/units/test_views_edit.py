@@ -59,7 +59,9 @@ def test_edit_page_renders_for_editor(editing):
 def test_edit_refused_for_published_structure_even_for_editor(editing, scenario):
     c, _ = editing
     new = scenario["new"]
-    assert c.get(reverse("units:structure-edit", args=[new.pk])).status_code == 403
+    page = c.get(reverse("units:structure-edit", args=[new.pk]))
+    assert page.status_code == 403
+    assert "Kun udkast kan ændres" in page.content.decode()  # a Danish reason, not a bare 403
     before = snapshot(new)
     response = c.post(action_url(new, unit_in(new, "C"), "update"), {"edit-name": "X"})
     assert response.status_code == 403
@@ -67,16 +69,28 @@ def test_edit_refused_for_published_structure_even_for_editor(editing, scenario)
 
 
 @pytest.mark.parametrize("who", ["reader", "manager", "med_member"])
-def test_non_editors_get_404_for_draft_edit_and_403_for_published(client, scenario, who, request):
+def test_non_editors_get_404_for_every_edit_page(client, scenario, who, request):
+    """Hidden, visible or missing: a non-editor's edit page is a 404 (a published structure's
+    edit page was 403, the draft's 404 or 403 by role), so it tells nothing."""
     client.force_login(request.getfixturevalue(who))
     draft, new = scenario["draft"], scenario["new"]
-    assert client.get(reverse("units:structure-edit", args=[draft.pk])).status_code in (403, 404)
+    assert client.get(reverse("units:structure-edit", args=[draft.pk])).status_code == 404
     before = snapshot(draft)
     response = client.post(action_url(draft, unit_in(draft, "C"), "update"),
                            {"edit-name": "Hacket"})
-    assert response.status_code in (403, 404)
+    assert response.status_code == 404
     assert snapshot(draft) == before
-    assert client.get(reverse("units:structure-edit", args=[new.pk])).status_code == 403
+    assert client.get(reverse("units:structure-edit", args=[new.pk])).status_code == 404
+    assert client.get(reverse("units:structure-edit", args=[999999])).status_code == 404
+    for name in ("units:structure-settings", "units:structure-status", "units:structure-copy"):
+        for structure in (draft, new):
+            assert client.get(reverse(name, args=[structure.pk])).status_code == 404, name
+    described = new.description
+    response = client.post(reverse("units:structure-settings", args=[new.pk]),
+                           {"description": "Hacket"})
+    assert response.status_code == 404
+    new.refresh_from_db()
+    assert new.description == described
 
 
 def test_non_editor_never_learns_a_draft_exists(client, reader, scenario):

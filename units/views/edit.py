@@ -9,16 +9,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from orgreg.forms import apply_refusal
-from orgreg.roles import (
-    editor_required,
-    get_editable_structure_or_404,
-    get_visible_structure_or_404,
-)
+from orgreg.roles import editor_required, policy
 from orgreg.text import danish_date, quoted
 from units import charts, selectors, services
 from units.forms import (
@@ -33,7 +29,7 @@ from units.forms import (
     StructureForm,
     UpdateUnitForm,
 )
-from units.models import Organisation, Status, Unit
+from units.models import Status, Unit
 
 ACTIONS = ("update", "add", "move", "merge", "split", "close")
 
@@ -123,7 +119,7 @@ def charts_span() -> int:
 
 @editor_required
 def structure_edit(request, pk):
-    structure = get_editable_structure_or_404(request.user, pk)
+    structure = policy(request.user).get_editable_structure_or_404(pk)
     selected = _unit_in(structure, request.GET["unit"]) if request.GET.get("unit") else None
     return render(request, "units/structure_edit.html",
                   _edit_context(request, structure, selected))
@@ -135,7 +131,7 @@ def unit_action(request, pk, unit_pk, action):
     """One edit of one unit of a draft; `action` names the form and the service."""
     if action not in ACTIONS:
         raise Http404("Ukendt handling.")
-    structure = get_editable_structure_or_404(request.user, pk)
+    structure = policy(request.user).get_editable_structure_or_404(pk)
     unit = _unit_in(structure, unit_pk)
     handler = globals()[f"_do_{action}"]
     form, result = handler(request, structure, unit)
@@ -266,7 +262,7 @@ def _structure_form_page(request, structure, form, *, title: str, action: str, s
 def structure_settings(request, pk):
     """A structure's own fields: all of them in a draft; notice text, decision, description
     and confidentiality also later (the service refuses the rest)."""
-    structure = get_visible_structure_or_404(request.user, pk)
+    structure = policy(request.user).get_structure_or_404(pk)
     if request.method == "POST":
         form = StructureForm(request.POST)
         if not structure.is_draft:
@@ -297,7 +293,7 @@ def structure_settings(request, pk):
 @editor_required
 def structure_status(request, pk):
     """Move a structure forward in status (or discard it)."""
-    structure = get_visible_structure_or_404(request.user, pk)
+    structure = policy(request.user).get_structure_or_404(pk)
     if request.method == "POST":
         form = StatusForm(request.POST, structure=structure)
         if form.is_valid():
@@ -320,7 +316,7 @@ def structure_status(request, pk):
 @editor_required
 def structure_copy(request, pk):
     """Copy any structure the editor sees into a new draft based on it."""
-    structure = get_visible_structure_or_404(request.user, pk)
+    structure = policy(request.user).get_structure_or_404(pk)
     if request.method == "POST":
         form = CopyForm(request.POST)
         if form.is_valid():
@@ -345,7 +341,7 @@ def structure_copy(request, pk):
 @editor_required
 def structure_create(request, pk):
     """A new, empty draft of an organisation."""
-    organisation = get_object_or_404(Organisation, pk=pk)
+    organisation = policy(request.user).get_organisation_or_404(pk)
     if request.method == "POST":
         form = NewStructureForm(request.POST)
         if form.is_valid():

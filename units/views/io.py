@@ -15,10 +15,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from orgreg.roles import editor_required, get_visible_structure_or_404
+from orgreg.roles import editor_required, policy
 from units import exporters, importers
 from units.forms_io import ImportForm
 from units.models import Organisation, Status, Structure
@@ -48,7 +48,7 @@ def structure_export(request, pk, fmt):
     """The structure as CSV, XLSX or JSON, for anyone who may see it (404 otherwise)."""
     if fmt not in EXPORTS:
         raise Http404("Ukendt format.")
-    structure = get_visible_structure_or_404(request.user, pk)
+    structure = policy(request.user).get_structure_or_404(pk)
     build, content_type, extension = EXPORTS[fmt]
     return _attachment(build(structure), content_type, exporters.filename(structure, extension))
 
@@ -56,9 +56,9 @@ def structure_export(request, pk, fmt):
 @login_required
 @require_GET
 def compare_export(request, old, new):
-    """The comparison of two structures as XLSX; both must be visible to the user."""
-    old_structure = get_visible_structure_or_404(request.user, old)
-    new_structure = get_visible_structure_or_404(request.user, new)
+    """The comparison of two structures as XLSX; both must be visible to the user and of one
+    organisation (404 otherwise, as on the page)."""
+    old_structure, new_structure = policy(request.user).get_comparable_pair_or_404(old, new)
     return _attachment(exporters.comparison_xlsx(old_structure, new_structure),
                        EXPORTS["xlsx"][1],
                        exporters.comparison_filename(old_structure, new_structure))
@@ -108,7 +108,7 @@ def _preview(request, organisation, pending, plan, based_on, *, refused: str = "
 @editor_required
 def structure_import(request, pk):
     """Upload a file for a new draft of the organisation and see the dry run."""
-    organisation = get_object_or_404(Organisation, pk=pk)
+    organisation = policy(request.user).get_organisation_or_404(pk)
     form = ImportForm(request.POST or None, request.FILES or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -147,7 +147,7 @@ def structure_import(request, pk):
 def structure_import_confirm(request, pk):
     """Check the kept file again (optionally now creating missing unit types) and, when the
     editor confirms and nothing is wrong, write the new draft."""
-    organisation = get_object_or_404(Organisation, pk=pk)
+    organisation = policy(request.user).get_organisation_or_404(pk)
     pending = _pending(request, organisation)
     if pending is None:
         messages.error(request, "Importen er udløbet eller allerede gennemført. Indlæs filen igen.")

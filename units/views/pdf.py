@@ -1,7 +1,8 @@
 """PDF exports of the units app: org charts, comparison reports and placement notices.
 
-Thin views: parse the options, check visibility with orgreg.roles (404 for what the user may
-not see, so a draft's existence never leaks), call units.pdf and return the file.
+Thin views: parse the options, read every structure and unit through orgreg.roles.policy (404
+for what the user may not see, so a draft's existence never leaks), call units.pdf and return
+the file.
 """
 
 from __future__ import annotations
@@ -9,14 +10,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from orgreg import pdf as pdf_renderer
-from orgreg.roles import can_see_structure, editor_required, get_visible_structure_or_404
+from orgreg.roles import editor_required, policy
 from units import lifecycle, pdf, services
 from units.lineage import Lineage
 from units.models import Structure, Unit
@@ -36,7 +37,7 @@ def _refused(request, error: ValidationError, *, back: str | None = None, status
 @login_required
 def structure_pdf(request, pk: int):
     """The org chart of a structure (or of one unit's subtree) as a paged PDF."""
-    structure = get_visible_structure_or_404(request.user, pk)
+    structure = policy(request.user).get_structure_or_404(pk)
     back = structure.get_absolute_url()
     try:
         options = pdf.parse_chart_options(request.GET)
@@ -52,19 +53,11 @@ def structure_pdf(request, pk: int):
 @login_required
 def compare_pdf(request, old: int, new: int):
     """The comparison report of two structures: counts per change kind and old → new."""
-    old_structure = get_visible_structure_or_404(request.user, old)
-    new_structure = get_visible_structure_or_404(request.user, new)
+    old_structure, new_structure = policy(request.user).get_comparable_pair_or_404(old, new)
     data = pdf.compare_pdf(old_structure, new_structure, request.user,
                            changed_only=request.GET.get("changed") == "1")
     name = f"sammenligning-{_slug(old_structure.name)}-{_slug(new_structure.name)}.pdf"
     return pdf_renderer.pdf_response(data, name)
-
-
-def _visible_unit(user, pk) -> Unit:
-    unit = get_object_or_404(Unit.objects.select_related("structure__organisation"), pk=pk)
-    if not can_see_structure(user, unit.structure):
-        raise Http404("Ingen enhed fundet.")
-    return unit
 
 
 def _notice_target(user, unit: Unit, wanted: str | None) -> Structure | None:
@@ -79,14 +72,15 @@ def _notice_target(user, unit: Unit, wanted: str | None) -> Structure | None:
         except ValueError:
             return None
         candidates = [s for s in candidates if s.pk == wanted_pk]
-    return next((s for s in candidates if can_see_structure(user, s)), None)
+    rules = policy(user)
+    return next((s for s in candidates if rules.can_see_structure(s)), None)
 
 
 @require_GET
 @login_required
 def unit_notice_pdf(request, pk: int):
     """"Orientering om ny organisering" for one unit: where it goes, from when, under whom."""
-    unit = _visible_unit(request.user, pk)
+    unit = policy(request.user).get_unit_or_404(pk)
     target = _notice_target(request.user, unit, request.GET.get("structure"))
     if target is None:
         return _refused(request, ValidationError(
@@ -103,7 +97,7 @@ def unit_notice_pdf(request, pk: int):
 @editor_required
 def structure_notices_pdf(request, pk: int):
     """Every notice of a structure in one PDF (editors)."""
-    structure = get_visible_structure_or_404(request.user, pk)
+    structure = policy(request.user).get_structure_or_404(pk)
     try:
         data = pdf.notices_pdf(structure, request.user)
     except ValidationError as error:
@@ -116,7 +110,7 @@ def structure_notices_pdf(request, pk: int):
 @editor_required
 def structure_notices_zip(request, pk: int):
     """One notice PDF per unit in a zip (editors)."""
-    structure = get_visible_structure_or_404(request.user, pk)
+    structure = policy(request.user).get_structure_or_404(pk)
     try:
         data = pdf.notices_zip(structure, request.user)
     except ValidationError as error:
@@ -133,7 +127,7 @@ def structure_notices_zip(request, pk: int):
 def structure_notice_text(request, pk: int):
     """The free text printed on every notice of a structure (contact, Q&A link); editors
     write it once per structure, at any status."""
-    structure = get_visible_structure_or_404(request.user, pk)
+    structure = policy(request.user).get_structure_or_404(pk)
     text = structure.notice_text
     errors: list[str] = []
     if request.method == "POST":

@@ -1,27 +1,21 @@
 """Reading pages: the front page, an organisation, a structure's org chart and outline, its
-history, and the comparison of two structures. Every structure goes through
-orgreg.roles.get_visible_structure_or_404, so what a user may not see is a 404."""
+history, and the comparison of two structures. Every structure is read through
+orgreg.roles.policy, so what a user may not see is a 404."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from orgreg.roles import (
-    can_edit_structure,
-    can_see_structure,
-    get_visible_structure_or_404,
-    is_editor,
-    is_manager,
-)
+from orgreg.roles import policy
 from units import charts, overview, selectors
 from units.forms import AtForm, CopyForm, DateForm, NewStructureForm, StatusForm
 from units.lineage import order_key
-from units.models import Organisation, Structure, Unit
+from units.models import Structure, Unit
 from units.selectors import ChangeKind
 
 DEFAULT_DEPTH = 3
@@ -50,7 +44,7 @@ def home(request):
     with what is in force, what is coming and (for those allowed) drafts."""
     from units.views.units import managed_unit_answers
 
-    answers = managed_unit_answers(request.user) if is_manager(request.user) else []
+    answers = managed_unit_answers(request.user) if policy(request.user).is_manager else []
     return render(request, "units/home.html", {
         "overviews": overview.organisation_overviews(request.user),
         "answers": answers,
@@ -60,7 +54,8 @@ def home(request):
 
 @login_required
 def organisation_detail(request, pk):
-    organisation = get_object_or_404(Organisation, pk=pk)
+    rules = policy(request.user)
+    organisation = rules.get_organisation_or_404(pk)
     date_form = DateForm(request.GET or None)
     on_date = None
     if date_form.is_valid():
@@ -68,7 +63,7 @@ def organisation_detail(request, pk):
     view = overview.organisation_overview(request.user, organisation, on_date)
     return render(request, "units/organisation_detail.html", {
         "organisation": organisation, "view": view, "date_form": date_form,
-        "picked_date": on_date, "new_form": NewStructureForm() if is_editor(request.user) else None,
+        "picked_date": on_date, "new_form": NewStructureForm() if rules.is_editor else None,
         "status_by_group": [
             ("Kommende", view.upcoming), ("I proces", view.in_process), ("Udkast", view.drafts),
             ("Tidligere", view.earlier), ("Forkastede", view.discarded),
@@ -79,13 +74,14 @@ def organisation_detail(request, pk):
 def _structure_context(request, structure: Structure) -> dict:
     """What the structure pages share: the basis (when the user may see it) and the forms an
     editor uses from any structure."""
+    rules = policy(request.user)
     basis = structure.based_on if structure.based_on_id else None
-    editor = is_editor(request.user)
+    editor = rules.can_manage_structure(structure)
     return {
         "structure": structure,
         "organisation": structure.organisation,
-        "basis": basis if basis is not None and can_see_structure(request.user, basis) else None,
-        "can_edit": can_edit_structure(request.user, structure),
+        "basis": basis if basis is not None and rules.can_see_structure(basis) else None,
+        "can_edit": rules.can_edit_structure(structure),
         "copy_form": CopyForm(initial={"name": f"{structure.name} (kopi)",
                                        "effective_date": structure.effective_date})
         if editor else None,
@@ -109,7 +105,7 @@ def _focus(structure: Structure, request) -> Unit | None:
 @login_required
 def structure_detail(request, pk):
     """The org chart: boxes top-down from the root or a focused unit, to a depth."""
-    structure = get_visible_structure_or_404(request.user, pk)
+    structure = policy(request.user).get_structure_or_404(pk)
     focus = _focus(structure, request)
     # Without a chosen depth, show three levels, or two when three would not fit on paper.
     depth = _int_param(request, "depth", None, low=0, high=MAX_DEPTH)
@@ -154,7 +150,7 @@ def structure_detail(request, pk):
 def structure_outline(request, pk):
     """The whole tree as a foldable outline; quick for 10,000 units, and for a frozen
     structure read from the cache without touching the tree."""
-    structure = get_visible_structure_or_404(request.user, pk)
+    structure = policy(request.user).get_structure_or_404(pk)
     span = _span(request)
 
     def build():
@@ -173,8 +169,11 @@ def structure_outline(request, pk):
 
 @login_required
 def structure_history(request, pk):
-    """The structure's change log; with ?at= the tree as recorded at that moment."""
-    structure = get_visible_structure_or_404(request.user, pk)
+    """The structure's change log; with ?at= the tree as recorded at that moment, if the user
+    may see it as it was then (a published structure's draft days are the editors'): 404
+    otherwise, as for the PDF of that moment."""
+    rules = policy(request.user)
+    structure = rules.get_structure_or_404(pk)
     form = AtForm(request.GET or None)
     recorded = None
     recorded_html = ""
@@ -182,6 +181,8 @@ def structure_history(request, pk):
     if request.GET.get("at"):
         if form.is_valid() and form.cleaned_data["at"] is not None:
             recorded = selectors.structure_as_recorded(structure, form.cleaned_data["at"])
+            if not rules.can_see_as_recorded(structure, recorded.status):
+                raise Http404("Ingen organisering fundet.")
             recorded_html = charts.safe(charts.render_outline(
                 recorded.units, badges={}, span=_span(request)))
         else:
@@ -204,10 +205,7 @@ KIND_FILTERS = [
 def structure_compare(request, pk, other):
     """What changes from structure `pk` (the older) to `other`: counts per change kind, the
     table old unit → new unit(s), the units whose parent changes and the staff affected."""
-    old = get_visible_structure_or_404(request.user, pk)
-    new = get_visible_structure_or_404(request.user, other)
-    if old.organisation_id != new.organisation_id:
-        raise Http404("Organiseringerne hører til forskellige organisationer.")
+    old, new = policy(request.user).get_comparable_pair_or_404(pk, other)
     kind = request.GET.get("kind") or "changed"
     if kind not in dict(KIND_FILTERS):
         kind = "changed"
@@ -260,13 +258,14 @@ def structure_compare(request, pk, other):
 @login_required
 def structure_compare_pick(request, pk):
     """The compare form's target: /structure/<a>/compare/?with=<b> → the stable URL."""
-    old = get_visible_structure_or_404(request.user, pk)
+    rules = policy(request.user)
+    old = rules.get_structure_or_404(pk)
     other = request.GET.get("with")
     if not other:
-        if old.based_on_id and can_see_structure(request.user, old.based_on):
+        if old.based_on_id and rules.can_see_structure(old.based_on):
             return redirect("units:structure-compare", old.based_on_id, old.pk)
         raise Http404("Vælg en organisering at sammenligne med.")
-    new = get_visible_structure_or_404(request.user, other)
+    old, new = rules.get_comparable_pair_or_404(old.pk, other)
     # Keep the older one on the left.
     if order_key(new) < order_key(old):
         old, new = new, old

@@ -9,7 +9,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from orgreg.roles import can_see_structure, get_visible_unit_or_404, structure_visibility_q
+from orgreg.roles import policy
 from units import overview, selectors
 from units.models import Succession, Unit
 from units.search import search_units
@@ -31,8 +31,7 @@ def answer_for(user, unit: Unit) -> UnitAnswer:
 def managed_unit_answers(user) -> list[UnitAnswer]:
     """The units a manager is linked to (in structures they may see), each with its future."""
     units = (
-        Unit.objects.filter(managers=user)
-        .filter(structure_visibility_q(user, prefix="structure__"))
+        policy(user).units(Unit.objects.filter(managers=user))
         .select_related("structure", "structure__organisation", "unit_type")
         .order_by("-structure__effective_date", "lft")
     )
@@ -41,10 +40,11 @@ def managed_unit_answers(user) -> list[UnitAnswer]:
 
 def _links(user, successions, attr: str) -> list[tuple[Unit, object]]:
     """(unit, share) of successions whose other end the user may see."""
+    rules = policy(user)
     found = []
     for s in successions:
         other = getattr(s, attr)
-        if can_see_structure(user, other.structure):
+        if rules.can_see_unit(other):
             found.append((other, s.share))
     return found
 
@@ -53,7 +53,7 @@ def _links(user, successions, attr: str) -> list[tuple[Unit, object]]:
 def unit_detail(request, pk):
     """A unit: path, children, details, where it comes from and goes to, its placement in
     every later structure, and its history."""
-    unit = get_visible_unit_or_404(request.user, pk, queryset=Unit.objects.select_related(
+    unit = policy(request.user).get_unit_or_404(pk, queryset=Unit.objects.select_related(
         "unit_type"))
     here_and_children = selectors.tree(unit.tree_id, under=unit, max_depth=1)
     here, children = here_and_children[0], here_and_children[1:]
@@ -85,8 +85,8 @@ def my_unit(request):
     hits = search_units(request.user, query) if query else []
     chosen = None
     if request.GET.get("unit"):
-        chosen = answer_for(request.user, get_visible_unit_or_404(
-            request.user, request.GET["unit"], queryset=Unit.objects.select_related("unit_type")))
+        chosen = answer_for(request.user, policy(request.user).get_unit_or_404(
+            request.GET["unit"], queryset=Unit.objects.select_related("unit_type")))
     mine = managed_unit_answers(request.user) if chosen is None and not query else []
     return render(request, "units/my_unit.html", {
         "query": query, "hits": hits, "chosen": chosen, "mine": mine,

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from orgreg.roles import NOT_COMPARABLE, comparable
 from units import exporters
 from units.models import Structure
 
@@ -40,7 +41,10 @@ class Command(BaseCommand):
     def handle(self, *args, structure: int, output=None, compare=None, **options):
         source = self._structure(structure)
         if compare is not None:
-            data = exporters.comparison_xlsx(source, self._structure(compare))
+            target = self._structure(compare)
+            if not comparable(source, target):
+                raise CommandError(NOT_COMPARABLE)
+            data = exporters.comparison_xlsx(source, target)
             fmt = "xlsx"
         else:
             fmt = options["format"]

@@ -22,7 +22,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
 from orgreg import pdf as pdf_renderer
-from orgreg.roles import can_see_structure
+from orgreg.roles import NOT_COMPARABLE, comparable, policy, server_policy
 from units import pdf
 from units.models import Structure
 
@@ -56,19 +56,22 @@ class Command(BaseCommand):
             user = get_user_model().objects.filter(username=opts["user"]).first()
             if user is None:
                 raise CommandError(f"Brugeren {opts['user']} findes ikke.")
-        structures = [self._structure(pk, user) for pk in opts["structures"]]
+        rules = policy(user) if user is not None else server_policy()
+        structures = [self._structure(pk, rules) for pk in opts["structures"]]
         kind = opts["kind"]
         started = time.perf_counter()
         try:
             if kind == "compare":
                 if len(structures) != 2:
                     raise CommandError("compare tager to organiseringer: den gamle og den nye.")
+                if not comparable(*structures):
+                    raise CommandError(NOT_COMPARABLE)
                 data = pdf.compare_pdf(*structures, user, changed_only=opts["changed_only"])
             else:
                 if len(structures) != 1:
                     raise CommandError(f"{kind} tager én organisering.")
                 structure = structures[0]
-                old = self._structure(opts["old"], user) if opts["old"] else None
+                old = self._structure(opts["old"], rules) if opts["old"] else None
                 if kind == "chart":
                     options = pdf.parse_chart_options({
                         "size": opts["size"], "orientation": opts["orientation"],
@@ -90,12 +93,11 @@ class Command(BaseCommand):
         self.stderr.write(f"{kind}: {len(data):,} bytes på {time.perf_counter() - started:.1f} s"
                           f" → {opts['output']}")
 
-    def _structure(self, pk: int, user) -> Structure:
-        structure = (Structure.objects.select_related("organisation", "based_on")
-                     .filter(pk=pk).first())
-        if structure is None or (user is not None and not can_see_structure(user, structure)):
-            raise CommandError(f"Ingen organisering med id {pk}.")
-        return structure
+    def _structure(self, pk: int, rules) -> Structure:
+        try:
+            return rules.get_structure_or_404(pk)
+        except Http404:
+            raise CommandError(f"Ingen organisering med id {pk}.") from None
 
     def _progress(self, done: int, total: int, notice) -> None:
         if done == total or done % 10 == 0 or sys.stderr.isatty():
