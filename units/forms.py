@@ -2,7 +2,7 @@
 units.services, whose Danish refusals the views put back on these forms (apply_refusal).
 
 Unit pickers are plain integer fields: their <option> lists are built once per page in
-units.charts (10,000 options through Django's Select widget would take seconds)."""
+units.markup (10,000 options through Django's Select widget would take seconds)."""
 
 from __future__ import annotations
 

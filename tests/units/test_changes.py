@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from tests.units.test_services import by_code
-from units import changes, charts, selectors, services
+from units import changes, markup, selectors, services
 from units.changes import ChangeKind as K
 
 D2025 = datetime.date(2025, 1, 1)
@@ -132,7 +132,7 @@ def test_a_zero_share_link_counts_for_the_kind_and_moves_no_one(zero):
 def test_chart_badges_are_the_comparisons_kinds(zero):
     old, new, _ = zero
     nodes = selectors.tree(new)
-    badges = charts.change_badges(new, nodes)
+    badges = markup.change_badges(new, nodes)
     result = selectors.compare(old, new)
     assert {uid: b.kind for uid, b in badges.items()} == {
         uid: c.kind for uid, c in result.new_changes.items() if c.changed}

@@ -281,7 +281,7 @@ def test_navigation_present(client, reader, scenario):
 
 
 def test_change_badges_agree_with_compare(editor, scenario):
-    from units import charts, selectors
+    from units import markup, selectors
 
     draft = scenario["draft"]
     # Give the draft every kind of change against its basis.
@@ -298,7 +298,7 @@ def test_change_badges_agree_with_compare(editor, scenario):
         nodes = selectors.tree(structure)
         comparison = selectors.compare(structure.based_on, structure)
         expected = {uid: c.kind for uid, c in comparison.new_changes.items() if c.changed}
-        got = {uid: b.kind for uid, b in charts.change_badges(structure, nodes).items()}
+        got = {uid: b.kind for uid, b in markup.change_badges(structure, nodes).items()}
         assert got == expected
         assert set(got.values()) >= {"moved", "split"}
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from orgreg.forms import apply_refusal
 from orgreg.roles import editor_required, policy
 from orgreg.text import danish_date, quoted
-from units import charts, selectors, services
+from units import markup, selectors, services
 from units.forms import (
     AddUnitForm,
     CloseForm,
@@ -59,8 +59,8 @@ def _edit_context(request, structure, selected: Unit | None, bound: dict | None 
     edit_base = reverse("units:structure-edit", args=[structure.pk])
     # Reverse once per page and fill in the unit id per row.
     move_template = reverse("units:unit-action", args=[structure.pk, 987654321, "move"])
-    outline_html = charts.render_outline(
-        nodes, badges=charts.change_badges(structure, nodes),
+    outline_html = markup.render_outline(
+        nodes, badges=markup.change_badges(structure, nodes),
         span=charts_span(), select_url=lambda uid: f"{edit_base}?unit={uid}#panel",
         move_url=lambda uid: move_template.replace("987654321", str(uid)),
         selected=selected.pk if selected else None,
@@ -68,7 +68,7 @@ def _edit_context(request, structure, selected: Unit | None, bound: dict | None 
     context = {
         "structure": structure, "organisation": structure.organisation, "nodes_count": len(nodes),
         "basis": structure.based_on if structure.based_on_id else None,
-        "outline_html": charts.safe(outline_html), "selected": selected,
+        "outline_html": markup.safe(outline_html), "selected": selected,
         "structure_form": bound.get("structure") or StructureForm(
             initial=StructureForm.initial_from(structure)),
     }
@@ -92,13 +92,13 @@ def _edit_context(request, structure, selected: Unit | None, bound: dict | None 
 
         context.update({
             "node": node, "children": children, "forms": forms, "active": bound.get("active"),
-            "move_options": charts.safe(charts.unit_options(
+            "move_options": markup.safe(markup.unit_options(
                 nodes, selected=picked(forms["move"], "new_parent"),
                 exclude=lambda n: inside(n) or n.id == node.parent_id)),
-            "merge_options": charts.safe(charts.unit_options(
+            "merge_options": markup.safe(markup.unit_options(
                 nodes, selected=picked(forms["merge"], "others"),
                 exclude=lambda n: n.id == node.id or n.parent_id is None)),
-            "close_options": charts.safe(charts.unit_options(
+            "close_options": markup.safe(markup.unit_options(
                 nodes, selected=picked(forms["close"], "transfer_children_to")
                 or ([node.parent_id] if node.parent_id else []),
                 exclude=inside, blank="(vælg)")),

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from orgreg.roles import policy
-from units import charts, overview, selectors
+from units import markup, overview, selectors
 from units.forms import AtForm, CopyForm, DateForm, NewStructureForm, StatusForm
 from units.lineage import order_key
 from units.models import Structure, Unit
@@ -86,8 +86,8 @@ def _structure_context(request, structure: Structure) -> dict:
                                        "effective_date": structure.effective_date})
         if editor else None,
         "status_form": StatusForm(structure=structure) if editor else None,
-        "category_legend": charts.CATEGORY_LEGEND,
-        "badge_legend": charts.BADGE_LEGEND,
+        "category_legend": markup.CATEGORY_LEGEND,
+        "badge_legend": markup.BADGE_LEGEND,
     }
 
 
@@ -125,8 +125,8 @@ def structure_detail(request, pk):
             while shown_depth > 1 and len(nodes) > AUTO_DEPTH_BOXES:
                 shown_depth -= 1
                 nodes = [n for n in nodes if n.level - top_level <= shown_depth]
-        badges = charts.change_badges(structure, nodes)
-        html = charts.render_chart(nodes, badges=badges, span=span, focus_url=focus_url)
+        badges = markup.change_badges(structure, nodes)
+        html = markup.render_chart(nodes, badges=badges, span=span, focus_url=focus_url)
         top = nodes[0] if nodes else None
         return {"html": html, "shown": len(nodes),
                 "total": top.descendant_count + 1 if top else 0,
@@ -134,13 +134,13 @@ def structure_detail(request, pk):
                 "over_span": sum(1 for n in nodes if n.child_count > span),
                 "changed": len(badges), "depth": shown_depth}
 
-    key = charts.frozen_key("chart", structure, focus.pk if focus else 0,
+    key = markup.frozen_key("chart", structure, focus.pk if focus else 0,
                             "auto" if depth is None else depth, span)
-    chart = charts.cached(key, build)
+    chart = markup.cached(key, build)
     path = selectors.ancestors(focus) if focus is not None else []
     context = _structure_context(request, structure)
     context.update({
-        "chart": chart, "chart_html": charts.safe(chart["html"]), "focus": focus, "path": path,
+        "chart": chart, "chart_html": markup.safe(chart["html"]), "focus": focus, "path": path,
         "depth": chart["depth"], "span": span, "depths": list(range(0, 7)),
     })
     return render(request, "units/structure_detail.html", context)
@@ -155,14 +155,14 @@ def structure_outline(request, pk):
 
     def build():
         nodes = selectors.tree(structure)
-        badges = charts.change_badges(structure, nodes)
-        return {"html": charts.render_outline(nodes, badges=badges, span=span),
+        badges = markup.change_badges(structure, nodes)
+        return {"html": markup.render_outline(nodes, badges=badges, span=span),
                 "total": len(nodes), "headcount": nodes[0].subtree_headcount if nodes else 0,
                 "changed": len(badges)}
 
-    outline = charts.cached(charts.frozen_key("outline", structure, span), build)
+    outline = markup.cached(markup.frozen_key("outline", structure, span), build)
     context = _structure_context(request, structure)
-    context.update({"outline": outline, "outline_html": charts.safe(outline["html"]),
+    context.update({"outline": outline, "outline_html": markup.safe(outline["html"]),
                     "span": span})
     return render(request, "units/structure_outline.html", context)
 
@@ -183,7 +183,7 @@ def structure_history(request, pk):
             recorded = selectors.structure_as_recorded(structure, form.cleaned_data["at"])
             if not rules.can_see_as_recorded(structure, recorded.status):
                 raise Http404("Ingen organisering fundet.")
-            recorded_html = charts.safe(charts.render_outline(
+            recorded_html = markup.safe(markup.render_outline(
                 recorded.units, badges={}, span=_span(request)))
         else:
             status = 400

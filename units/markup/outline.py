@@ -1,0 +1,60 @@
+"""The whole tree as nested, foldable lists: the outline page and the edit page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape  # the same as Django's escape, without its lazy-text wrapper
+
+from units.selectors import UnitNode
+
+from .badges import Badge
+from .html import facts, url_maker
+
+
+def render_outline(nodes: list[UnitNode], *, badges: dict[int, Badge], span: int,
+                   select_url: Callable[[int], str] | None = None,
+                   move_url: Callable[[int], str] | None = None,
+                   selected: int | None = None) -> str:
+    """The whole tree as nested lists; a unit with children is a <details> element, so it
+    folds and unfolds with mouse and keyboard without JavaScript. With `move_url` (the edit
+    page), items carry what the drag-and-drop script needs and link to `select_url`."""
+    if not nodes:
+        return ""
+    unit_url = url_maker("units:unit-detail")
+    link_url = select_url or unit_url
+    editing = move_url is not None
+    out: list[str] = []
+    w = out.append
+    w('<ul class="outline-tree">')
+    depth_open: list[int] = []  # rght of each open ancestor
+    for n in nodes:
+        while depth_open and depth_open[-1] < n.lft:
+            depth_open.pop()
+            w("</ul></details></li>")
+        badge = badges.get(n.id)
+        badge_html = (f' <span class="badge badge-{badge.kind}">{badge.label}</span>'
+                      if badge else "")
+        over = f' <span class="oc-flag">⚑ {n.child_count} direkte</span>' \
+            if n.child_count > span else ""
+        type_html = f' <span class="o-type">{escape(n.unit_type)}</span>' if n.unit_type else ""
+        count = f' <span class="o-count">{facts(n)}</span>'
+        current = ' aria-current="true"' if n.id == selected else ""
+        drag = ""
+        if editing:
+            draggable = ' draggable="true"' if n.parent_id is not None else ""
+            drag = f' data-id="{n.id}" data-move-url="{move_url(n.id)}"{draggable}'
+        label = (f'<a href="{link_url(n.id)}"{current}>{escape(n.name)}</a>'
+                 f'{type_html}{count}{badge_html}{over}')
+        cat = n.category or "none"
+        if n.child_count:
+            w(f'<li class="o-item cat-{cat}" id="o-{n.id}"{drag}><details open>'
+              f'<summary>{label}</summary><ul>')
+            depth_open.append(n.rght)
+        else:
+            w(f'<li class="o-item o-leaf cat-{cat}" id="o-{n.id}"{drag}>'
+              f'<span class="o-line">{label}</span></li>')
+    while depth_open:
+        depth_open.pop()
+        w("</ul></details></li>")
+    w("</ul>")
+    return "".join(out)
