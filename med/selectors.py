@@ -226,6 +226,48 @@ class Coverage:
         return len(self.rows) - len(self.gaps)
 
 
+def _sort_starts(starts: dict[int, list[tuple[int, int]]]) -> None:
+    """Widest interval first at each left number, as _covered_by_intervals reads them."""
+    for pairs in starts.values():
+        pairs.sort(reverse=True)
+
+
+def _inverted(mapping: dict[int, set[int]]) -> dict[int, set[int]]:
+    """a → {b} turned into b → {a} (unit → bodies into body → units, and back)."""
+    inverted: dict[int, set[int]] = defaultdict(set)
+    for a, bs in mapping.items():
+        for b in bs:
+            inverted[b].add(a)
+    return inverted
+
+
+def _carried_to(nodes: list[UnitNode], chain: list[int],
+                older_starts: dict[int, dict[int, list[tuple[int, int]]]]
+                ) -> dict[int, set[int]]:
+    """unit id of the newest structure → the bodies of older structures of `chain` carried to
+    it through the successions; a new unit takes its parent's (nodes are in tree order). Two
+    queries."""
+    old_rows = list(
+        Unit.objects.filter(tree_id__in=list(older_starts)).order_by("tree_id", "lft")
+        .values_list("tree_id", "id", "lft", "rght")
+    )
+    by_tree: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    for tree_id, uid, lft, rght in old_rows:
+        by_tree[tree_id].append((uid, lft, rght))
+    covered_old: dict[int, set[int]] = defaultdict(set)
+    for tree_id, tree_starts in older_starts.items():
+        _sort_starts(tree_starts)
+        for b, uids in _inverted(_covered_by_intervals(by_tree[tree_id],
+                                                            tree_starts)).items():
+            covered_old[b] |= uids
+    reached, _forward, incoming = _carry(chain, covered_old)
+    carried_of = _inverted(reached)
+    for n in nodes:
+        if n.id not in incoming and n.parent_id is not None:
+            carried_of[n.id] |= carried_of.get(n.parent_id, set())
+    return carried_of
+
+
 def coverage(structure: Structure, *, on_date: datetime.date | None = None) -> Coverage:
     """Every unit of `structure` with the MED bodies that cover it on `on_date` (the
     structure's effective date by default). Bodies defined against the structure cover their
@@ -257,34 +299,9 @@ def coverage(structure: Structure, *, on_date: datetime.date | None = None) -> C
             starts[lft].append((rght, body_id))
         else:
             older_starts[tree_id][lft].append((rght, body_id))
-    for pairs in starts.values():
-        pairs.sort(reverse=True)
+    _sort_starts(starts)
     direct = _covered_by_intervals(((n.id, n.lft, n.rght) for n in nodes), starts)
-
-    carried_of: dict[int, set[int]] = defaultdict(set)
-    if older_starts:
-        old_rows = list(
-            Unit.objects.filter(tree_id__in=list(older_starts)).order_by("tree_id", "lft")
-            .values_list("tree_id", "id", "lft", "rght")
-        )
-        by_tree: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
-        for tree_id, uid, lft, rght in old_rows:
-            by_tree[tree_id].append((uid, lft, rght))
-        covered_old: dict[int, set[int]] = defaultdict(set)
-        for tree_id, tree_starts in older_starts.items():
-            for pairs in tree_starts.values():
-                pairs.sort(reverse=True)
-            for uid, body_ids in _covered_by_intervals(by_tree[tree_id], tree_starts).items():
-                for b in body_ids:
-                    covered_old[b].add(uid)
-        reached, _forward, incoming = _carry(chain, covered_old)
-        for body_id, uids in reached.items():
-            for uid in uids:
-                carried_of[uid].add(body_id)
-        # New units inherit their parent's carried bodies (nodes are in tree order).
-        for n in nodes:
-            if n.id not in incoming and n.parent_id is not None:
-                carried_of[n.id] |= carried_of.get(n.parent_id, set())
+    carried_of = _carried_to(nodes, chain, older_starts) if older_starts else {}
 
     def sort_key(b: BodyRef):
         return (LEVEL_ORDER.index(b.level), danish_sort_key(b.name))
@@ -349,23 +366,34 @@ def propose_med_structure(new: Structure, old: Structure | None = None) -> list[
     for b in bodies:
         for u in b.units.all():
             starts[u.lft].append((u.rght, b.pk))
-    for pairs in starts.values():
-        pairs.sort(reverse=True)
-    covering = _covered_by_intervals(((n.id, n.lft, n.rght) for n in old_nodes), starts)
-    covered: dict[int, set[int]] = defaultdict(set)
-    for uid, body_ids in covering.items():
-        for b in body_ids:
-            covered[b].add(uid)
+    _sort_starts(starts)
+    covered = _inverted(_covered_by_intervals(((n.id, n.lft, n.rght) for n in old_nodes),
+                                              starts))
     reached, forward, incoming = _carry(chain_newest_first, covered)
+    origins, destinations = _ends(old_nodes, forward, incoming)
+    # A new unit (no predecessor) under a unit a body reaches is covered with it, as in
+    # coverage(): the body covers subtrees.
+    for uids in reached.values():
+        for n in new_nodes:
+            if n.id not in incoming and n.parent_id in uids:
+                uids.add(n.id)
+    ways = _Ways(old_by_id, new_by_id, covered, reached, origins, destinations,
+                 reach_count=_inverted(reached), names={b.pk: b.name for b in bodies},
+                 levels={b.pk: b.level for b in bodies})
+    return [_proposed(b, ways) for b in
+            sorted(bodies, key=lambda b: (LEVEL_ORDER.index(b.level), danish_sort_key(b.name)))]
 
-    # For splits and merges look at the whole way from old to new: compose the edges so each
-    # old unit knows its units in the new structure, and each new unit its old origins.
+
+def _ends(old_nodes: list[UnitNode], forward: dict[int, set[int]], incoming: set[int]
+          ) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
+    """The whole way from old to new, composed over every step: each new unit's old origins,
+    and each old unit's units in the new structure (splits and merges are judged on it)."""
     origins: dict[int, set[int]] = defaultdict(set)
     destinations: dict[int, set[int]] = {}
     for n in old_nodes:
         frontier, newest = {n.id}, set()
         while frontier:
-            nxt = set()
+            nxt: set[int] = set()
             for uid in frontier:
                 nxt |= forward.get(uid, set())
             newest |= {u for u in nxt if u in incoming}
@@ -373,47 +401,52 @@ def propose_med_structure(new: Structure, old: Structure | None = None) -> list[
         destinations[n.id] = newest
         for u in newest:
             origins[u].add(n.id)
-    reach_count: dict[int, set[int]] = defaultdict(set)
-    # A new unit (no predecessor) under a unit a body reaches is covered with it, as in
-    # coverage(): the body covers subtrees.
-    for uids in reached.values():
-        for n in new_nodes:
-            if n.id not in incoming and n.parent_id in uids:
-                uids.add(n.id)
-    for body_id, uids in reached.items():
-        for uid in uids:
-            reach_count[uid].add(body_id)
-    names = {b.pk: b.name for b in bodies}
-    levels = {b.pk: b.level for b in bodies}
+    return origins, destinations
 
-    result = []
-    for b in sorted(bodies, key=lambda b: (LEVEL_ORDER.index(b.level), danish_sort_key(b.name))):
-        mine = covered.get(b.pk, set())
-        carried = reached.get(b.pk, set())
-        tops = tuple(sorted((new_by_id[u] for u in carried
-                             if new_by_id[u].parent_id not in carried), key=lambda n: n.lft))
 
-        def top_of(uid: int, tops=tops) -> int:
-            n = new_by_id[uid]
-            return next(t.id for t in tops if t.lft <= n.lft and n.rght <= t.rght)
+@dataclass(frozen=True)
+class _Ways:
+    """What propose_med_structure knows of the way from the old structure to the new."""
 
-        # A split matters when the parts land in separate pieces of the body's new coverage:
-        # someone must decide whether one committee still covers them.
-        split = tuple(old_by_id[u].name for u in sorted(mine, key=lambda u: old_by_id[u].lft)
-                      if len({top_of(d) for d in destinations.get(u, ())}) > 1)
-        merged = tuple(new_by_id[u].name for u in sorted(carried, key=lambda u: new_by_id[u].lft)
-                       if origins[u] - mine)
-        # Closed units below a body's own units hand their staff on through their children;
-        # what needs a decision is a unit the body is defined by that no longer exists.
-        own = sorted((u.pk for u in b.units.all()), key=lambda u: old_by_id[u].lft)
-        closed = tuple(old_by_id[u].name for u in own if not destinations.get(u))
-        others = set()
-        for u in carried:
-            others |= reach_count[u] - {b.pk}
-        same_level = tuple(sorted((names[o] for o in others if levels[o] == b.level),
-                                  key=danish_sort_key))
-        result.append(ProposedBody(b, tops, split, merged, closed, same_level))
-    return result
+    old_by_id: dict[int, UnitNode]
+    new_by_id: dict[int, UnitNode]
+    covered: dict[int, set[int]]  # body → old units it covers
+    reached: dict[int, set[int]]  # body → new units it is carried to
+    origins: dict[int, set[int]]  # new unit → old units
+    destinations: dict[int, set[int]]  # old unit → new units
+    reach_count: dict[int, set[int]]  # new unit → bodies carried to it
+    names: dict[int, str]
+    levels: dict[int, str]
+
+
+def _proposed(b: MedBody, ways: _Ways) -> ProposedBody:
+    """One body carried into the new structure, with what needs a person's decision."""
+    old_by_id, new_by_id = ways.old_by_id, ways.new_by_id
+    mine = ways.covered.get(b.pk, set())
+    carried = ways.reached.get(b.pk, set())
+    tops = tuple(sorted((new_by_id[u] for u in carried
+                         if new_by_id[u].parent_id not in carried), key=lambda n: n.lft))
+
+    def top_of(uid: int) -> int:
+        n = new_by_id[uid]
+        return next(t.id for t in tops if t.lft <= n.lft and n.rght <= t.rght)
+
+    # A split matters when the parts land in separate pieces of the body's new coverage:
+    # someone must decide whether one committee still covers them.
+    split = tuple(old_by_id[u].name for u in sorted(mine, key=lambda u: old_by_id[u].lft)
+                  if len({top_of(d) for d in ways.destinations.get(u, ())}) > 1)
+    merged = tuple(new_by_id[u].name for u in sorted(carried, key=lambda u: new_by_id[u].lft)
+                   if ways.origins[u] - mine)
+    # Closed units below a body's own units hand their staff on through their children;
+    # what needs a decision is a unit the body is defined by that no longer exists.
+    own = sorted((u.pk for u in b.units.all()), key=lambda u: old_by_id[u].lft)
+    closed = tuple(old_by_id[u].name for u in own if not ways.destinations.get(u))
+    others: set[int] = set()
+    for u in carried:
+        others |= ways.reach_count[u] - {b.pk}
+    same_level = tuple(sorted((ways.names[o] for o in others if ways.levels[o] == b.level),
+                              key=danish_sort_key))
+    return ProposedBody(b, tops, split, merged, closed, same_level)
 
 
 def transitional_bodies(old: Structure, new: Structure) -> list[MedBody]:
