@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from orgreg.history import stamp
+from orgreg.history import apply_changes, stamp
 from orgreg.text import danish_date, join_danish, quoted
 from units.models import Structure, Unit
 
@@ -171,18 +171,10 @@ def update_body(body: MedBody, *, user, reason: str | None = None, **fields) -> 
     no longer holds the body's members or meetings."""
     _unknown(fields, BODY_FIELDS, "body")
     locked = _lock_body(body)
-    changed = []
-    for key, value in fields.items():
-        if key == "parent":
-            if (value.pk if value else None) != locked.parent_id:
-                locked.parent = value
-                changed.append("overordnet udvalg")
-            continue
-        if key in ("name", "description") and value is not None:
-            value = str(value)
-        if getattr(locked, key) != value:
-            setattr(locked, key, value)
-            changed.append(str(MedBody._meta.get_field(key).verbose_name))
+    for key in ("name", "description"):
+        if fields.get(key) is not None:
+            fields[key] = str(fields[key])
+    changed = apply_changes(locked, fields)
     if not changed:
         return locked
     _check_body(locked)
@@ -294,11 +286,7 @@ def update_membership(membership: Membership, *, user, reason: str | None = None
     _unknown(fields, MEMBERSHIP_FIELDS, "membership")
     locked = _lock_body(membership.body)
     m = Membership.objects.get(pk=membership.pk)
-    changed = []
-    for key, value in fields.items():
-        if getattr(m, key) != value:
-            setattr(m, key, value)
-            changed.append(str(Membership._meta.get_field(key).verbose_name))
+    changed = apply_changes(m, fields)
     if not changed:
         return m
     _check_membership(m, locked)
@@ -356,13 +344,9 @@ def update_meeting(meeting: Meeting, *, user, reason: str | None = None, **field
     _unknown(fields, MEETING_FIELDS, "meeting")
     locked = _lock_body(meeting.body)
     m = Meeting.objects.get(pk=meeting.pk)
-    changed = []
-    for key, value in fields.items():
-        if key == "starts_at":
-            value = _aware(value)
-        if getattr(m, key) != value:
-            setattr(m, key, value)
-            changed.append(str(Meeting._meta.get_field(key).verbose_name))
+    if "starts_at" in fields:
+        fields["starts_at"] = _aware(fields["starts_at"])
+    changed = apply_changes(m, fields)
     if not changed:
         return m
     _check_meeting(m, locked)
@@ -428,17 +412,13 @@ def update_agenda_item(item: AgendaItem, *, user, reason: str | None = None,
     _unknown(fields, ITEM_FIELDS, "agenda item")
     _lock_body(item.meeting.body)
     found = AgendaItem.objects.select_related("meeting__body").get(pk=item.pk)
-    changed = []
-    for key, value in fields.items():
-        if key == "structure":
-            if (value.pk if value else None) != found.structure_id:
-                found.structure = value
-                found.structure_at = found.meeting.agenda_sent_at if value else None
-                changed.append("organisering")
-            continue
-        if getattr(found, key) != value:
-            setattr(found, key, value if value is not None else "")
-            changed.append(str(AgendaItem._meta.get_field(key).verbose_name))
+    texts = {k: ("" if v is None else v) for k, v in fields.items() if k != "structure"}
+    changed = apply_changes(found, texts)
+    pinned = apply_changes(found, {"structure": fields["structure"]}) \
+        if "structure" in fields else []
+    if pinned:
+        found.structure_at = found.meeting.agenda_sent_at if found.structure_id else None
+    changed += pinned
     if not changed:
         return found
     _check_item(found, found.meeting)
@@ -542,16 +522,7 @@ def update_consultation(consultation: Consultation, *, user, reason: str | None 
     c = Consultation.objects.select_for_update(of=("self",)).select_related(
         "structure", "body") \
         .get(pk=consultation.pk)
-    changed = []
-    for key, value in fields.items():
-        if key == "body":
-            if (value.pk if value else None) != c.body_id:
-                c.body = value
-                changed.append("MED-udvalg")
-            continue
-        if getattr(c, key) != value:
-            setattr(c, key, value)
-            changed.append(str(Consultation._meta.get_field(key).verbose_name))
+    changed = apply_changes(c, fields)
     if not changed:
         return c
     _check_consultation(c)

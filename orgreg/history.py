@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -12,3 +13,20 @@ def stamp(obj: T, user, reason: str | None) -> T:
     obj._history_user = user
     obj._change_reason = reason
     return obj
+
+
+def apply_changes(obj, fields: Mapping[str, Any]) -> list[str]:
+    """Set on `obj` each of `fields` whose value differs from the stored one (a foreign key
+    compared by its id) and return the Danish names of the fields that changed, in order:
+    what an update service writes into its history reason ("Ændret: navn, periode.")."""
+    changed = []
+    for name, value in fields.items():
+        field = obj._meta.get_field(name)
+        if field.many_to_one:
+            current, new = getattr(obj, field.attname), getattr(value, "pk", value)
+        else:
+            current, new = getattr(obj, name), value
+        if current != new:
+            setattr(obj, name, value)
+            changed.append(str(field.verbose_name))
+    return changed

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from orgreg.history import stamp
+from orgreg.history import apply_changes, stamp
 from orgreg.text import danish_date, quoted
 from units.models import Organisation, Structure
 
@@ -156,11 +156,7 @@ def update_milestone(milestone: Milestone, *, user, reason: str | None = None,
         fields["med_body"] = fields["meeting"].body
     _check_links(locked.organisation_id, fields.get("structure"), fields.get("workstream"),
                  fields.get("med_body", locked.med_body), fields.get("meeting", locked.meeting))
-    changed = []
-    for key, value in fields.items():
-        if getattr(locked, key) != value:
-            changed.append(str(Milestone._meta.get_field(key).verbose_name))
-            setattr(locked, key, value)
+    changed = apply_changes(locked, fields)
     if not changed:
         return locked
     locked.full_clean(exclude=["organisation", "structure", "workstream", "med_body", "meeting"])
@@ -307,11 +303,7 @@ def update_workstream(workstream: Workstream, *, user, reason: str | None = None
         _check_workstream_name(locked.organisation_id, fields["name"], exclude_pk=locked.pk)
     if "description" in fields:
         fields["description"] = _clean_text(fields["description"])
-    changed = []
-    for key, value in fields.items():
-        if getattr(locked, key) != value:
-            changed.append(str(Workstream._meta.get_field(key).verbose_name))
-            setattr(locked, key, value)
+    changed = apply_changes(locked, fields)
     if not changed:
         return locked
     stamp(locked, user, reason or f"Ændret: {', '.join(changed)}.")
@@ -367,11 +359,7 @@ def update_deliverable(deliverable: Deliverable, *, user, reason: str | None = N
     for key in ("title", "description"):
         if key in fields:
             fields[key] = _clean_text(fields[key])
-    changed = []
-    for key, value in fields.items():
-        if getattr(locked, key) != value:
-            changed.append(str(Deliverable._meta.get_field(key).verbose_name))
-            setattr(locked, key, value)
+    changed = apply_changes(locked, fields)
     if not changed:
         return locked
     _validate_deliverable(locked)
