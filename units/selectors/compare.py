@@ -17,10 +17,10 @@ from decimal import Decimal
 from django.db.models import Exists, OuterRef, Q, Subquery, Value
 from django.urls import reverse
 
-from . import changes, lifecycle, lineage, shares
-from .changes import ChangeKind  # its home is units.changes; callers may keep this name
-from .models import Category, Structure, Succession, Unit, UnitType
-from .shares import HUNDRED
+from .. import changes, lifecycle, lineage, shares
+from ..changes import ChangeKind  # its home is units.changes; callers may keep this name
+from ..models import Category, Structure, Succession, Unit, UnitType
+from ..shares import HUNDRED
 
 # --- trees ------------------------------------------------------------------------------
 
@@ -612,7 +612,7 @@ class RecordedStructure:
 def structure_as_recorded(structure: Structure, at: datetime.datetime) -> RecordedStructure:
     """The structure's fields and tree as they stood at moment `at`, rebuilt from history
     (siblings in the order they were placed). Three queries."""
-    from .models import Status
+    from ..models import Status
 
     srec = structure.history.filter(history_date__lte=at).order_by("-history_date").first()
     HistoricalUnit = Unit.history.model
@@ -727,7 +727,7 @@ def _units_in_their_structure_tree(stored: _Stored) -> Iterator[str]:
 
 def _structure_rows_valid(where: str, status: str, rows: list[tuple]) -> Iterator[str]:
     """A known status, one root, tree numbers 1..2n, codes unique."""
-    from .models import Status
+    from ..models import Status
 
     if status not in Status.values:
         yield f"{where} har en ukendt status: {status!r}."
