@@ -138,6 +138,21 @@ def compare(old: Structure, new: Structure) -> Comparison:
         forward = _composed_successions(chain)
     else:
         forward = _successions_by_code(old_tree, new_tree)
+    succ, pred = _links(forward, old_tree, new_tree)
+    new_changes, pair = _new_side(new_tree, succ, pred, _parents_went_to(old_tree, succ))
+    old_changes = _old_side(old_tree, succ, pred, pair)
+    return Comparison(old, new, old_tree, new_tree, old_changes, new_changes,
+                      by_successions=bool(chain), counts=_row_counts(old_changes, new_changes))
+
+
+# The steps of compare. Each runs one loop over a tree; the per-unit work stays inline in
+# those loops (no call per unit), which keeps compare near the cost of reading the trees.
+
+
+def _links(forward: dict[int, dict[int, Decimal]], old_tree: list[UnitNode],
+           new_tree: list[UnitNode]) -> tuple[dict[int, list[Link]], dict[int, list[Link]]]:
+    """The successors of each old unit and the predecessors of each new one, as Links, from
+    old unit id → {new unit id: share}; ids outside the two trees are left out."""
     old_by_id = {n.id: n for n in old_tree}
     new_by_id = {n.id: n for n in new_tree}
     succ: dict[int, list[Link]] = defaultdict(list)
@@ -150,17 +165,27 @@ def compare(old: Structure, new: Structure) -> Comparison:
             if n_id in new_by_id:
                 succ[o_id].append(Link(new_by_id[n_id], share))
                 pred[n_id].append(Link(old_by_id[o_id], share))
+    return succ, pred
 
-    # The new parents each old unit went to, to tell a move with one set lookup.
+
+def _parents_went_to(old_tree: list[UnitNode], succ: dict[int, list[Link]]
+                     ) -> dict[int, set[int]]:
+    """The new units each old parent went to, to tell a move with one set lookup."""
     # Only parents are asked about: about one unit in eight in a real tree.
     old_parents = {o.parent_id for o in old_tree if o.parent_id is not None}
-    went_to = {o_id: {link.unit.id for link in succ[o_id]} for o_id in old_parents if o_id in succ}
+    return {o_id: {link.unit.id for link in succ[o_id]} for o_id in old_parents if o_id in succ}
+
+
+def _by_lft(link: Link) -> int:
+    return link.unit.lft
+
+
+def _new_side(new_tree: list[UnitNode], succ: dict[int, list[Link]],
+              pred: dict[int, list[Link]], went_to: dict[int, set[int]]
+              ) -> tuple[dict[int, UnitChange], dict[int, tuple[bool, bool]]]:
+    """Each new unit's change, and (renamed, moved) of each new unit with one predecessor,
+    for its pair's other end."""
     classify, is_moved, nowhere = changes.classify, changes.is_moved, ()
-
-    def by_lft(link: Link) -> int:
-        return link.unit.lft
-
-    # (renamed, moved) of each new unit with one predecessor, for its pair's other end.
     pair: dict[int, tuple[bool, bool]] = {}
     new_changes: dict[int, UnitChange] = {}
     for n in new_tree:
@@ -174,8 +199,16 @@ def compare(old: Structure, new: Structure) -> Comparison:
         else:
             kinds = classify(newer=True, came_from=len(preds), went_to=0)
             if preds:
-                preds.sort(key=by_lft)
+                preds.sort(key=_by_lft)
         new_changes[n.id] = UnitChange(n, kinds, predecessors=tuple(preds))
+    return new_changes, pair
+
+
+def _old_side(old_tree: list[UnitNode], succ: dict[int, list[Link]],
+              pred: dict[int, list[Link]], pair: dict[int, tuple[bool, bool]]
+              ) -> dict[int, UnitChange]:
+    """Each old unit's change; a 1:1 line takes renamed and moved from its new end."""
+    classify = changes.classify
     old_changes: dict[int, UnitChange] = {}
     for o in old_tree:
         succs = succ.get(o.id, ())
@@ -187,11 +220,15 @@ def compare(old: Structure, new: Structure) -> Comparison:
         else:
             kinds = classify(newer=False, came_from=0, went_to=len(succs))
             if succs:
-                succs.sort(key=by_lft)
+                succs.sort(key=_by_lft)
         old_changes[o.id] = UnitChange(o, kinds, successors=tuple(succs))
+    return old_changes
+
+
+def _row_counts(old_changes: dict[int, UnitChange], new_changes: dict[int, UnitChange]
+                ) -> dict[str, int]:
+    """Each kind with the number of rows that carry it."""
     # The counts are of the rows (every old unit, then the new units): what the rows show
     # and what filtering them by a kind finds.
-    counts = changes.tally([*(c.kinds for c in old_changes.values()),
-                            *(c.kinds for c in new_changes.values() if ChangeKind.NEW in c.kinds)])
-    return Comparison(old, new, old_tree, new_tree, old_changes, new_changes,
-                      by_successions=bool(chain), counts=counts)
+    return changes.tally([*(c.kinds for c in old_changes.values()),
+                          *(c.kinds for c in new_changes.values() if ChangeKind.NEW in c.kinds)])

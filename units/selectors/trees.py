@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Subquery
+from django.db.models import QuerySet, Subquery
 from django.urls import reverse
 
 from ..models import Category, Structure, Unit
@@ -105,7 +105,7 @@ def tree(structure: Structure | int, *, under: Unit | UnitNode | None = None,
     return nodes
 
 
-def _stored(unit: Unit | UnitNode):
+def _stored(unit: Unit | UnitNode) -> QuerySet[Unit]:
     """A queryset of the one stored row of `unit`, for subqueries on its current tree
     numbers."""
     return Unit.objects.filter(pk=unit.id if isinstance(unit, UnitNode) else unit.pk)
