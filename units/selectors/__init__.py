@@ -1,0 +1,51 @@
+"""Reads of the versioned tree: trees, comparisons, placements, history and integrity.
+
+Each selector runs a fixed number of queries whatever the size of the tree: a tree is one
+query in (tree_id, lft) order, and everything derived from it (depth, subtree headcount,
+change kinds) is computed in Python from those rows. Results are small frozen dataclasses,
+cheap to build for 10,000 units and safe to hand to templates, PDFs and the API alike.
+One module per question; this package re-exports their public names.
+"""
+
+from ..changes import ChangeKind  # its home is units.changes; callers may keep this name
+from ..lineage import structure_chain, structure_in_force  # the rules live in units.lineage
+from .compare import Comparison, Link, UnitChange, compare
+from .history import (
+    HISTORY_TYPES,
+    ChangeGroup,
+    FieldChange,
+    HistoryEntry,
+    RecordedStructure,
+    structure_as_recorded,
+    structure_changelog,
+    unit_history,
+)
+from .integrity import INTEGRITY_RULES, tree_faults
+from .placement import Placement, placement
+from .trees import UnitNode, ancestors, node, tree
+
+__all__ = [
+    "HISTORY_TYPES",
+    "INTEGRITY_RULES",
+    "ChangeGroup",
+    "ChangeKind",
+    "Comparison",
+    "FieldChange",
+    "HistoryEntry",
+    "Link",
+    "Placement",
+    "RecordedStructure",
+    "UnitChange",
+    "UnitNode",
+    "ancestors",
+    "compare",
+    "node",
+    "placement",
+    "structure_as_recorded",
+    "structure_chain",
+    "structure_changelog",
+    "structure_in_force",
+    "tree",
+    "tree_faults",
+    "unit_history",
+]
