@@ -20,8 +20,8 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from units import selectors, services
-from units.bulk import UnitRow, build_structure
 from units.models import Organisation, Unit
+from units.services.bulk import UnitRow, build_structure
 
 
 class Rollback(Exception):

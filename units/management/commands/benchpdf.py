@@ -29,7 +29,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from orgreg import pdf as renderer
-from units import bulk, pdf, services
+from units import pdf, services
+from units.services import bulk
 
 CHROMIUM = "/usr/bin/chromium"
 

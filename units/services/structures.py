@@ -21,9 +21,9 @@ from django.db import transaction
 from orgreg.history import stamp
 from orgreg.text import danish_date, join_danish, quoted
 
-from . import lifecycle, shares
-from .lineage import Lineage
-from .models import (
+from .. import lifecycle, shares
+from ..lineage import Lineage
+from ..models import (
     MPTT_FIELDS,
     Organisation,
     Status,
@@ -32,7 +32,7 @@ from .models import (
     Unit,
     UnitType,
 )
-from .shares import HUNDRED
+from ..shares import HUNDRED
 
 # Fields of a unit that services may set; everything else is tree bookkeeping.
 UNIT_FIELDS = (
