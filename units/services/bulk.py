@@ -24,7 +24,7 @@ from orgreg.text import danish_date, quoted
 
 from .. import shares
 from ..models import Organisation, Status, Structure, Succession, Unit, UnitType
-from .structures import _clean_fields, _share
+from .common import _clean_fields, _share
 
 
 @dataclass
