@@ -1,11 +1,11 @@
 """Demo data: four Danish organisations and their structures, built through the services.
 
 Each file in ``fixtures/demo/`` describes one organisation (see ``fixtures/demo/README.md``):
-its first structure as a nested tree, loaded with ``units.bulk.build_structure``; every later
-structure as a copy of an earlier one (``copy_structure``) followed by the operations that lead
-to it (add, update, move, merge, split, close), each with the reason a consultant would give;
-and the status steps each structure went through. So the history, the successions and the
-comparisons are the same as if a person had done it in the browser.
+its first structure as a nested tree, loaded with ``units.services.bulk.build_structure``;
+every later structure as a copy of an earlier one (``copy_structure``) followed by the
+operations that lead to it (add, update, move, merge, split, close), each with the reason a
+consultant would give; and the status steps each structure went through. So the history, the
+successions and the comparisons are the same as if a person had done it in the browser.
 
 History is dated as the seed documents tell it, not by the moment of loading: a structure
 may give the moment it was ``recorded`` and ``operations_until``, and each status step its
@@ -37,8 +37,8 @@ from simple_history.signals import pre_create_historical_record
 from orgreg import roles
 
 from . import services
-from .bulk import UnitRow, build_structure
 from .models import Organisation, Structure, Succession, Unit, UnitType
+from .services.bulk import UnitRow, build_structure
 
 FIXTURE_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
 DEMO_PASSWORD = "orgreg-demo"

@@ -9,7 +9,7 @@ An import runs in three steps, so a dry run and the real run see exactly the sam
    types, numbers that are not numbers, predecessor shares over 100 % … Each problem carries
    its row number and a Danish sentence. The result is an ``ImportPlan``; with no problems it
    also says what would be created (the dry run).
-3. ``import_structure`` writes the plan through ``units.bulk.build_structure`` (and
+3. ``import_structure`` writes the plan through ``units.services.bulk.build_structure`` (and
    ``services.get_or_create_unit_type`` for unit types the user chose to create), all in one
    transaction: all or nothing, with history.
 
@@ -38,8 +38,8 @@ from django.db import transaction
 from orgreg.text import join_danish, quoted
 
 from . import services, shares
-from .bulk import UnitRow, build_structure
 from .models import Category, Organisation, Structure, Unit, UnitType
+from .services.bulk import UnitRow, build_structure
 
 # Larger files are refused before they are parsed (a browser upload is also kept in the
 # session between preview and confirmation, so this bounds that too).

@@ -182,7 +182,7 @@ def test_schema_and_docs(api, reader):
 
 @pytest.mark.parametrize("size", [10, 300])
 def test_tree_query_count_does_not_grow(size, django_assert_num_queries, editor, organisation):
-    from units.bulk import UnitRow, build_structure
+    from units.services.bulk import UnitRow, build_structure
 
     rows = [UnitRow("R", None, {"name": "Kommunen", "code": "R"})]
     rows += [UnitRow(f"U{i}", f"U{(i - 1) // 5}" if i > 5 else "R",

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from tests import factories
 from units import exporters, importers
-from units.bulk import UnitRow, build_structure
+from units.services.bulk import UnitRow, build_structure
 
 from .conftest import snapshot
 

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from orgreg import pdf as renderer
 from tests import factories
-from units import bulk, pdf, services
+from units import pdf, services
 from units.models import Unit
+from units.services import bulk
 
 
 def render(structure, user, read_pdf, **options):

@@ -11,8 +11,8 @@ from django.utils import timezone
 from tests import factories
 from tests.units.test_services import SMALL_SHAPE, by_code, make_draft, shape
 from units import selectors, services
-from units.bulk import UnitRow, build_structure
 from units.models import Succession
+from units.services.bulk import UnitRow, build_structure
 
 D2024, D2025 = datetime.date(2024, 1, 1), datetime.date(2025, 1, 1)
 D2026 = datetime.date(2026, 1, 1)

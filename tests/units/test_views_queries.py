@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from tests.units import pages_fixtures
 from units import services
-from units.bulk import UnitRow, build_structure
 from units.models import Unit
+from units.services.bulk import UnitRow, build_structure
 
 pytestmark = pytest.mark.django_db
 

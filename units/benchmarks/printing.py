@@ -15,7 +15,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.staticfiles import finders
 
 from orgreg import pdf as renderer
-from units import bulk, pdf, services
+from units import pdf, services
+from units.services import bulk
 
 from .measure import peak_rss_mb, rolled_back
 from .synthetic import forvaltning_rows

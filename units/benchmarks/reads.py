@@ -12,8 +12,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 from units import selectors, services
-from units.bulk import build_structure
 from units.models import Organisation, Structure, Unit
+from units.services.bulk import build_structure
 
 from .measure import peak_kib, rolled_back, timed
 from .synthetic import balanced_rows

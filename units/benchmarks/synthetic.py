@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from units.bulk import UnitRow
+from units.services.bulk import UnitRow
 
 CATEGORIES = ("drift", "administration", "stab", "myndighed")
 

@@ -22,9 +22,9 @@ from django.utils import timezone
 from orgreg.history import stamp
 from orgreg.text import danish_date, quoted
 
-from . import shares
-from .models import Organisation, Status, Structure, Succession, Unit, UnitType
-from .services import _clean_fields, _share
+from .. import shares
+from ..models import Organisation, Status, Structure, Succession, Unit, UnitType
+from .common import _clean_fields, _share
 
 
 @dataclass

@@ -1,0 +1,56 @@
+"""Writes to organisations, structures, units and successions, one module per kind of object.
+
+Every function here is one business operation: atomic, serialised per structure (the
+structure row is locked before anything is read for validation), validating before the
+first write, and recording the acting user and a reason in history. The reason is the
+caller's own words, or a generated Danish sentence that says what happened. A refusal is a
+``ValidationError`` with a Danish message, and leaves the database as it was.
+
+- ``structures``: organisations, unit types, creating, changing, copying a structure and its
+  status;
+- ``units``: adding, changing, moving and closing a unit;
+- ``merge`` and ``split``: several units become one, one unit becomes several;
+- ``successions``: where a unit comes from;
+- ``bulk``: a whole structure at once (imports, copies, demo data, benchmarks);
+- ``common``: the internals they share (locking, fresh reads, field cleaning, saving).
+"""
+
+from .bulk import UnitRow, build_structure, copy_units, record_created
+from .common import UNIT_FIELDS
+from .merge import merge_units
+from .split import split_unit
+from .structures import (
+    STRUCTURE_DRAFT_FIELDS,
+    STRUCTURE_LATE_FIELDS,
+    copy_structure,
+    create_organisation,
+    create_structure,
+    get_or_create_unit_type,
+    set_status,
+    update_structure,
+)
+from .successions import set_predecessors
+from .units import add_unit, close_unit, move_unit, update_unit
+
+__all__ = [
+    "STRUCTURE_DRAFT_FIELDS",
+    "STRUCTURE_LATE_FIELDS",
+    "UNIT_FIELDS",
+    "UnitRow",
+    "add_unit",
+    "build_structure",
+    "close_unit",
+    "copy_structure",
+    "copy_units",
+    "create_organisation",
+    "create_structure",
+    "get_or_create_unit_type",
+    "merge_units",
+    "move_unit",
+    "record_created",
+    "set_predecessors",
+    "set_status",
+    "split_unit",
+    "update_structure",
+    "update_unit",
+]

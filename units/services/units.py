@@ -1,0 +1,118 @@
+"""Writes to single units of a draft: adding, changing, moving and closing a unit."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from orgreg.history import stamp
+from orgreg.text import quoted
+
+from ..models import Succession, Unit
+from .common import (
+    _check_parent,
+    _clean_fields,
+    _fresh,
+    _is_same_or_descendant,
+    _lock_draft,
+    _move,
+    _save,
+    _validate_unit,
+)
+
+
+@transaction.atomic
+def add_unit(parent: Unit, *, name: str, user, reason: str | None = None, **fields) -> Unit:
+    """A new unit as the last child of `parent`, in a draft. Refuses an empty name or a code
+    already used in the structure."""
+    _lock_draft(parent.structure)
+    parent = _fresh(parent)
+    unit = Unit(structure_id=parent.structure_id, parent=parent,
+                **_clean_fields({"name": name, **fields}))
+    _validate_unit(unit)
+    return _save(unit, user, reason or (
+        f"Enheden {quoted(unit.name)} oprettet under {quoted(parent.name)}."
+    ))
+
+
+@transaction.atomic
+def update_unit(unit: Unit, *, user, reason: str | None = None, **fields) -> Unit:
+    """Change a unit's own fields (not its place: see move_unit). Refuses an empty name and a
+    code already used in the structure."""
+    _lock_draft(unit.structure)
+    unit = _fresh(unit)
+    changes = []
+    for key, value in _clean_fields(fields).items():
+        old = getattr(unit, key)
+        if old != value:
+            label = Unit._meta.get_field(key).verbose_name
+            if key == "name":
+                changes.append(f"omdøbt fra {quoted(old)} til {quoted(value)}")
+            else:
+                changes.append(f"{label} ændret")
+            setattr(unit, key, value)
+    if not changes:
+        return unit
+    _validate_unit(unit)
+    text = "; ".join(changes)
+    return _save(unit, user, reason or f"{quoted(unit.name)}: {text}.")
+
+
+@transaction.atomic
+def move_unit(unit: Unit, new_parent: Unit, *, user, reason: str | None = None) -> Unit:
+    """Place `unit` (with its subtree) as the last child of `new_parent`. Refuses a parent in
+    another structure, the unit itself or one of its descendants, and moving the root."""
+    _lock_draft(unit.structure)
+    unit, new_parent = _fresh(unit), _fresh(new_parent)
+    _check_parent(new_parent, unit.structure)
+    if unit.parent_id is None:
+        raise ValidationError("Organiseringens øverste enhed kan ikke flyttes.")
+    if _is_same_or_descendant(new_parent, unit):
+        raise ValidationError(
+            f"{quoted(unit.name)} kan ikke flyttes ind under sig selv eller en af sine egne "
+            "underenheder."
+        )
+    if unit.parent_id == new_parent.pk:
+        return unit
+    old_parent = unit.parent
+    return _move(unit, new_parent, user,
+                 reason or f"Flyttet fra {quoted(old_parent.name)} til {quoted(new_parent.name)}.")
+
+
+@transaction.atomic
+def close_unit(unit: Unit, *, user, reason: str | None = None,
+               transfer_children_to: Unit | None = None) -> None:
+    """Remove a unit from a draft: the units it came from then have no successor in this
+    structure and show as closed. Its children move to `transfer_children_to`; a unit with
+    children and nowhere to put them is refused, as are the root and a target inside the unit."""
+    structure = _lock_draft(unit.structure)
+    unit = _fresh(unit)
+    if unit.parent_id is None:
+        raise ValidationError("Organiseringens øverste enhed kan ikke nedlægges.")
+    children = list(Unit.objects.filter(parent_id=unit.pk).order_by("lft"))
+    target = None
+    if transfer_children_to is not None:
+        target = _fresh(transfer_children_to)
+        _check_parent(target, structure)
+        if _is_same_or_descendant(target, unit):
+            raise ValidationError(
+                f"Underenhederne kan ikke flyttes til {quoted(target.name)}, "
+                f"som selv ligger i {quoted(unit.name)}."
+            )
+    elif children:
+        raise ValidationError(
+            f"{quoted(unit.name)} har {len(children)} underenheder. "
+            "Vælg hvor de skal flyttes hen, før enheden nedlægges."
+        )
+    reason = reason or (
+        f"Enheden {quoted(unit.name)} nedlagt."
+        + (f" Underenhederne flyttet til {quoted(target.name)}." if children else "")
+    )
+    for child in children:
+        _move(child, target, user, reason)
+    for s in Succession.objects.filter(to_unit=unit) | Succession.objects.filter(from_unit=unit):
+        stamp(s, user, reason)
+        s.delete()
+    gone = _fresh(unit)
+    stamp(gone, user, reason)
+    gone.delete()
