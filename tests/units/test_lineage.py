@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from med import selectors as med_selectors
 from orgreg import roles
 from tests import factories
-from units import overview, selectors, services
+from units import selectors, services
 from units.lineage import Lineage, order_key, structure_chain, structure_in_force
 from units.models import Structure, Unit
 from units.views.pdf import _notice_target
@@ -114,10 +114,10 @@ def test_structure_in_force_and_the_overview_agree(small, editor, reader):
     for on_date in (D(2023, 1, 1), D(2024, 6, 1), D(2025, 1, 1)):
         expected = structure_in_force(org, on_date)
         assert selectors.structure_in_force(org, on_date) == expected
-        assert overview.organisation_overview(editor, org, on_date).in_force == expected
+        assert selectors.organisation_overview(editor, org, on_date).in_force == expected
     assert structure_in_force(org, D(2025, 1, 1)) == approved
     # A reader does not see the approved structure: among what they see, 2024 is in force.
-    assert overview.organisation_overview(reader, org, D(2025, 1, 1)).in_force == old
+    assert selectors.organisation_overview(reader, org, D(2025, 1, 1)).in_force == old
 
 
 # --- every caller, a fixed number of queries whatever the chain length -----------------------
@@ -140,10 +140,10 @@ def test_reads_run_a_fixed_number_of_queries(editor, organisation, reader,
         assert structure_in_force(organisation, D(2040, 1, 1)) == (
             line[-2] if length > 1 else first)
     with django_assert_num_queries(2):
-        assert overview.later_structures(editor, root) == line[1:]
+        assert selectors.later_structures(editor, root) == line[1:]
     with django_assert_num_queries(2):
         # The last is a draft: a reader sees the published ones only.
-        assert overview.later_structures(reader, root) == line[1:-1]
+        assert selectors.later_structures(reader, root) == line[1:-1]
     with django_assert_num_queries(1):
         # The nearest decided descendant (with two, the only one is a draft).
         assert _notice_target(editor, root, None) == (line[1] if length > 2 else None)

@@ -21,7 +21,7 @@ def _submodules() -> dict[str, set[str]]:
 
 def test_one_module_per_question():
     assert set(_submodules()) == {f"{PACKAGE}.{m}" for m in (
-        "trees", "compare", "placement", "history", "integrity")}
+        "trees", "compare", "placement", "history", "integrity", "overview", "search")}
 
 
 def test_submodules_import_each_other_directly_and_form_no_cycle():
@@ -40,7 +40,8 @@ def test_the_package_re_exports_its_public_names_and_no_private_ones():
         assert getattr(units.selectors, name) is not None
     assert not [n for n in units.selectors.__all__ if n.startswith("_")]
     # Every public dataclass and selector of a submodule is reachable from the package.
-    for module in ("trees", "compare", "placement", "history", "integrity"):
+    for module in ("trees", "compare", "placement", "history", "integrity", "overview",
+                   "search"):
         sub = importlib.import_module(f"{PACKAGE}.{module}")
         own = [n for n, v in vars(sub).items()
                if not n.startswith("_") and getattr(v, "__module__", None) == sub.__name__]

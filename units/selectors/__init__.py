@@ -1,4 +1,5 @@
-"""Reads of the versioned tree: trees, comparisons, placements, history and integrity.
+"""Reads of the versioned tree: trees, comparisons, placements, history, integrity, the
+organisation overview and search.
 
 Each selector runs a fixed number of queries whatever the size of the tree: a tree is one
 query in (tree_id, lft) order, and everything derived from it (depth, subtree headcount,
@@ -21,7 +22,16 @@ from .history import (
     unit_history,
 )
 from .integrity import INTEGRITY_RULES, tree_faults
+from .overview import (
+    FuturePlacement,
+    OrganisationOverview,
+    future_placements,
+    later_structures,
+    organisation_overview,
+    organisation_overviews,
+)
 from .placement import Placement, placement
+from .search import Hit, fold, search_units
 from .trees import UnitNode, ancestors, node, tree
 
 __all__ = [
@@ -31,16 +41,25 @@ __all__ = [
     "ChangeKind",
     "Comparison",
     "FieldChange",
+    "FuturePlacement",
     "HistoryEntry",
+    "Hit",
     "Link",
+    "OrganisationOverview",
     "Placement",
     "RecordedStructure",
     "UnitChange",
     "UnitNode",
     "ancestors",
     "compare",
+    "fold",
+    "future_placements",
+    "later_structures",
     "node",
+    "organisation_overview",
+    "organisation_overviews",
     "placement",
+    "search_units",
     "structure_as_recorded",
     "structure_chain",
     "structure_changelog",

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from orgreg.roles import policy
-from units import markup, overview, selectors
+from units import markup, selectors
 from units.forms import AtForm, CopyForm, DateForm, NewStructureForm, StatusForm
 from units.lineage import order_key
 from units.models import Structure, Unit
@@ -46,7 +46,7 @@ def home(request):
 
     answers = managed_unit_answers(request.user) if policy(request.user).is_manager else []
     return render(request, "units/home.html", {
-        "overviews": overview.organisation_overviews(request.user),
+        "overviews": selectors.organisation_overviews(request.user),
         "answers": answers,
         "today": timezone.localdate(),
     })
@@ -60,7 +60,7 @@ def organisation_detail(request, pk):
     on_date = None
     if date_form.is_valid():
         on_date = date_form.cleaned_data["date"]
-    view = overview.organisation_overview(request.user, organisation, on_date)
+    view = selectors.organisation_overview(request.user, organisation, on_date)
     return render(request, "units/organisation_detail.html", {
         "organisation": organisation, "view": view, "date_form": date_form,
         "picked_date": on_date, "new_form": NewStructureForm() if rules.is_editor else None,
@@ -251,7 +251,7 @@ def structure_compare(request, pk, other):
         "kind_filters": KIND_FILTERS, "scope": scope, "scope_choices": scope_choices,
         "counts": [(k, ChangeKind.LABELS[k], comparison.counts.get(k, 0))
                    for k in ChangeKind.PRIORITY],
-        "others": overview.organisation_overview(request.user, new.organisation).structures,
+        "others": selectors.organisation_overview(request.user, new.organisation).structures,
     })
 
 

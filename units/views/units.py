@@ -10,9 +10,8 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from orgreg.roles import policy
-from units import overview, selectors
+from units import selectors
 from units.models import Succession, Unit
-from units.search import search_units
 
 
 @dataclass(frozen=True)
@@ -21,11 +20,11 @@ class UnitAnswer:
 
     unit: Unit
     path: list
-    futures: list[overview.FuturePlacement]
+    futures: list[selectors.FuturePlacement]
 
 
 def answer_for(user, unit: Unit) -> UnitAnswer:
-    return UnitAnswer(unit, selectors.ancestors(unit), overview.future_placements(user, unit))
+    return UnitAnswer(unit, selectors.ancestors(unit), selectors.future_placements(user, unit))
 
 
 def managed_unit_answers(user) -> list[UnitAnswer]:
@@ -72,7 +71,7 @@ def unit_detail(request, pk):
         "organisation": unit.structure.organisation,
         "path": selectors.ancestors(unit), "children": children,
         "predecessors": predecessors, "successors": successors,
-        "futures": overview.future_placements(request.user, unit),
+        "futures": selectors.future_placements(request.user, unit),
         "history": selectors.unit_history(unit),
     })
 
@@ -82,7 +81,7 @@ def my_unit(request):
     """Hvor skal min enhed hen? Search by name or code, pick a unit, get one clear answer per
     later structure. A manager sees their own units first."""
     query = (request.GET.get("q") or "").strip()
-    hits = search_units(request.user, query) if query else []
+    hits = selectors.search_units(request.user, query) if query else []
     chosen = None
     if request.GET.get("unit"):
         chosen = answer_for(request.user, policy(request.user).get_unit_or_404(
@@ -101,6 +100,6 @@ def unit_search(request):
     results = [
         {"id": h.id, "name": h.name, "code": h.code, "structure": h.structure_name,
          "status": h.structure_status_label, "url": f"{base}?unit={h.id}"}
-        for h in (search_units(request.user, query) if query else [])
+        for h in (selectors.search_units(request.user, query) if query else [])
     ]
     return JsonResponse({"query": query, "results": results})

@@ -13,9 +13,9 @@ from django.utils import timezone
 from orgreg.roles import policy
 from orgreg.text import danish_sort_key
 
-from . import selectors
-from .lineage import Lineage, order_key
-from .models import Organisation, Status, Structure, Unit
+from ..lineage import Lineage, order_key
+from ..models import Organisation, Status, Structure, Unit
+from .placement import Placement, placement
 
 
 @dataclass
@@ -78,7 +78,7 @@ class FuturePlacement:
     closed on the way."""
 
     structure: Structure
-    placements: list[selectors.Placement]
+    placements: list[Placement]
 
     @property
     def split(self) -> bool:
@@ -100,4 +100,4 @@ def later_structures(user, unit: Unit) -> list[Structure]:
 def future_placements(user, unit: Unit) -> list[FuturePlacement]:
     """The unit's placement in every later structure `user` may see. Two queries plus those
     of units.selectors.placement per structure (which depend on the chain, not the size)."""
-    return [FuturePlacement(s, selectors.placement(unit, s)) for s in later_structures(user, unit)]
+    return [FuturePlacement(s, placement(unit, s)) for s in later_structures(user, unit)]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from orgreg.roles import policy
 from orgreg.text import danish_sort_key
 
-from .models import Status
+from ..models import Status
 
 _SPECIAL = str.maketrans({"æ": "ae", "ø": "o", "ð": "d", "þ": "th", "ß": "ss", "ł": "l"})
 # Combining marks left by NFKD decomposition (é → e + ´); removed in one C-level pass.
