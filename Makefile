@@ -38,6 +38,7 @@ run: demo
 
 lint: install
 	$(PY) -m ruff check .
+	$(PY) -m mypy
 
 checktrees: install
 	$(PY) manage.py checktrees

@@ -125,7 +125,7 @@ def _covered_by_intervals(rows: Iterable[tuple[int, int, int]],
 
 
 def _carry(chain_newest_first: list[int], covered: dict[int, set[int]]
-           ) -> tuple[dict[int, set[int]], dict[int, dict[int, set[int]]], dict[int, set[int]]]:
+           ) -> tuple[dict[int, set[int]], dict[int, set[int]], dict[int, set[int]]]:
     """Carry coverage forward through the successions of the chain (one query).
 
     `covered` maps a body id to the units it covers (whole subtrees, expanded) in the
@@ -384,7 +384,8 @@ def propose_med_structure(new: Structure, old: Structure | None = None) -> list[
             sorted(bodies, key=lambda b: (LEVEL_ORDER.index(b.level), danish_sort_key(b.name)))]
 
 
-def _ends(old_nodes: list[UnitNode], forward: dict[int, set[int]], incoming: set[int]
+def _ends(old_nodes: list[UnitNode], forward: dict[int, set[int]],
+          incoming: dict[int, set[int]]
           ) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
     """The whole way from old to new, composed over every step: each new unit's old origins,
     and each old unit's units in the new structure (splits and merges are judged on it)."""
@@ -514,6 +515,6 @@ def consultation_tracker(user, *, today: datetime.date | None = None,
     groups: dict[str, list[Consultation]] = defaultdict(list)
     for c in qs.order_by("deadline", "pk"):
         groups[c.status_on(today)].append(c)
-    answered = sorted(groups[ConsultationStatus.ANSWERED], key=lambda c: c.responded_on,
-                      reverse=True)
+    answered = sorted(groups[ConsultationStatus.ANSWERED],
+                      key=lambda c: c.responded_on or datetime.date.min, reverse=True)
     return Tracker(groups[ConsultationStatus.SENT], groups[ConsultationStatus.OVERDUE], answered)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, overload
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -104,7 +104,8 @@ def _check_body(body: MedBody) -> None:
         if body.pk is not None:
             parents = dict(MedBody.objects.filter(organisation_id=body.organisation_id)
                            .values_list("pk", "parent_id"))
-            seen, current = set(), body.parent_id
+            seen: set[int] = set()
+            current: int | None = body.parent_id
             while current is not None and current not in seen:
                 if current == body.pk:
                     raise ValidationError({"parent": (
@@ -321,7 +322,12 @@ def _check_meeting(meeting: Meeting, body: MedBody) -> None:
         )})
 
 
-def _aware(value: datetime.datetime) -> datetime.datetime:
+@overload
+def _aware(value: datetime.datetime) -> datetime.datetime: ...
+@overload
+def _aware(value: None) -> None: ...
+def _aware(value: datetime.datetime | None) -> datetime.datetime | None:
+    """A naive moment read as local time."""
     if value is not None and timezone.is_naive(value):
         return timezone.make_aware(value)
     return value
@@ -478,9 +484,10 @@ def _check_consultation(c: Consultation) -> None:
         raise ValidationError({"council": (
             "Angiv enten et MED-udvalg eller et råd, ikke begge; opret en høring for hver."
         )})
-    if c.body_id is not None and c.body.organisation_id != c.structure.organisation_id:
+    body = c.body if c.body_id is not None else None
+    if body is not None and body.organisation_id != c.structure.organisation_id:
         raise ValidationError({"body": (
-            f"{quoted(c.body.name)} hører til en anden organisation end organiseringen."
+            f"{quoted(body.name)} hører til en anden organisation end organiseringen."
         )})
     if not c.sent_on:
         raise ValidationError({"sent_on": "Angiv hvornår høringen blev sendt."})
@@ -491,9 +498,9 @@ def _check_consultation(c: Consultation) -> None:
             f"Fristen ({danish_date(c.deadline)}) ligger før høringen blev sendt "
             f"({danish_date(c.sent_on)})."
         )})
-    if c.body_id is not None and not c.body.is_valid_on(c.sent_on):
+    if body is not None and not body.is_valid_on(c.sent_on):
         raise ValidationError({"body": (
-            f"{quoted(c.body.name)} findes ikke den {danish_date(c.sent_on)}."
+            f"{quoted(body.name)} findes ikke den {danish_date(c.sent_on)}."
         )})
 
 

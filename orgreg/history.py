@@ -15,6 +15,11 @@ def stamp(obj: T, user, reason: str | None) -> T:
     return obj
 
 
+def field_label(model, name: str) -> str:
+    """The Danish name of a model's field (its verbose name)."""
+    return str(getattr(model._meta.get_field(name), "verbose_name", name))
+
+
 def apply_changes(obj, fields: Mapping[str, Any]) -> list[str]:
     """Set on `obj` each of `fields` whose value differs from the stored one (a foreign key
     compared by its id) and return the Danish names of the fields that changed, in order:

@@ -15,11 +15,13 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import cast
 
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from orgreg.history import field_label
 from orgreg.roles import policy
 from orgreg.text import MONTHS, danish_date
 from units import lifecycle
@@ -110,9 +112,9 @@ def _milestone_entry(m: Milestone) -> PlanEntry:
         date=m.date, end_date=m.end_date, title=m.title, description=m.description,
         forum=m.forum, kind=m.kind, status=m.status, source=SOURCE_MILESTONE,
         milestone_id=m.pk, structure_id=m.structure_id, meeting_id=m.meeting_id,
-        structure_name=m.structure.name if m.structure_id else "",
+        structure_name=m.structure.name if m.structure else "",
         workstream_id=m.workstream_id,
-        workstream_name=m.workstream.name if m.workstream_id else "",
+        workstream_name=m.workstream.name if m.workstream else "",
         url=reverse("timeline:milestone-detail", args=[m.pk]),
     )
 
@@ -475,10 +477,11 @@ def milestone_history(milestone: Milestone) -> list[MilestoneRecord]:
     for f in ("med_body_id", "meeting_id"):
         ids = {getattr(r, f) for r in records if getattr(r, f)}
         if ids:
-            model = Milestone._meta.get_field(f.removesuffix("_id")).related_model
-            names |= {(f, obj.pk): str(obj) for obj in model.objects.filter(pk__in=ids)}
-    labels = {f: str(Milestone._meta.get_field(f.removesuffix("_id")).verbose_name)
-              for f in _HISTORY_FIELDS}
+            model = cast(type[Model],
+                         Milestone._meta.get_field(f.removesuffix("_id")).related_model)
+            names |= {(f, obj.pk): str(obj)
+                      for obj in model._default_manager.filter(pk__in=ids)}
+    labels = {f: field_label(Milestone, f.removesuffix("_id")) for f in _HISTORY_FIELDS}
 
     def show(f: str, value) -> str:
         if value in (None, ""):
@@ -495,7 +498,7 @@ def milestone_history(milestone: Milestone) -> list[MilestoneRecord]:
 
     out, before = [], None
     for rec in records:
-        changes = ()
+        changes: tuple[FieldChange, ...] = ()
         if before is not None and rec.history_type == "~":
             changes = tuple(
                 FieldChange(labels[f], show(f, getattr(before, f)), show(f, getattr(rec, f)))

@@ -31,7 +31,7 @@ EDITABLE: tuple[Status, ...] = (Status.DRAFT,)
 PROPOSAL: tuple[Status, ...] = (Status.DRAFT, Status.CONSULTATION)
 
 # What a printout says across every page while the structure is not (or never will be) decided.
-STAMPS: dict[Status, str] = {
+STAMPS: dict[str, str] = {
     Status.DRAFT: "UDKAST",
     Status.CONSULTATION: "I HØRING",
     Status.DISCARDED: "FORKASTET",

@@ -169,7 +169,7 @@ def _links(forward: dict[int, dict[int, Decimal]], old_tree: list[UnitNode],
 
 
 def _parents_went_to(old_tree: list[UnitNode], succ: dict[int, list[Link]]
-                     ) -> dict[int, set[int]]:
+                     ) -> dict[int | None, set[int]]:
     """The new units each old parent went to, to tell a move with one set lookup."""
     # Only parents are asked about: about one unit in eight in a real tree.
     old_parents = {o.parent_id for o in old_tree if o.parent_id is not None}
@@ -181,7 +181,7 @@ def _by_lft(link: Link) -> int:
 
 
 def _new_side(new_tree: list[UnitNode], succ: dict[int, list[Link]],
-              pred: dict[int, list[Link]], went_to: dict[int, set[int]]
+              pred: dict[int, list[Link]], went_to: dict[int | None, set[int]]
               ) -> tuple[dict[int, UnitChange], dict[int, tuple[bool, bool]]]:
     """Each new unit's change, and (renamed, moved) of each new unit with one predecessor,
     for its pair's other end."""

@@ -6,6 +6,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 from django.db.models import Q
 
@@ -70,7 +71,7 @@ def _unit_entries(records: Iterable, *, names: dict[int, str]) -> list[HistoryEn
     entries = []
     for rec in records:
         before = previous.get(rec.id)
-        changes = ()
+        changes: tuple[FieldChange, ...] = ()
         if before is not None and rec.history_type == "~":
             changes = tuple(
                 FieldChange(labels[f], show(f, getattr(before, f)), show(f, getattr(rec, f)))
@@ -189,7 +190,7 @@ def structure_as_recorded(structure: Structure, at: datetime.datetime) -> Record
         kids[parent].append(uid)
     for siblings in kids.values():
         siblings.sort(key=lambda u: placed_at[u])
-    rows: list[tuple] = []
+    rows: list[tuple | None] = []  # each filled in when its subtree is numbered
     counter = 0
 
     def visit(uid: int, level: int) -> None:
@@ -211,5 +212,5 @@ def structure_as_recorded(structure: Structure, at: datetime.datetime) -> Record
         visit(root, 0)
     if srec is not None:
         return RecordedStructure(at, srec.name, srec.status, Status(srec.status).label,
-                                 srec.effective_date, _nodes(rows))
+                                 srec.effective_date, _nodes(cast(list[tuple], rows)))
     return RecordedStructure(at, structure.name, "", "", None, [])

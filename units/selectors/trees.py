@@ -75,12 +75,12 @@ def _nodes(rows: Sequence[tuple]) -> list[UnitNode]:
             children[parent_id] += 1
     # Positional construction: the columns are the first fields of UnitNode, in order, and
     # keyword arguments cost as much again for 10,000 nodes.
-    nodes = []
+    nodes: list[UnitNode] = []
     append = nodes.append
     for r in rows:
         if r[6] is None or r[10] is None:
             r = (*r[:6], r[6] or "", *r[7:10], r[10] or 0, *r[11:])
-        append(UnitNode(*r, subtree[r[0]], children.get(r[0], 0)))
+        append(UnitNode(*r, subtree[r[0]], children.get(r[0], 0)))  # type: ignore[call-arg]
     return nodes
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from orgreg.history import stamp
+from orgreg.history import apply_changes, stamp
 from orgreg.text import danish_date, join_danish, quoted
 
 from .. import lifecycle
@@ -135,11 +135,7 @@ def update_structure(structure: Structure, *, user, reason: str | None = None,
         if basis.pk == locked.pk or Lineage.of(locked.organisation_id).descends_from(
                 basis, locked):
             raise ValidationError("En organisering kan ikke bygge på sig selv.")
-    changed = []
-    for key, value in fields.items():
-        if getattr(locked, key) != value:
-            changed.append(str(Structure._meta.get_field(key).verbose_name))
-            setattr(locked, key, value)
+    changed = apply_changes(locked, fields)
     if not changed:
         return locked
     locked.full_clean(exclude=["organisation", "based_on"])

@@ -104,12 +104,12 @@ def close_unit(unit: Unit, *, user, reason: str | None = None,
             f"{quoted(unit.name)} har {len(children)} underenheder. "
             "Vælg hvor de skal flyttes hen, før enheden nedlægges."
         )
-    reason = reason or (
-        f"Enheden {quoted(unit.name)} nedlagt."
-        + (f" Underenhederne flyttet til {quoted(target.name)}." if children else "")
-    )
-    for child in children:
-        _move(child, target, user, reason)
+    moved_to = f" Underenhederne flyttet til {quoted(target.name)}." \
+        if target is not None and children else ""
+    reason = reason or f"Enheden {quoted(unit.name)} nedlagt.{moved_to}"
+    if target is not None:
+        for child in children:
+            _move(child, target, user, reason)
     for s in Succession.objects.filter(to_unit=unit) | Succession.objects.filter(from_unit=unit):
         stamp(s, user, reason)
         s.delete()
