@@ -16,7 +16,8 @@ from rest_framework.response import Response
 
 from orgreg.roles import structure_visibility_q, visible_structures
 
-from . import exporters, selectors
+from . import selectors
+from .interchange import exporters
 from .models import Organisation, Status, Structure, Unit
 from .serializers import (
     ComparisonSerializer,

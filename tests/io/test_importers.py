@@ -10,8 +10,8 @@ import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 
-from units import importers
-from units.importers import Kind
+from units import interchange as importers
+from units.interchange import Kind
 from units.models import Structure, Unit, UnitType
 
 from .conftest import counts, snapshot
@@ -122,7 +122,7 @@ def test_predecessors_with_shares_become_successions(editor, small):
 
 
 def test_orgreg_json_carries_name_and_date(small):
-    from units import exporters
+    from units.interchange import exporters
 
     structure, _ = small
     source = importers.read_file(exporters.structure_json(structure), filename="x.json")

@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from units import exporters, importers
+from units import interchange as importers
+from units.interchange import exporters
 
 from .conftest import snapshot, successions
 

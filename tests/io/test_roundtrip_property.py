@@ -9,8 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests import factories
-from units import exporters, importers
+from units import interchange as importers
 from units.bulk import UnitRow, build_structure
+from units.interchange import exporters
 
 from .conftest import snapshot
 

@@ -10,7 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests import factories
-from units import importers, services
+from units import interchange as importers
+from units import services
 from units.models import Structure, Unit
 from units.views.io import SESSION_KEY
 

@@ -19,8 +19,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from orgreg.roles import editor_required, get_visible_structure_or_404
-from units import exporters, importers
-from units.forms_io import ImportForm
+from units import interchange as importers
+from units.interchange import ImportForm, exporters
 from units.models import Organisation, Status, Structure
 
 SESSION_KEY = "orgreg_pending_import"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from units import exporters
+from units.interchange import exporters
 from units.models import Structure
 
 BUILDERS = {"csv": exporters.structure_csv, "xlsx": exporters.structure_xlsx,
