@@ -15,7 +15,8 @@ from rest_framework.response import Response
 
 from orgreg.roles import policy
 
-from . import exporters, selectors
+from . import selectors
+from .interchange import exporters
 from .models import Organisation, Status
 from .serializers import (
     ComparisonSerializer,

@@ -10,8 +10,8 @@ import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 
-from units import importers
-from units.importers import Kind
+from units import interchange
+from units.interchange import Kind
 from units.models import Structure, Unit, UnitType
 
 from .conftest import counts, snapshot
@@ -24,10 +24,10 @@ def csv_bytes(text: str, encoding: str = "utf-8-sig") -> bytes:
 
 
 def run(data, organisation, editor, *, fmt=None, filename="", based_on=None, **options):
-    plan = importers.prepare(data, organisation=organisation, fmt=fmt, filename=filename,
+    plan = interchange.prepare(data, organisation=organisation, fmt=fmt, filename=filename,
                              based_on=based_on, **options)
     assert plan.problems == [], [str(p) for p in plan.problems]
-    return importers.import_structure(plan, organisation=organisation, name="Indlæst",
+    return interchange.import_structure(plan, organisation=organisation, name="Indlæst",
                                       effective_date=datetime.date(2025, 1, 1), user=editor,
                                       based_on=based_on)
 
@@ -73,14 +73,14 @@ def test_column_order_and_header_spelling_do_not_matter(editor, organisation):
         "Forgænger(e);Antal_medarbejdere;NAVN;Overordnet Kode;Unit Type;KODE\n"
         ";3;Kommunen;;;K\n"
     )
-    plan = importers.prepare(data, organisation=organisation)
+    plan = interchange.prepare(data, organisation=organisation)
     assert plan.problems == [] and plan.units[0].fields["headcount"] == 3
     assert "Unit Type" not in " ".join(plan.warnings)
 
 
 def test_unknown_column_is_a_warning_not_a_problem(organisation):
     data = csv_bytes("Kode;Navn;Overordnet kode;Lønnummer\nK;Kommunen;;123\n")
-    plan = importers.prepare(data, organisation=organisation)
+    plan = interchange.prepare(data, organisation=organisation)
     assert plan.ok
     assert plan.warnings == ["Kolonnen »Lønnummer« kendes ikke og springes over."]
 
@@ -122,10 +122,10 @@ def test_predecessors_with_shares_become_successions(editor, small):
 
 
 def test_orgreg_json_carries_name_and_date(small):
-    from units import exporters
+    from units.interchange import exporters
 
     structure, _ = small
-    source = importers.read_file(exporters.structure_json(structure), filename="x.json")
+    source = interchange.read_file(exporters.structure_json(structure), filename="x.json")
     assert source.format == "json" and source.has_keys
     assert source.meta == {"name": "Organisering 2024", "effective_date": "2024-01-01"}
 
@@ -135,13 +135,13 @@ def test_orgreg_json_carries_name_and_date(small):
 
 def test_os2mo_units_valid_on_the_chosen_date(editor, organisation):
     data = SAMPLE.read_bytes()
-    plan = importers.prepare(data, organisation=organisation, filename="os2mo.json",
+    plan = interchange.prepare(data, organisation=organisation, filename="os2mo.json",
                              on_date=datetime.date(2025, 3, 1), create_unit_types=True)
     assert plan.format == "os2mo" and plan.ok
     # Afdeling, Forvaltning and Team are reference data from the migrations.
     assert plan.new_unit_types == ["Kommune"]
     assert UnitType.objects.filter(name="Kommune").count() == 0
-    structure = importers.import_structure(
+    structure = interchange.import_structure(
         plan, organisation=organisation, name="Fra OS2mo", effective_date=datetime.date(2025, 3, 1),
         user=editor)
     units = units_by_code(structure)
@@ -153,7 +153,7 @@ def test_os2mo_units_valid_on_the_chosen_date(editor, organisation):
 
 
 def test_os2mo_on_an_earlier_date_gives_the_structure_then(organisation):
-    plan = importers.prepare(SAMPLE.read_bytes(), organisation=organisation, fmt="os2mo",
+    plan = interchange.prepare(SAMPLE.read_bytes(), organisation=organisation, fmt="os2mo",
                              on_date=datetime.date(2023, 1, 1), create_unit_types=True)
     assert plan.ok
     names = {u.fields["code"]: u.fields["name"] for u in plan.units}
@@ -169,9 +169,9 @@ def test_os2mo_several_top_units_get_one_root(editor, organisation):
                    "validity": {"from": "2020-01-01", "to": null}}},
       {"current": {"uuid": "u3", "user_key": "B1", "name": "Team B1", "parent_uuid": "u2",
                    "validity": {"from": "2020-01-01", "to": null}}}]}}}"""
-    plan = importers.prepare(doc, organisation=organisation, filename="mo.json")
+    plan = interchange.prepare(doc, organisation=organisation, filename="mo.json")
     assert plan.ok and plan.meta["synthetic_root"]
-    structure = importers.import_structure(plan, organisation=organisation, name="MO",
+    structure = interchange.import_structure(plan, organisation=organisation, name="MO",
                                            effective_date=datetime.date(2025, 1, 1), user=editor)
     root = Unit.objects.get(tree_id=structure.pk, parent=None)
     assert root.name == organisation.name
@@ -186,14 +186,14 @@ def test_os2mo_parent_not_valid_on_the_date_is_reported(organisation):
                    "validity": {"from": "2020-01-01", "to": "2021-01-01"}}]},
       {"current": {"uuid": "u3", "user_key": "", "name": "Barn", "parent_uuid": "u2",
                    "validity": {"from": "2020-01-01", "to": null}}}]}}}"""
-    plan = importers.prepare(doc, organisation=organisation, fmt="os2mo",
+    plan = interchange.prepare(doc, organisation=organisation, fmt="os2mo",
                              on_date=datetime.date(2024, 1, 1))
     kinds = {(p.row, p.kind) for p in plan.problems}
     assert kinds == {(3, Kind.UNKNOWN_PARENT), (3, Kind.MISSING_CODE)}
 
 
 def test_os2mo_error_answer_is_refused(organisation):
-    plan = importers.prepare(b'{"errors": [{"message": "Not authorized"}], "data": null}',
+    plan = interchange.prepare(b'{"errors": [{"message": "Not authorized"}], "data": null}',
                              organisation=organisation, fmt="os2mo")
     assert [p.kind for p in plan.problems] == [Kind.BAD_FILE]
     assert "fejl" in plan.problems[0].message
@@ -226,7 +226,7 @@ HOSTILE = (
 def test_hostile_file_reports_every_problem_with_its_row_and_writes_nothing(editor, small):
     old, _ = small
     before = counts()
-    plan = importers.prepare(csv_bytes(HOSTILE), organisation=old.organisation, based_on=old)
+    plan = interchange.prepare(csv_bytes(HOSTILE), organisation=old.organisation, based_on=old)
     found = {(p.row, p.kind) for p in plan.problems}
     assert found == {
         (3, Kind.UNKNOWN_UNIT_TYPE),
@@ -257,7 +257,7 @@ def test_hostile_file_reports_every_problem_with_its_row_and_writes_nothing(edit
     assert "»QQ« findes ikke i »Organisering 2024«" in text[15]
     assert [p.row for p in plan.problems] == sorted(p.row for p in plan.problems)
     with pytest.raises(ValidationError):
-        importers.import_structure(plan, organisation=old.organisation, name="X",
+        interchange.import_structure(plan, organisation=old.organisation, name="X",
                                    effective_date=datetime.date(2025, 1, 1), user=editor,
                                    based_on=old)
     assert counts() == before
@@ -266,11 +266,11 @@ def test_hostile_file_reports_every_problem_with_its_row_and_writes_nothing(edit
 def test_unknown_unit_type_can_be_created_in_the_same_transaction(editor, organisation):
     data = csv_bytes("Kode;Navn;Overordnet kode;Enhedstype\nK;Kommunen;;klynge\n"
                      "A;A;K;Klynge\nB;B;K;Cluster\nC;C;K;distrikt\n")
-    assert not importers.prepare(data, organisation=organisation).ok
-    plan = importers.prepare(data, organisation=organisation, create_unit_types=True)
+    assert not interchange.prepare(data, organisation=organisation).ok
+    plan = interchange.prepare(data, organisation=organisation, create_unit_types=True)
     assert plan.ok and plan.new_unit_types == ["Cluster", "klynge"]
     assert not UnitType.objects.filter(name__iexact="klynge").exists()
-    structure = importers.import_structure(plan, organisation=organisation, name="N",
+    structure = interchange.import_structure(plan, organisation=organisation, name="N",
                                            effective_date=datetime.date(2025, 1, 1), user=editor)
     types = {u.code: u.unit_type.name for u in units_by_code(structure).values()}
     # An existing type is matched whatever its case (Distrikt is reference data).
@@ -279,14 +279,14 @@ def test_unknown_unit_type_can_be_created_in_the_same_transaction(editor, organi
 
 
 def test_predecessors_without_based_on_are_a_problem(organisation):
-    plan = importers.prepare(csv_bytes("Kode;Navn;Overordnet kode;Forgængere\nK;K;;A:100\n"),
+    plan = interchange.prepare(csv_bytes("Kode;Navn;Overordnet kode;Forgængere\nK;K;;A:100\n"),
                              organisation=organisation)
     assert [(p.row, p.kind) for p in plan.problems] == [(2, Kind.UNKNOWN_PREDECESSOR)]
 
 
 def test_share_that_is_not_a_number_or_out_of_range(small):
     old, _ = small
-    plan = importers.prepare(
+    plan = interchange.prepare(
         csv_bytes("Kode;Navn;Overordnet kode;Forgængere\nK;K;;A:mange\nB;B;K;B:120|C:-1\n"),
         organisation=old.organisation, based_on=old)
     assert [(p.row, p.kind) for p in plan.problems] == [
@@ -294,20 +294,20 @@ def test_share_that_is_not_a_number_or_out_of_range(small):
 
 
 def test_no_root_at_all(organisation):
-    plan = importers.prepare(csv_bytes("Kode;Navn;Overordnet kode\nA;A;B\nB;B;A\n"),
+    plan = interchange.prepare(csv_bytes("Kode;Navn;Overordnet kode\nA;A;B\nB;B;A\n"),
                              organisation=organisation)
     assert {p.kind for p in plan.problems} == {Kind.CYCLE, Kind.NO_ROOT}
 
 
 def test_too_long_text_is_a_problem(organisation):
-    plan = importers.prepare(csv_bytes(f"Kode;Navn;Overordnet kode\nK;{'x' * 201};\n"),
+    plan = interchange.prepare(csv_bytes(f"Kode;Navn;Overordnet kode\nK;{'x' * 201};\n"),
                              organisation=organisation)
     assert [(p.row, p.kind) for p in plan.problems] == [(2, Kind.BAD_VALUE)]
     assert "højst 200" in plan.problems[0].message
 
 
 def test_fte_with_more_decimals_is_rounded_with_a_warning(organisation):
-    plan = importers.prepare(csv_bytes("Kode;Navn;Overordnet kode;Årsværk\nK;K;;0,8108\n"),
+    plan = interchange.prepare(csv_bytes("Kode;Navn;Overordnet kode;Årsværk\nK;K;;0,8108\n"),
                              organisation=organisation)
     assert plan.ok and plan.units[0].fields["fte"] == Decimal("0.81")
     assert plan.warnings == ["Årsværk er afrundet til to decimaler i 1 række."]
@@ -327,7 +327,7 @@ NOT_CSV = [
 @pytest.mark.parametrize("data,words", NOT_CSV)
 def test_file_that_is_not_csv_is_refused(data, words, organisation):
     before = counts()
-    plan = importers.prepare(data, organisation=organisation, filename="enheder.csv")
+    plan = interchange.prepare(data, organisation=organisation, filename="enheder.csv")
     assert [p.kind for p in plan.problems] == [Kind.BAD_FILE]
     assert plan.problems[0].row is None and words in plan.problems[0].message
     assert counts() == before
@@ -348,7 +348,7 @@ def test_file_that_is_not_csv_is_refused(data, words, organisation):
     (b'["a"]', "data.json", "orgregs eget format"),
 ])
 def test_broken_files_are_refused_with_a_reason(data, filename, words, organisation):
-    plan = importers.prepare(data, organisation=organisation, filename=filename)
+    plan = interchange.prepare(data, organisation=organisation, filename=filename)
     assert [p.kind for p in plan.problems] == [Kind.BAD_FILE]
     assert words in plan.problems[0].message
 
@@ -357,7 +357,7 @@ def test_fifty_megabyte_file_is_refused_before_it_is_read(organisation):
     data = b"Kode;Navn;Overordnet kode\n" + b"K;Kommunen;\n" * (50 * 1024 * 1024 // 12)
     assert len(data) > 50 * 1000 * 1000
     before = counts()
-    plan = importers.prepare(data, organisation=organisation, filename="stor.csv")
+    plan = interchange.prepare(data, organisation=organisation, filename="stor.csv")
     assert [p.kind for p in plan.problems] == [Kind.BAD_FILE]
     assert "højst 10 MB" in plan.problems[0].message
     assert counts() == before
@@ -366,10 +366,10 @@ def test_fifty_megabyte_file_is_refused_before_it_is_read(organisation):
 def test_refusal_by_the_bulk_builder_writes_nothing(editor, organisation):
     """A rule only the database layer knows still leaves nothing behind."""
     data = csv_bytes("Kode;Navn;Overordnet kode\nK;Kommunen;\n")
-    plan = importers.prepare(data, organisation=organisation)
+    plan = interchange.prepare(data, organisation=organisation)
     before = counts()
     with pytest.raises(ValidationError):
-        importers.import_structure(plan, organisation=organisation, name=" ",
+        interchange.import_structure(plan, organisation=organisation, name=" ",
                                    effective_date=datetime.date(2025, 1, 1), user=editor)
     assert counts() == before
 
@@ -389,8 +389,8 @@ def test_long_names_are_kept_whole_in_the_history_reason(editor, organisation):
     PostgreSQL, and is not cut."""
     long_type = "T" * 100
     data = csv_bytes(f"Kode;Navn;Overordnet kode;Enhedstype\nK;Kommunen;;{long_type}\n")
-    plan = importers.prepare(data, organisation=organisation, create_unit_types=True)
-    structure = importers.import_structure(plan, organisation=organisation, name="N" * 200,
+    plan = interchange.prepare(data, organisation=organisation, create_unit_types=True)
+    structure = interchange.import_structure(plan, organisation=organisation, name="N" * 200,
                                            effective_date=datetime.date(2025, 1, 1), user=editor)
     reasons = [r.history_change_reason for r in Unit.history.filter(structure_id=structure.pk)]
     assert reasons and all("N" * 200 in r for r in reasons)

@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from units import exporters, importers
+from units import interchange
+from units.interchange import exporters
 
 from .conftest import snapshot, successions
 
@@ -17,10 +18,10 @@ EXPORTS = {
 
 
 def reimport(data, fmt, structure, editor, *, based_on=None):
-    plan = importers.prepare(data, organisation=structure.organisation, fmt=fmt,
+    plan = interchange.prepare(data, organisation=structure.organisation, fmt=fmt,
                              based_on=based_on)
     assert plan.problems == []
-    return importers.import_structure(
+    return interchange.import_structure(
         plan, organisation=structure.organisation, name=f"Genindlæst {fmt}",
         effective_date=datetime.date(2026, 1, 1), user=editor, based_on=based_on)
 
@@ -47,8 +48,8 @@ def test_draft_with_every_field_and_successions_round_trips(fmt, editor, rich):
 def test_shares_over_100_within_one_file_are_refused(editor, rich):
     old, draft = rich
     data = exporters.structure_csv(draft).decode("utf-8-sig").replace("A:100", "A:100|B:30")
-    plan = importers.prepare(data.encode(), organisation=old.organisation, based_on=old)
-    assert [p.kind for p in plan.problems] == [importers.Kind.SHARE_OVER_100]
+    plan = interchange.prepare(data.encode(), organisation=old.organisation, based_on=old)
+    assert [p.kind for p in plan.problems] == [interchange.Kind.SHARE_OVER_100]
 
 
 def test_csv_is_what_danish_excel_expects(rich):

@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests import factories
-from units import exporters, importers
+from units import interchange
+from units.interchange import exporters
 from units.services.bulk import UnitRow, build_structure
 
 from .conftest import snapshot
@@ -56,8 +57,8 @@ def test_any_tree_round_trips_through_every_format(editor, rows):
     expected = snapshot(structure)
     for fmt, export in (("csv", exporters.structure_csv), ("xlsx", exporters.structure_xlsx),
                         ("json", exporters.structure_json)):
-        plan = importers.prepare(export(structure), organisation=organisation, fmt=fmt)
+        plan = interchange.prepare(export(structure), organisation=organisation, fmt=fmt)
         assert plan.problems == [], (fmt, [str(p) for p in plan.problems])
-        copy = importers.import_structure(plan, organisation=organisation, name=f"Kopi {fmt}",
+        copy = interchange.import_structure(plan, organisation=organisation, name=f"Kopi {fmt}",
                                           effective_date=datetime.date(2025, 1, 1), user=editor)
         assert snapshot(copy) == expected, fmt

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests import factories
-from units import importers, services
+from units import interchange, services
 from units.models import Structure, Unit
 from units.views.io import SESSION_KEY
 
@@ -123,7 +123,7 @@ def test_confirm_checks_again_against_the_database(client, editor, organisation)
 def test_too_large_upload_is_refused_by_the_form(client, editor, organisation, settings):
     client.force_login(editor)
     before = counts()
-    big = b"Kode;Navn;Overordnet kode\n" + b"x" * (importers.MAX_IMPORT_BYTES + 10)
+    big = b"Kode;Navn;Overordnet kode\n" + b"x" * (interchange.MAX_IMPORT_BYTES + 10)
     response = upload(client, organisation, big)
     assert response.status_code == 422
     assert "højst 10 MB" in response.content.decode()

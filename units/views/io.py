@@ -1,7 +1,7 @@
 """Import (editors) and export (anyone who may see the structure) in the browser.
 
 An upload is checked at once and the preview shows every problem or what would be created;
-the file is kept in the session (base64, at most importers.MAX_IMPORT_BYTES) until the editor
+the file is kept in the session (base64, at most interchange.MAX_IMPORT_BYTES) until the editor
 confirms, so nothing is written before that and the same bytes are checked again on confirm.
 """
 
@@ -19,8 +19,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from orgreg.roles import editor_required, policy
-from units import exporters, importers
-from units.forms_io import ImportForm
+from units import interchange
+from units.interchange import ImportForm, exporters
 from units.models import Organisation, Status, Structure
 
 SESSION_KEY = "orgreg_pending_import"
@@ -78,7 +78,7 @@ def _plan(pending: dict, organisation: Organisation):
     if pending["based_on"]:
         based_on = Structure.objects.filter(organisation=organisation,
                                             pk=pending["based_on"]).first()
-    plan = importers.prepare(
+    plan = interchange.prepare(
         base64.b64decode(pending["data"]), organisation=organisation,
         filename=pending["filename"], fmt=pending["format"] or None, based_on=based_on,
         create_unit_types=pending["create_unit_types"],
@@ -95,12 +95,12 @@ def _preview(request, organisation, pending, plan, based_on, *, refused: str = "
         "effective_date": datetime.date.fromisoformat(pending["effective_date"]),
         "based_on": based_on,
         "plan": plan,
-        "format_label": importers.FORMATS.get(plan.format, plan.format),
+        "format_label": interchange.FORMATS.get(plan.format, plan.format),
         "problems": plan.problems[:PREVIEW_PROBLEMS],
         "more_problems": max(0, len(plan.problems) - PREVIEW_PROBLEMS),
         "units": units[:PREVIEW_UNITS],
         "more_units": max(0, len(units) - PREVIEW_UNITS),
-        "unknown_types": any(p.kind == importers.Kind.UNKNOWN_UNIT_TYPE for p in plan.problems),
+        "unknown_types": any(p.kind == interchange.Kind.UNKNOWN_UNIT_TYPE for p in plan.problems),
         "refused": refused,
     }, status=200 if plan.ok and not refused else 422)
 
@@ -112,7 +112,7 @@ def structure_import(request, pk):
     form = ImportForm(request.POST or None, request.FILES or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = upload.read(importers.MAX_IMPORT_BYTES + 1)
+        data = upload.read(interchange.MAX_IMPORT_BYTES + 1)
         based_on = form.cleaned_data["based_on"]
         pending = {
             "token": secrets.token_urlsafe(16),
@@ -125,20 +125,20 @@ def structure_import(request, pk):
             "create_unit_types": form.cleaned_data["create_unit_types"],
             "on_date": form.cleaned_data["on_date"].isoformat(),
         }
-        if len(data) <= importers.MAX_IMPORT_BYTES:
+        if len(data) <= interchange.MAX_IMPORT_BYTES:
             pending["data"] = base64.b64encode(data).decode("ascii")
             request.session[SESSION_KEY] = pending
         else:
             request.session.pop(SESSION_KEY, None)
             pending["data"] = ""
-        plan = importers.prepare(data, organisation=organisation, filename=upload.name,
+        plan = interchange.prepare(data, organisation=organisation, filename=upload.name,
                                  fmt=pending["format"] or None, based_on=based_on,
                                  create_unit_types=pending["create_unit_types"],
                                  on_date=form.cleaned_data["on_date"])
         return _preview(request, organisation, pending, plan, based_on)
     return render(request, "units/import_form.html",
                   {"organisation": organisation, "form": form,
-                   "aliases": importers.COLUMN_ALIASES, "labels": importers.COLUMN_LABELS},
+                   "aliases": interchange.COLUMN_ALIASES, "labels": interchange.COLUMN_LABELS},
                   status=422 if form.is_bound else 200)
 
 
@@ -162,7 +162,7 @@ def structure_import_confirm(request, pk):
         return _preview(request, organisation, pending, plan, based_on,
                         refused="Organiseringen, importen bygger på, er forkastet.")
     try:
-        structure = importers.import_structure(
+        structure = interchange.import_structure(
             plan, organisation=organisation, name=pending["name"],
             effective_date=datetime.date.fromisoformat(pending["effective_date"]),
             user=request.user, based_on=based_on,

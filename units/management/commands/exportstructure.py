@@ -14,7 +14,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from orgreg.roles import NOT_COMPARABLE, comparable
-from units import exporters
+from units.interchange import exporters
 from units.models import Structure
 
 BUILDERS = {"csv": exporters.structure_csv, "xlsx": exporters.structure_xlsx,

@@ -24,7 +24,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from orgreg.text import danish_date
-from units import importers, services
+from units import interchange, services
 from units.benchmarks.measure import rolled_back
 from units.models import Organisation, Structure
 
@@ -70,7 +70,7 @@ class Command(BaseCommand):
                             help="Gældende fra, ÅÅÅÅ-MM-DD (JSON: kan udelades).")
         parser.add_argument("--based-on", type=int,
                             help="Id på den organisering, forgængerkoderne henviser til.")
-        parser.add_argument("--format", choices=sorted(importers.FORMATS),
+        parser.add_argument("--format", choices=sorted(interchange.FORMATS),
                             help="Filens format (standard: efter filnavn og indhold).")
         parser.add_argument("--create-unit-types", action="store_true",
                             help="Opret enhedstyper, som orgreg ikke kender.")
@@ -90,17 +90,17 @@ class Command(BaseCommand):
         on_date = _date(options["on_date"]) if options["on_date"] else None
         progress = ProgressBar(self.stderr._out)
 
-        def run() -> tuple[importers.ImportPlan, Structure | None, dict[str, float]]:
+        def run() -> tuple[interchange.ImportPlan, Structure | None, dict[str, float]]:
             times = {}
             start = time.perf_counter()
             data = path.read_bytes()
             progress("Læser", 0, 1)
-            source = importers.read_file(data, filename=path.name, fmt=options["format"],
-                                         on_date=on_date)
+            source = interchange.read_file(data, filename=path.name, fmt=options["format"],
+                                           on_date=on_date)
             progress("Læser", 1, 1)
-            plan = importers.check(source, organisation=organisation, based_on=based_on,
-                                   create_unit_types=options["create_unit_types"],
-                                   progress=progress)
+            plan = interchange.check(source, organisation=organisation, based_on=based_on,
+                                     create_unit_types=options["create_unit_types"],
+                                     progress=progress)
             times["check"] = time.perf_counter() - start
             if not plan.ok or options["dry_run"]:
                 return plan, None, times
@@ -111,7 +111,7 @@ class Command(BaseCommand):
             start = time.perf_counter()
             progress("Skriver", 0, len(plan.units))
             try:
-                structure = importers.import_structure(
+                structure = interchange.import_structure(
                     plan, organisation=organisation, name=name, effective_date=_date(str(when)),
                     user=user, based_on=based_on,
                 )
@@ -135,10 +135,10 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"Filen {path} findes ikke.")
         size = path.stat().st_size
-        if size > importers.MAX_IMPORT_BYTES:
+        if size > interchange.MAX_IMPORT_BYTES:
             raise CommandError(
                 f"Filen fylder {size / 1024 / 1024:.1f} MB; højst "
-                f"{importers.MAX_IMPORT_BYTES // 1024 // 1024} MB kan indlæses ad gangen. "
+                f"{interchange.MAX_IMPORT_BYTES // 1024 // 1024} MB kan indlæses ad gangen. "
                 "Intet er gemt."
             )
         return path

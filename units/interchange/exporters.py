@@ -1,6 +1,6 @@
 """Export of a structure as CSV, XLSX and JSON, and of a comparison as XLSX.
 
-Every export re-imports to the same tree through ``units.importers``: the same columns (Danish
+Every export re-imports to the same tree through ``units.interchange``: the same columns (Danish
 headers), units in tree order so siblings keep their order, and predecessors as codes of the
 structure it is based on. When some unit has no code the files also carry orgreg's own keys
 ("Nøgle", "Overordnet nøgle") so the tree can still be rebuilt. Reads run a fixed number of
@@ -19,10 +19,11 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import changes, selectors
-from .importers import FORMULA_CHARACTERS, JSON_FORMAT_NAME
-from .models import Category, Structure, Succession, Unit
-from .shares import share_number
+from .. import changes, selectors
+from ..models import Category, Structure, Succession, Unit
+from ..shares import share_number
+from .read_json import JSON_FORMAT_NAME
+from .values import FORMULA_CHARACTERS
 
 # (field, Danish header) in the order files carry them.
 COLUMNS = [

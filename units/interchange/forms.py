@@ -1,4 +1,4 @@
-"""Forms of the import page."""
+"""The form of the import page: the file, its format and the new draft's name and date."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from orgreg.forms import DateField
 
-from .importers import FORMATS, MAX_IMPORT_BYTES
-from .models import Status, Structure
+from ..models import Status, Structure
+from .reading import FORMATS, MAX_IMPORT_BYTES
 
 
 class ImportForm(forms.Form):

@@ -1,0 +1,48 @@
+"""The columns of an import file: header aliases (Danish and English) and their Danish names."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "code": ("kode", "code", "enhedskode", "unit code", "user key", "omkostningssted"),
+    "name": ("navn", "name", "enhedsnavn", "unit name"),
+    "short_name": ("kort navn", "short name", "forkortelse", "kortnavn"),
+    "parent_code": ("overordnet kode", "parent code", "overordnet", "parent",
+                    "overordnet enhed", "overordnet enhedskode"),
+    "unit_type": ("enhedstype", "unit type", "type"),
+    "category": ("kategori", "category"),
+    "leader_title": ("ledertitel", "leader title"),
+    "leader_name": ("leder", "leader name", "leader", "ledernavn", "navn på leder"),
+    "headcount": ("antal medarbejdere", "headcount", "medarbejdere", "antal ansatte",
+                  "ansatte"),
+    "fte": ("årsværk", "fte", "aarsvaerk", "arsvaerk"),
+    "location": ("placering", "location", "adresse", "adresse/placering"),
+    "description": ("beskrivelse", "description"),
+    "predecessors": ("forgænger", "forgængere", "forgængerkode", "forgængerkoder",
+                     "predecessor", "predecessors", "predecessor code", "predecessor codes"),
+    "key": ("nøgle", "key"),
+    "parent_key": ("overordnet nøgle", "parent key"),
+}
+ALIAS_TO_FIELD = {alias: f for f, aliases in COLUMN_ALIASES.items() for alias in aliases}
+
+# How a column is named in a Danish sentence.
+COLUMN_LABELS = {
+    "code": "kode", "name": "navn", "short_name": "kort navn", "parent_code": "overordnet kode",
+    "unit_type": "enhedstype", "category": "kategori", "leader_title": "ledertitel",
+    "leader_name": "leder", "headcount": "antal medarbejdere", "fte": "årsværk",
+    "location": "placering", "description": "beskrivelse", "predecessors": "forgængere",
+    "key": "nøgle", "parent_key": "overordnet nøgle",
+}
+
+TEXT_FIELDS = ("name", "short_name", "code", "leader_title", "leader_name", "location",
+               "description")
+
+
+def normalise_header(text: Any) -> str:
+    """'Forgænger(e) ' → 'forgængere', 'Parent_Code' → 'parent code'."""
+    value = str(text or "").replace("\ufeff", "").casefold()
+    value = re.sub(r"[()]", "", value)
+    value = re.sub(r"[\s_\-]+", " ", value)
+    return value.strip(" :.*")

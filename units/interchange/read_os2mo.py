@@ -1,0 +1,105 @@
+"""The OS2mo reader: the units of a GraphQL answer valid on a chosen date."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from orgreg.text import quoted
+
+from .problems import FileRefused, Kind, Problem
+from .read_json import load_json
+from .records import Record, Source
+
+
+def _os2mo_date(value: Any) -> datetime.date | None:
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        raise FileRefused(f"Datoen {quoted(str(value))} i OS2mo-filen kan ikke læses.") from None
+
+
+def _objects(doc: Any) -> list[Any]:
+    """data → org_units → objects; refuses an error answer or anything else."""
+    try:
+        objects = doc["data"]["org_units"]["objects"]
+    except (KeyError, TypeError):
+        if isinstance(doc, dict) and doc.get("errors"):
+            raise FileRefused("OS2mo-svaret indeholder fejl i stedet for data: "
+                               f"{str(doc['errors'])[:300]}") from None
+        raise FileRefused(
+            "Filen er ikke et svar fra OS2mo's GraphQL-API: der mangler "
+            "data → org_units → objects."
+        ) from None
+    if not isinstance(objects, list):
+        raise FileRefused("data → org_units → objects i OS2mo-filen er ikke en liste.")
+    return objects
+
+
+def _version_on(obj: dict[str, Any], on_date: datetime.date) -> dict[str, Any] | None:
+    """The last of the object's versions (`validities`, or `current`) valid on `on_date`."""
+    versions = obj.get("validities")
+    if versions is None:
+        versions = [obj["current"]] if obj.get("current") else []
+    chosen = None
+    for version in versions:
+        if not isinstance(version, dict):
+            continue
+        validity = version.get("validity") or {}
+        start, end = _os2mo_date(validity.get("from")), _os2mo_date(validity.get("to"))
+        if (start is None or start <= on_date) and (end is None or on_date <= end):
+            chosen = version
+    return chosen
+
+
+def _record(index: int, version: dict[str, Any]) -> Record:
+    """A unit version as a record: uuid and parent uuid link it, user_key is its code."""
+    parent = version.get("parent")
+    parent_uuid = parent.get("uuid") if isinstance(parent, dict) else None
+    parent_uuid = parent_uuid or version.get("parent_uuid")
+    unit_type = version.get("unit_type")
+    return Record(index, {
+        "key": version.get("uuid"),
+        "parent_key": parent_uuid,
+        "code": version.get("user_key"),
+        "name": version.get("name"),
+        "unit_type": unit_type.get("name") if isinstance(unit_type, dict) else unit_type,
+    })
+
+
+def _mark_tops_and_unknown_parents(source: Source) -> None:
+    # OS2mo hangs its top units on the organisation itself, not on one unit: give them one.
+    known = {r.values["key"] for r in source.records}
+    tops = [r for r in source.records if not r.values.get("parent_key")]
+    if len(tops) > 1:
+        source.meta["synthetic_root"] = True
+        source.warnings.append(
+            f"{len(tops)} enheder ligger øverst i OS2mo; de placeres under en ny øverste enhed "
+            "med organisationens navn."
+        )
+    source.meta["unknown_parents"] = {
+        r.row for r in source.records
+        if r.values.get("parent_key") and r.values["parent_key"] not in known
+    }
+
+
+def read_os2mo(data: bytes, on_date: datetime.date | None) -> Source:
+    """Units of an OS2mo GraphQL answer valid on `on_date` (today when None). Each object has
+    `validities` (a list of versions) or `current`; the version whose validity covers the date
+    is used. Several top-level units are placed under one new root named in `meta`."""
+    objects = _objects(load_json(data))
+    on_date = on_date or datetime.date.today()
+    source = Source("os2mo", has_keys=True)
+    for index, obj in enumerate(objects, start=1):
+        if not isinstance(obj, dict):
+            source.problems.append(
+                Problem(index, "objektet er ikke et JSON-objekt.", Kind.BAD_FILE))
+            continue
+        version = _version_on(obj, on_date)
+        if version is not None:
+            source.records.append(_record(index, version))
+    source.meta["on_date"] = on_date
+    _mark_tops_and_unknown_parents(source)
+    return source
