@@ -38,42 +38,70 @@ class OrgChartOptions:
 
 def parse_chart_options(data, *, tz=None) -> OrgChartOptions:
     """Options from a GET query or command-line dict; a bad value is a ValidationError with
-    a Danish message."""
-    errors = []
-    size = (data.get("size") or "A4").upper()
-    if size not in PAPER:
-        errors.append("Papirstørrelsen skal være A4 eller A3.")
-    orientation = (data.get("orientation") or "landscape").lower()
-    if orientation not in ("portrait", "landscape"):
-        errors.append("Retningen skal være stående eller liggende.")
-    max_depth = None
-    raw_depth = (data.get("depth") or "").strip()
-    if raw_depth:
-        try:
-            max_depth = int(raw_depth)
-            if not 0 <= max_depth <= 50:
-                raise ValueError
-        except ValueError:
-            errors.append("Antal niveauer skal være et helt tal fra 0 til 50.")
-    under = None
-    raw_under = (data.get("unit") or "").strip()
-    if raw_under:
-        try:
-            under = int(raw_under)
-        except ValueError:
-            errors.append("Enheden findes ikke.")
-    header = " ".join((data.get("header") or "").split())
-    if len(header) > 160:
-        errors.append("Overskriften må højst være 160 tegn.")
-    at = None
-    try:
+    a Danish message (every bad option's message, in the order of the form)."""
+    parsers = (
+        ("page_size", "size", _page_size),
+        ("orientation", "orientation", _orientation),
+        ("max_depth", "depth", _max_depth),
+        ("under", "unit", _under),
+        ("header_text", "header", _header_text),
         # A date alone means the end of that day, as on the history page.
-        at = parse_moment(data.get("at"), tz=tz)
-    except ValidationError as error:
-        errors.extend(error.messages)
+        ("at", "at", lambda raw: parse_moment(raw, tz=tz)),
+    )
+    errors = []
+    values = {}
+    for name, key, parse in parsers:
+        try:
+            values[name] = parse(data.get(key))
+        except ValidationError as error:
+            errors.extend(error.messages)
     if errors:
         raise ValidationError(errors)
-    return OrgChartOptions(size, orientation, max_depth, under, header, at)
+    return OrgChartOptions(**values)
+
+
+def _page_size(raw: str | None) -> str:
+    size = (raw or "A4").upper()
+    if size not in PAPER:
+        raise ValidationError("Papirstørrelsen skal være A4 eller A3.")
+    return size
+
+
+def _orientation(raw: str | None) -> str:
+    orientation = (raw or "landscape").lower()
+    if orientation not in ("portrait", "landscape"):
+        raise ValidationError("Retningen skal være stående eller liggende.")
+    return orientation
+
+
+def _max_depth(raw: str | None) -> int | None:
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        depth = int(raw)
+    except ValueError:
+        depth = None
+    if depth is None or not 0 <= depth <= 50:
+        raise ValidationError("Antal niveauer skal være et helt tal fra 0 til 50.")
+    return depth
+
+
+def _under(raw: str | None) -> int | None:
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValidationError("Enheden findes ikke.") from None
+
+
+def _header_text(raw: str | None) -> str:
+    header = " ".join((raw or "").split())
+    if len(header) > 160:
+        raise ValidationError("Overskriften må højst være 160 tegn.")
+    return header
 
 
 @dataclass

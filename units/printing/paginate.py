@@ -13,7 +13,7 @@ continuation box points forward.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from .chart import ChartUnit
 from .layout import Item, Layout
@@ -101,75 +101,139 @@ def paginate(top: ChartUnit, geometry: PageGeometry) -> list[ChartPage]:
     """Split the chart under `top` into pages that each fit `geometry` (see the module
     docstring). Every unit of the chart is drawn in full on exactly one page."""
     max_stack_h = geometry.height_next - 40.0
-    # (top unit, children to show or None for all, the page it continues from, part, path)
-    queue: list[tuple[ChartUnit, list[ChartUnit] | None, int | None, int]] = [(top, None, None, 0)]
-    plans: list[tuple[ChartUnit, list[ChartUnit] | None, set[int], int | None, int]] = []
+    unit_index = {u.id: u for u in top.walk()}
+    measure = Layout(width=geometry.width, max_stack_h=max_stack_h, stub_pages={}, index=unit_index)
+    plans = _plan_pages(top, geometry, measure)
+    return _draw_pages(plans, geometry, max_stack_h, unit_index, _parents(top))
+
+
+@dataclass
+class _PagePlan:
+    """One page before the page numbers are known: the subtree under `top` (on a page that
+    shares the top's children with others, only `children` of it; None: all of them), with
+    the `stubbed` subtrees drawn as continuation boxes."""
+
+    top: ChartUnit
+    children: list[ChartUnit] | None = None
+    came_from: int | None = None  # the page whose continuation box leads here
+    part: int = 0
+    stubbed: set[int] = field(default_factory=set)
+
+
+@dataclass
+class _PageRoom:
+    """The room one page has, for trying what its top's subtree may show."""
+
+    measure: Layout
+    width: float
+    height: float
+    top: ChartUnit
+    part: int
+
+    def overflow(self, stubbed: set[int], kids: Sequence[ChartUnit]) -> float:
+        """How far the page is from fitting (0 when it fits), as a share of the page."""
+        head = _head(self.top, self.part)
+        block = self.measure.subtree(self.top, stubbed, self.width, children=kids, head=head)
+        return (max(block.w - self.width - 0.01, 0) / self.width
+                + max(block.h - self.height, 0) / self.height)
+
+    def fits(self, stubbed: set[int], kids: Sequence[ChartUnit]) -> bool:
+        return self.overflow(stubbed, kids) <= 0
+
+
+def _plan_pages(top: ChartUnit, geometry: PageGeometry, measure: Layout) -> list[_PagePlan]:
+    """Every page's plan in page order: breadth first, each page's continuation boxes and
+    "fortsat" page queued behind the pages already waiting."""
+    queue = [_PagePlan(top)]
+    plans: list[_PagePlan] = []
+    while queue:
+        wanted = queue.pop(0)
+        number = len(plans) + 1
+        height = geometry.height_first if number == 1 else geometry.height_next
+        room = _PageRoom(measure, geometry.width, height, wanted.top, wanted.part)
+        kids = wanted.children if wanted.children is not None else wanted.top.children
+        shown, stubbed, rest = _place(room, kids)
+        plans.append(replace(wanted, stubbed=stubbed,
+                             children=shown if (wanted.children is not None or rest) else None))
+        for unit in _visible_stubs(wanted.top, shown, stubbed):
+            queue.append(_PagePlan(unit, came_from=number))
+        if rest:
+            queue.append(_PagePlan(wanted.top, rest, came_from=number, part=wanted.part + 1))
+    return plans
+
+
+def _place(room: _PageRoom, shown: list[ChartUnit]
+           ) -> tuple[list[ChartUnit], set[int], list[ChartUnit]]:
+    """What one page shows of its top's children `shown`: the children kept here, the
+    subtrees moved to pages of their own, and the children carried to a "fortsat" page."""
+    stubbed = _choose_stubs(room, shown)
+    if room.fits(stubbed, shown):
+        return shown, stubbed, []
+    # Even with every subtree moved on, the top's own children do not fit: keep as many as
+    # fit here and carry the rest to a "fortsat" page.
+    keep = _children_that_fit(room, stubbed, shown)
+    return shown[:keep], stubbed, shown[keep:]
+
+
+def _choose_stubs(room: _PageRoom, shown: list[ChartUnit]) -> set[int]:
+    """Subtrees moved to pages of their own, one at a time, until the page fits or no
+    subtree is left to move."""
+    stubbed: set[int] = set()
+    while not room.fits(stubbed, shown):
+        candidate = _next_stub(room.top, shown, stubbed,
+                               lambda trial: room.overflow(trial, shown))
+        if candidate is None:
+            break
+        stubbed.add(candidate.id)
+    return stubbed
+
+
+def _children_that_fit(room: _PageRoom, stubbed: set[int], shown: list[ChartUnit]) -> int:
+    """How many of `shown`, from the first and at least one, fit the page."""
+    keep = len(shown)
+    while keep > 1 and not room.fits(stubbed, shown[:keep]):
+        keep -= 1
+    return keep
+
+
+def _draw_pages(plans: list[_PagePlan], geometry: PageGeometry, max_stack_h: float,
+                unit_index: dict[int, ChartUnit], parents: dict[int, ChartUnit]
+                ) -> list[ChartPage]:
+    """Page numbers are known now: draw every page with its continuation references."""
+    first_page_of: dict[int, int] = {}
+    for index, plan in enumerate(plans):
+        if plan.part == 0:
+            first_page_of.setdefault(plan.top.id, index + 1)
+    pages = []
+    for index, plan in enumerate(plans):
+        layout = Layout(width=geometry.width, max_stack_h=max_stack_h,
+                        stub_pages=first_page_of, index=unit_index)
+        head = _head(plan.top, plan.part, plan.came_from)
+        block = layout.subtree(plan.top, plan.stubbed, geometry.width, children=plan.children,
+                               head=head)
+        offset = max((geometry.width - block.w) / 2, 0)
+        pages.append(ChartPage(index + 1, plan.top, block.shifted(offset, 0), block.w, block.h,
+                               continued_from=plan.came_from, part=plan.part,
+                               path=_path_names(plan.top, parents)))
+    return pages
+
+
+def _parents(top: ChartUnit) -> dict[int, ChartUnit]:
     parents: dict[int, ChartUnit] = {}
     for unit in top.walk():
         for child in unit.children:
             parents[child.id] = unit
-    unit_index = {u.id: u for u in top.walk()}
-    measure = Layout(width=geometry.width, max_stack_h=max_stack_h, stub_pages={}, index=unit_index)
-    while queue:
-        page_top, children, came_from, part = queue.pop(0)
-        page_index = len(plans)
-        height = geometry.height_first if page_index == 0 else geometry.height_next
+    return parents
 
-        def overflow(stubbed: set[int], kids=None, page_top=page_top, height=height,
-                     part=part) -> float:
-            """How far the page is from fitting (0 when it fits), as a share of the page."""
-            head = _head(page_top, part)
-            block = measure.subtree(page_top, stubbed, geometry.width, children=kids, head=head)
-            return (max(block.w - geometry.width - 0.01, 0) / geometry.width
-                    + max(block.h - height, 0) / height)
 
-        def fits(stubbed: set[int], kids=None) -> bool:
-            return overflow(stubbed, kids) <= 0
-
-        stubbed: set[int] = set()
-        shown = children if children is not None else page_top.children
-        while not fits(stubbed, shown):
-            candidate = _next_stub(page_top, shown, stubbed,
-                                   lambda trial, shown=shown: overflow(trial, shown))
-            if candidate is None:
-                break
-            stubbed.add(candidate.id)
-        rest: list[ChartUnit] = []
-        if not fits(stubbed, shown):
-            # Even with every subtree moved on, the top's own children do not fit: keep as
-            # many as fit here and carry the rest to a "fortsat" page.
-            keep = len(shown)
-            while keep > 1 and not fits(stubbed, shown[:keep]):
-                keep -= 1
-            shown, rest = shown[:keep], shown[keep:]
-        plans.append((page_top, shown if (children is not None or rest) else None, stubbed,
-                      came_from, part))
-        for unit in _visible_stubs(page_top, shown, stubbed):
-            queue.append((unit, None, page_index + 1, 0))
-        if rest:
-            queue.append((page_top, rest, page_index + 1, part + 1))
-
-    # Page numbers are known now: draw every page with its continuation references.
-    first_page_of: dict[int, int] = {}
-    for index, (page_top, _shown, _stubbed, _came_from, part) in enumerate(plans):
-        if part == 0:
-            first_page_of.setdefault(page_top.id, index + 1)
-    pages = []
-    for index, (page_top, shown, stubbed, came_from, part) in enumerate(plans):
-        layout = Layout(width=geometry.width, max_stack_h=max_stack_h,
-                        stub_pages=first_page_of, index=unit_index)
-        head = _head(page_top, part, came_from)
-        block = layout.subtree(page_top, stubbed, geometry.width, children=shown, head=head)
-        offset = max((geometry.width - block.w) / 2, 0)
-        path = []
-        parent = parents.get(page_top.id)
-        while parent is not None:
-            path.append(parent.node.name)
-            parent = parents.get(parent.id)
-        pages.append(ChartPage(index + 1, page_top, block.shifted(offset, 0), block.w, block.h,
-                               continued_from=came_from, part=part,
-                               path=tuple(reversed(path))))
-    return pages
+def _path_names(unit: ChartUnit, parents: dict[int, ChartUnit]) -> tuple[str, ...]:
+    """The names of the units above `unit`, from the top of the chart down."""
+    path = []
+    parent = parents.get(unit.id)
+    while parent is not None:
+        path.append(parent.node.name)
+        parent = parents.get(parent.id)
+    return tuple(reversed(path))
 
 
 def _head(unit: ChartUnit, part: int, came_from: int | None = None) -> Item:
