@@ -49,6 +49,7 @@ def compare_context(old: Structure, new: Structure, user) -> dict:
 
 
 def compare_pdf(old: Structure, new: Structure, user, *, changed_only: bool = False) -> bytes:
+    """The comparison report as a PDF; with `changed_only` only the units that change."""
     context = compare_context(old, new, user)
     if changed_only:
         context["rows"] = [r for r in context["rows"] if r["changed"]]

@@ -48,6 +48,9 @@ class Item:
 
 @dataclass
 class Block:
+    """A laid-out subtree: its size, its items relative to its top left corner, and where a
+    connector from above meets it."""
+
     w: float
     h: float
     items: list[Item]

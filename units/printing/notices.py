@@ -101,6 +101,7 @@ def _path(node: UnitNode, by_id: dict[int, UnitNode]) -> tuple[UnitNode, ...]:
 
 def notice_context(structure: Structure, user, items: list[Notice], *,
                    old: Structure | None = None) -> dict:
+    """The template context of `items`' notices, with the structure's own notice text."""
     context = structure_context(structure, user)
     context.update({
         "structure": structure,
@@ -146,6 +147,7 @@ def notices_pdf(structure: Structure, user, *, old: Structure | None = None,
 
 
 def notice_filename(notice: Notice) -> str:
+    """A file name for one unit's notice, from its code (else its id) and its name."""
     base = notice.unit.code or str(notice.unit.id)
     name = "".join(ch if ch.isalnum() else "-" for ch in notice.unit.name)[:60].strip("-")
     return f"orientering-{base}-{name}.pdf"

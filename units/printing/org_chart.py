@@ -27,6 +27,8 @@ CATEGORY_LEGEND = [(c.value, c.label) for c in Category]
 
 @dataclass(frozen=True)
 class OrgChartOptions:
+    """What the user asked to print: paper, how deep, which subtree, a header, a moment."""
+
     page_size: str = "A4"
     orientation: str = "landscape"
     max_depth: int | None = None
@@ -106,6 +108,8 @@ def _header_text(raw: str | None) -> str:
 
 @dataclass
 class OrgChart:
+    """The paged chart of a structure and the template context that prints it."""
+
     structure: Structure
     context: dict
     pages: list[ChartPage]

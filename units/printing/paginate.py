@@ -32,6 +32,8 @@ HEADER_CONT = 12.0
 
 @dataclass
 class ChartPage:
+    """One printed page of the chart: its top unit and the items drawn under it."""
+
     number: int
     top: ChartUnit
     items: list[Item]
@@ -73,6 +75,9 @@ class ChartPage:
 
 @dataclass
 class PageGeometry:
+    """The chart area of a page in mm: its width and the height of the first and later
+    pages (the first page's header is taller)."""
+
     width: float
     height_first: float
     height_next: float
