@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from orgreg.moments import MOMENT_FORMAT_ERROR, parse_moment
 from tests import factories
-from units import pdf, services
+from units import printing, services
 from units.forms import AtForm
 
 
@@ -54,11 +54,11 @@ def test_the_history_page_and_the_pdf_read_a_date_alike():
     form = AtForm({"at": "2024-11-08"})
     assert form.is_valid()
     assert form.cleaned_data["at"] == END_OF_8_NOVEMBER
-    assert pdf.parse_chart_options({"at": "2024-11-08"}).at == END_OF_8_NOVEMBER
+    assert printing.parse_chart_options({"at": "2024-11-08"}).at == END_OF_8_NOVEMBER
     bad = AtForm({"at": "igår"})
     assert not bad.is_valid() and bad.errors["at"] == [MOMENT_FORMAT_ERROR]
     with pytest.raises(ValidationError) as raised:
-        pdf.parse_chart_options({"at": "igår"})
+        printing.parse_chart_options({"at": "igår"})
     assert raised.value.messages == [MOMENT_FORMAT_ERROR]
 
 
@@ -67,7 +67,7 @@ def test_today_as_a_date_includes_todays_changes(client, editor):
     services.update_unit(units["A"], user=editor, name="Afdeling Alfa")
     today = timezone.localdate().isoformat()
     # The PDF: a structure created today exists "as recorded on" today, with today's name.
-    chart = pdf.org_chart(structure, editor, pdf.parse_chart_options({"at": today}))
+    chart = printing.org_chart(structure, editor, printing.parse_chart_options({"at": today}))
     names = [u.node.name for u in chart.chart.walk()]
     assert "Afdeling Alfa" in names and "Afdeling A" not in names
     # The history page: the same.

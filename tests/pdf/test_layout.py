@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from units import pdf
+from units import printing
 from units.selectors import UnitNode
 
 
@@ -54,7 +54,8 @@ def wide_tree(children: int, grandchildren: int, great: int = 0) -> dict[int, li
     return tree
 
 
-def check_pages(chart: pdf.ChartUnit, pages: list[pdf.ChartPage], geometry: pdf.PageGeometry):
+def check_pages(chart: printing.ChartUnit, pages: list[printing.ChartPage],
+                geometry: printing.PageGeometry):
     drawn = Counter(u.id for page in pages for u in page.units)
     everyone = {u.id for u in chart.walk()}
     assert set(drawn) == everyone, "a unit is missing"
@@ -71,7 +72,7 @@ def check_pages(chart: pdf.ChartUnit, pages: list[pdf.ChartPage], geometry: pdf.
             assert item.x >= -0.01 and item.x + item.w <= geometry.width + 0.01
             assert item.y >= -0.01 and item.y + item.h <= height + 0.01
             if item.kind in ("box", "stub", "cont"):
-                assert item.w == pdf.BOX_W, "boxes are never shrunk"
+                assert item.w == printing.BOX_W, "boxes are never shrunk"
             if item.kind == "stub":
                 target = pages[item.page_ref - 1]
                 assert target.top.id == item.unit.id and target.part == 0
@@ -89,9 +90,9 @@ def check_pages(chart: pdf.ChartUnit, pages: list[pdf.ChartPage], geometry: pdf.
 @pytest.mark.parametrize("size,orientation", [("A4", "portrait"), ("A4", "landscape"),
                                               ("A3", "landscape")])
 def test_wide_tree_is_split_by_subtree(size, orientation):
-    chart = pdf.build_chart(nodes_from(wide_tree(12, 6, 3)))
-    geometry = pdf.PageGeometry.for_paper(size, orientation)
-    pages = pdf.paginate(chart, geometry)
+    chart = printing.build_chart(nodes_from(wide_tree(12, 6, 3)))
+    geometry = printing.PageGeometry.for_paper(size, orientation)
+    pages = printing.paginate(chart, geometry)
     assert len(pages) > 1
     check_pages(chart, pages, geometry)
     # The top levels stay on page 1: the root and each of its children are there, in full
@@ -102,9 +103,9 @@ def test_wide_tree_is_split_by_subtree(size, orientation):
 
 
 def test_small_tree_is_one_page():
-    chart = pdf.build_chart(nodes_from(wide_tree(3, 2)))
-    geometry = pdf.PageGeometry.for_paper("A4", "landscape")
-    pages = pdf.paginate(chart, geometry)
+    chart = printing.build_chart(nodes_from(wide_tree(3, 2)))
+    geometry = printing.PageGeometry.for_paper("A4", "landscape")
+    pages = printing.paginate(chart, geometry)
     assert len(pages) == 1
     assert not [i for i in pages[0].items if i.kind == "stub"]
     check_pages(chart, pages, geometry)
@@ -112,9 +113,9 @@ def test_small_tree_is_one_page():
 
 def test_too_many_children_for_one_page_continue_on_fortsat_pages():
     # 80 children with children of their own: even as continuation boxes they do not fit.
-    chart = pdf.build_chart(nodes_from(wide_tree(80, 1)))
-    geometry = pdf.PageGeometry.for_paper("A4", "portrait")
-    pages = pdf.paginate(chart, geometry)
+    chart = printing.build_chart(nodes_from(wide_tree(80, 1)))
+    geometry = printing.PageGeometry.for_paper("A4", "portrait")
+    pages = printing.paginate(chart, geometry)
     check_pages(chart, pages, geometry)
     fortsat = [p for p in pages if p.part > 0]
     assert fortsat and all(p.top.id == 1 for p in fortsat)
@@ -122,29 +123,29 @@ def test_too_many_children_for_one_page_continue_on_fortsat_pages():
 
 
 def test_long_stack_of_leaves_becomes_columns():
-    chart = pdf.build_chart(nodes_from({1: list(range(2, 90))}))
-    geometry = pdf.PageGeometry.for_paper("A3", "landscape")
-    pages = pdf.paginate(chart, geometry)
+    chart = printing.build_chart(nodes_from({1: list(range(2, 90))}))
+    geometry = printing.PageGeometry.for_paper("A3", "landscape")
+    pages = printing.paginate(chart, geometry)
     check_pages(chart, pages, geometry)
     xs = {round(i.x) for i in pages[0].items if i.kind == "box" and i.unit.id != 1}
     assert len(xs) > 1
 
 
 def test_long_names_make_taller_boxes_not_smaller_type():
-    short = pdf.build_chart(nodes_from({1: []}, {1: "Kort"}))
+    short = printing.build_chart(nodes_from({1: []}, {1: "Kort"}))
     long_name = "Center for Socialpsykiatri, Rehabilitering og Udviklingshæmmede " * 3
-    long = pdf.build_chart(nodes_from({1: []}, {1: long_name}))
-    word = pdf.build_chart(nodes_from({1: []}, {1: "Æ" * 120}))
-    assert long.box_h > short.box_h + 3 * pdf.NAME_PT * pdf.MM_PER_PT
+    long = printing.build_chart(nodes_from({1: []}, {1: long_name}))
+    word = printing.build_chart(nodes_from({1: []}, {1: "Æ" * 120}))
+    assert long.box_h > short.box_h + 3 * printing.NAME_PT * printing.MM_PER_PT
     assert word.box_h > short.box_h
 
 
 def test_line_count_matches_font_metrics():
-    bold, _ = pdf._fonts()
-    assert bold.line_count("", pdf.NAME_PT, pdf.WRAP_W) == 0
-    assert bold.line_count("Team A", pdf.NAME_PT, pdf.WRAP_W) == 1
+    bold, _ = printing.fonts()
+    assert bold.line_count("", printing.NAME_PT, printing.WRAP_W) == 0
+    assert bold.line_count("Team A", printing.NAME_PT, printing.WRAP_W) == 1
     # A word wider than the box is broken, never left to overflow.
-    assert bold.line_count("W" * 60, pdf.NAME_PT, pdf.WRAP_W) >= 3
+    assert bold.line_count("W" * 60, printing.NAME_PT, printing.WRAP_W) >= 3
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -158,6 +159,6 @@ def test_any_tree_pages_every_unit_once(parents, paper):
         parent = 1 + pick % (uid - 1)
         children_of.setdefault(parent, []).append(uid)
         children_of[uid] = []
-    chart = pdf.build_chart(nodes_from(children_of))
-    geometry = pdf.PageGeometry.for_paper(*paper)
-    check_pages(chart, pdf.paginate(chart, geometry), geometry)
+    chart = printing.build_chart(nodes_from(children_of))
+    geometry = printing.PageGeometry.for_paper(*paper)
+    check_pages(chart, printing.paginate(chart, geometry), geometry)

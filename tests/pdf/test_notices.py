@@ -8,7 +8,7 @@ import zipfile
 import pytest
 from django.core.exceptions import ValidationError
 
-from units import pdf, services
+from units import printing, services
 
 
 @pytest.fixture
@@ -23,7 +23,7 @@ def decided(reorg, editor):
 
 def test_notice_of_a_moved_unit(decided, manager, read_pdf):
     old, new, old_units = decided
-    data = pdf.notices_pdf(new, manager, unit_ids=[old_units["B1"].pk])
+    data = printing.notices_pdf(new, manager, unit_ids=[old_units["B1"].pk])
     pages = read_pdf(data)
     assert len(pages) == 1
     text = pages[0]
@@ -42,18 +42,18 @@ def test_notice_of_a_moved_unit(decided, manager, read_pdf):
 
 def test_notice_of_a_split_and_a_closed_unit(decided, editor, read_pdf):
     old, new, old_units = decided
-    text = read_pdf(pdf.notices_pdf(new, editor, unit_ids=[old_units["C"].pk]))[0]
+    text = read_pdf(printing.notices_pdf(new, editor, unit_ids=[old_units["C"].pk]))[0]
     assert "Enheden deles" in text
     assert "Afdeling C Vest" in text and "Afdeling C Øst" in text
     assert "60 % af medarbejderne (ca. 3)" in text
     assert "40 % af medarbejderne (ca. 2)" in text
-    text = read_pdf(pdf.notices_pdf(new, editor, unit_ids=[old_units["B"].pk]))[0]
+    text = read_pdf(printing.notices_pdf(new, editor, unit_ids=[old_units["B"].pk]))[0]
     assert "Enheden nedlægges" in text
 
 
 def test_all_notices_one_pdf_one_unit_per_page(decided, editor, read_pdf):
     old, new, old_units = decided
-    pages = read_pdf(pdf.notices_pdf(new, editor))
+    pages = read_pdf(printing.notices_pdf(new, editor))
     assert len(pages) == len(old_units)
     firsts = [p.split("ORIENTERING OM NY ORGANISERING", 1)[1].strip().splitlines()[0]
               for p in pages]
@@ -63,7 +63,7 @@ def test_all_notices_one_pdf_one_unit_per_page(decided, editor, read_pdf):
 def test_zip_has_one_pdf_per_unit(decided, editor, tmp_path):
     old, new, old_units = decided
     calls = []
-    data = pdf.notices_zip(new, editor, progress=lambda done, total, n: calls.append(done))
+    data = printing.notices_zip(new, editor, progress=lambda done, total, n: calls.append(done))
     archive = zipfile.ZipFile(io.BytesIO(data))
     names = archive.namelist()
     assert len(names) == len(old_units) == len(set(names))
@@ -84,7 +84,7 @@ def test_zip_notice_longer_than_a_page_counts_its_own_pages(decided, editor, tmp
     parts = [{"name": f"Del {i} af Afdeling C Vest", "share": 10} for i in range(10)]
     services.split_unit(draft.units.get(code="C"), parts, user=editor)
     draft = services.set_status(draft, "approved", user=editor)
-    archive = zipfile.ZipFile(io.BytesIO(pdf.notices_zip(draft, editor)))
+    archive = zipfile.ZipFile(io.BytesIO(printing.notices_zip(draft, editor)))
     texts = {}
     for name in archive.namelist():
         path = tmp_path / name
@@ -101,10 +101,10 @@ def test_zip_notice_longer_than_a_page_counts_its_own_pages(decided, editor, tmp
 def test_no_notices_for_a_structure_not_decided(reorg, editor):
     old, new, _ = reorg
     with pytest.raises(ValidationError) as raised:
-        pdf.notices_pdf(new, editor)
+        printing.notices_pdf(new, editor)
     assert "vedtaget eller udmeldt" in raised.value.messages[0]
     with pytest.raises(ValidationError):
-        pdf.notices_pdf(old, editor)  # published, but based on nothing
+        printing.notices_pdf(old, editor)  # published, but based on nothing
 
 
 def test_notices_through_two_steps(decided, editor, read_pdf):
@@ -115,7 +115,7 @@ def test_notices_through_two_steps(decided, editor, read_pdf):
     last = services.copy_structure(middle, name="Trin 2", effective_date=datetime.date(2026, 1, 1),
                                    user=editor)
     last = services.set_status(last, "approved", user=editor)
-    text = read_pdf(pdf.notices_pdf(last, editor, old=old, unit_ids=[old_units["B1"].pk]))[0]
+    text = read_pdf(printing.notices_pdf(last, editor, old=old, unit_ids=[old_units["B1"].pk]))[0]
     assert "Team B1" in text and "Fra 1. januar 2026" in text
     assert "Testkommune › Center A" in text
 
@@ -123,5 +123,5 @@ def test_notices_through_two_steps(decided, editor, read_pdf):
 def test_notices_read_a_fixed_number_of_queries(decided, editor, django_assert_max_num_queries):
     old, new, _ = decided
     with django_assert_max_num_queries(8):
-        items = pdf.notices(new)
+        items = printing.notices(new)
     assert len(items) == 7

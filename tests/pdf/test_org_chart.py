@@ -10,14 +10,15 @@ from django.http import Http404
 from django.utils import timezone
 
 from orgreg import pdf as renderer
+from orgreg.text import danish_date
 from tests import factories
-from units import pdf, services
+from units import printing, services
 from units.models import Unit
 from units.services import bulk
 
 
 def render(structure, user, read_pdf, **options):
-    chart = pdf.org_chart(structure, user, pdf.parse_chart_options(options))
+    chart = printing.org_chart(structure, user, printing.parse_chart_options(options))
     fetcher = renderer.StaticOnlyURLFetcher()
     data = renderer.render_pdf("units/pdf_org_chart.html", chart.context, url_fetcher=fetcher)
     assert fetcher.refused == []
@@ -37,7 +38,7 @@ def test_published_structure_one_page(small, reader, read_pdf):
     assert "Testkommune · Organisering 2024 (udmeldt)" in text
     assert "af laeser" in text
     assert "UDKAST" not in text and "I HØRING" not in text
-    moment = renderer.moment_text(pdf.data_moment(structure))
+    moment = renderer.moment_text(printing.data_moment(structure))
     assert f"Data pr. {moment}" in text
     assert "i alt 53" in text  # the root's subtree headcount
 
@@ -61,7 +62,7 @@ def test_confidential_until_future(editor, read_pdf):
     services.update_structure(structure, user=editor, confidential_until=future)
     structure.refresh_from_db()
     _, pages = render(structure, editor, read_pdf)
-    assert f"Fortroligt indtil {pdf.danish_date(future)}" in pages[0]
+    assert f"Fortroligt indtil {danish_date(future)}" in pages[0]
 
     services.update_structure(structure, user=editor,
                               confidential_until=timezone.localdate() - datetime.timedelta(1))
@@ -79,7 +80,7 @@ def test_data_moment_tells_two_printouts_of_a_changing_draft_apart(editor, read_
     moment_after = re.search(r"Data pr\. ([^\n]+?\d\d\.\d\d\.\d\d)", after[0]).group(1)
     latest = Unit.history.filter(id=units["A"].pk).latest("history_date").history_date
     assert moment_after == renderer.moment_text(latest)
-    assert pdf.data_moment(structure) == latest
+    assert printing.data_moment(structure) == latest
     assert moment_before <= moment_after
 
 
@@ -133,12 +134,12 @@ def test_unit_of_another_structure_is_refused(small, editor):
     structure, _ = small
     other, other_units = factories.make_structure(editor, {"X": "X"})
     with pytest.raises(ValidationError):
-        pdf.org_chart(structure, editor, pdf.OrgChartOptions(under=other_units["X"].pk))
+        printing.org_chart(structure, editor, printing.OrgChartOptions(under=other_units["X"].pk))
 
 
 def test_header_text_page_size_and_badges(reorg, editor, read_pdf):
     _, new, _ = reorg
-    chart = pdf.org_chart(new, editor, pdf.parse_chart_options(
+    chart = printing.org_chart(new, editor, printing.parse_chart_options(
         {"size": "A3", "orientation": "landscape",
          "header": "Bilag 2.1 til HovedMED 13. november 2024"}))
     document = renderer.render_document("units/pdf_org_chart.html", chart.context)
@@ -169,8 +170,8 @@ def test_recorded_draft_days_of_a_published_structure_stay_hidden(editor, reader
     services.set_status(structure, "published", user=editor)
     structure.refresh_from_db()
     with pytest.raises(Http404):
-        pdf.org_chart(structure, reader, pdf.OrgChartOptions(at=while_draft))
-    assert pdf.org_chart(structure, reader, pdf.OrgChartOptions()).pages
+        printing.org_chart(structure, reader, printing.OrgChartOptions(at=while_draft))
+    assert printing.org_chart(structure, reader, printing.OrgChartOptions()).pages
 
 
 def test_hostile_unit_names_are_printed_as_text(editor, read_pdf):
@@ -192,5 +193,5 @@ def test_hostile_unit_names_are_printed_as_text(editor, read_pdf):
 ])
 def test_bad_options_are_refused_in_danish(options, message):
     with pytest.raises(ValidationError) as raised:
-        pdf.parse_chart_options(options)
+        printing.parse_chart_options(options)
     assert message in " ".join(raised.value.messages)

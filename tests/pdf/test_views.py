@@ -124,10 +124,10 @@ def test_compare_pdf_visibility(client, reorg, editor, manager, read_pdf):
 
 
 def test_compare_pdf_counts(reorg, editor, read_pdf):
-    from units import pdf
+    from units import printing
 
     old, new, _ = reorg
-    text = read_pdf(pdf.compare_pdf(old, new, editor))[0]
+    text = read_pdf(printing.compare_pdf(old, new, editor))[0]
     head = text.split("Fra gammel til ny enhed")[0]
     labels = ["Ny", "Nedlagt", "Sammenlagt", "Delt", "Flyttet", "Omdøbt", "Uændret"]
     header_line = next(line for line in head.splitlines() if "Sammenlagt" in line)

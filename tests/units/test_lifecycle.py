@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from tests import factories
-from units import lifecycle, pdf, services
+from units import lifecycle, printing, services
 from units.forms import StatusForm
 from units.models import Status, Structure, Unit
 
@@ -103,16 +103,16 @@ def test_notices_only_for_decided_structures(editor, status):
     if status != DRAFT:
         new = services.set_status(new, status, user=editor)
     if lifecycle.prints_notices(status):
-        assert pdf.check_notices_allowed(new) == old
+        assert printing.check_notices_allowed(new) == old
     else:
         with pytest.raises(ValidationError, match="kun laves for en vedtaget eller udmeldt"):
-            pdf.check_notices_allowed(new)
+            printing.check_notices_allowed(new)
 
 
 @pytest.mark.parametrize("status", Status.values)
 def test_the_pdf_stamp_comes_from_the_lifecycle(editor, status):
     structure, _ = factories.make_structure(editor, {"A": "Afdeling A"}, status=status)
-    context = pdf.structure_context(structure, editor)
+    context = printing.structure_context(structure, editor)
     assert context["pdf_stamp"] == lifecycle.stamp(status)
     assert context["pdf_structure_status"] == Status(status).label
 
@@ -121,11 +121,11 @@ def test_the_comparison_report_stamps_the_older_first(editor):
     old, _ = factories.make_structure(editor, {"A": "Afdeling A"}, status="published")
     new = services.copy_structure(old, name="Ny", effective_date=datetime.date(2025, 1, 1),
                                   user=editor)
-    assert pdf.compare_context(old, new, editor)["pdf_stamp"] == "UDKAST"
+    assert printing.compare_context(old, new, editor)["pdf_stamp"] == "UDKAST"
     new = services.set_status(new, "consultation", user=editor)
-    assert pdf.compare_context(old, new, editor)["pdf_stamp"] == "I HØRING"
+    assert printing.compare_context(old, new, editor)["pdf_stamp"] == "I HØRING"
     new = services.set_status(new, "approved", user=editor)
-    assert pdf.compare_context(old, new, editor)["pdf_stamp"] == ""
+    assert printing.compare_context(old, new, editor)["pdf_stamp"] == ""
 
 
 @pytest.mark.parametrize("status,stamp,notices", [

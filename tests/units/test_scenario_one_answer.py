@@ -35,7 +35,7 @@ from rest_framework.test import APIClient
 from tests import factories
 from tests.pdf.conftest import pdf_pages
 from tests.units.test_services import by_code
-from units import pdf, services, shares
+from units import printing, services, shares
 
 pytestmark = pytest.mark.django_db
 
@@ -289,7 +289,7 @@ def test_chart_badges_on_the_page_and_on_paper(world, logged_in, editor, tmp_pat
     names = ["Kommunen", "Socialforvaltningen", "Center A", "Center S Nord", "Center S Syd",
              "Sundhedsforvaltningen", "Center N"]
     assert chart_page_badges(html) == {name: BADGES.get(name, "") for name in names}
-    chart = pdf.org_chart(new, editor, pdf.parse_chart_options({}))
+    chart = printing.org_chart(new, editor, printing.parse_chart_options({}))
     assert {u.node.name: u.badge for u in chart.chart.walk() if u.badge} == BADGES
     data = logged_in.get(reverse("units:structure-pdf", args=[new.pk])).content
     [page] = pdf_pages(data, tmp_path)

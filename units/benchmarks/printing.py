@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.staticfiles import finders
 
 from orgreg import pdf as renderer
-from units import pdf, services
+from units import printing, services
 from units.services import bulk
 
 from .measure import peak_rss_mb, rolled_back
@@ -57,8 +57,8 @@ def chart_case(structure, user, n: int, *, paper: str, chromium: bool) -> dict:
     """Seconds (wall and CPU), pages and size of the org chart PDF of `structure`."""
     cpu = time.process_time()
     started = time.perf_counter()
-    options = pdf.parse_chart_options({"size": paper, "orientation": "landscape"})
-    chart = pdf.org_chart(structure, user, options)
+    options = printing.parse_chart_options({"size": paper, "orientation": "landscape"})
+    chart = printing.org_chart(structure, user, options)
     laid_out = time.perf_counter()
     html = renderer.render_html("units/pdf_org_chart.html", chart.context)
     document = renderer.render_document("units/pdf_org_chart.html", chart.context)
@@ -82,12 +82,12 @@ def notices_case(structure, user, n: int) -> dict:
     cpu = time.process_time()
     started = time.perf_counter()
     document = renderer.render_document(
-        "units/pdf_notices.html", pdf.notice_context(new, user, pdf.notices(new)))
+        "units/pdf_notices.html", printing.notice_context(new, user, printing.notices(new)))
     document.write_pdf()
     one_pdf = time.perf_counter() - started
     one_cpu = time.process_time() - cpu
     started = time.perf_counter()
-    archive = pdf.notices_zip(new, user)
+    archive = printing.notices_zip(new, user)
     zipped = time.perf_counter() - started
     return {"units": n, "seconds": one_pdf, "cpu": one_cpu, "pages": len(document.pages),
             "detail": f"zip of {n} PDFs: {zipped:.2f} s, {len(archive) // 1024} KiB"}

@@ -1,7 +1,7 @@
 """PDF exports of the units app: org charts, comparison reports and placement notices.
 
 Thin views: parse the options, read every structure and unit through orgreg.roles.policy (404
-for what the user may not see, so a draft's existence never leaks), call units.pdf and return
+for what the user may not see, so a draft's existence never leaks), call units.printing and return
 the file.
 """
 
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from orgreg import pdf as pdf_renderer
 from orgreg.roles import editor_required, policy
-from units import lifecycle, pdf, services
+from units import lifecycle, printing, services
 from units.lineage import Lineage
 from units.models import Structure, Unit
 
@@ -40,8 +40,8 @@ def structure_pdf(request, pk: int):
     structure = policy(request.user).get_structure_or_404(pk)
     back = structure.get_absolute_url()
     try:
-        options = pdf.parse_chart_options(request.GET)
-        chart = pdf.org_chart(structure, request.user, options)
+        options = printing.parse_chart_options(request.GET)
+        chart = printing.org_chart(structure, request.user, options)
     except ValidationError as error:
         return _refused(request, error, back=back)
     data = pdf_renderer.render_pdf("units/pdf_org_chart.html", chart.context, request=request)
@@ -54,8 +54,8 @@ def structure_pdf(request, pk: int):
 def compare_pdf(request, old: int, new: int):
     """The comparison report of two structures: counts per change kind and old → new."""
     old_structure, new_structure = policy(request.user).get_comparable_pair_or_404(old, new)
-    data = pdf.compare_pdf(old_structure, new_structure, request.user,
-                           changed_only=request.GET.get("changed") == "1")
+    data = printing.compare_pdf(old_structure, new_structure, request.user,
+                                changed_only=request.GET.get("changed") == "1")
     name = f"sammenligning-{_slug(old_structure.name)}-{_slug(new_structure.name)}.pdf"
     return pdf_renderer.pdf_response(data, name)
 
@@ -87,7 +87,7 @@ def unit_notice_pdf(request, pk: int):
             "Der er endnu ingen vedtaget eller udmeldt organisering, som enheden skal over i."
         ), back=unit.get_absolute_url(), status=404)
     try:
-        data = pdf.notices_pdf(target, request.user, old=unit.structure, unit_ids=[unit.pk])
+        data = printing.notices_pdf(target, request.user, old=unit.structure, unit_ids=[unit.pk])
     except ValidationError as error:
         return _refused(request, error, back=unit.get_absolute_url())
     return pdf_renderer.pdf_response(data, f"orientering-{_slug(unit.name)}.pdf")
@@ -99,7 +99,7 @@ def structure_notices_pdf(request, pk: int):
     """Every notice of a structure in one PDF (editors)."""
     structure = policy(request.user).get_structure_or_404(pk)
     try:
-        data = pdf.notices_pdf(structure, request.user)
+        data = printing.notices_pdf(structure, request.user)
     except ValidationError as error:
         return _refused(request, error, back=structure.get_absolute_url())
     return pdf_renderer.pdf_response(data, f"orienteringer-{_slug(structure.name)}.pdf",
@@ -112,7 +112,7 @@ def structure_notices_zip(request, pk: int):
     """One notice PDF per unit in a zip (editors)."""
     structure = policy(request.user).get_structure_or_404(pk)
     try:
-        data = pdf.notices_zip(structure, request.user)
+        data = printing.notices_zip(structure, request.user)
     except ValidationError as error:
         return _refused(request, error, back=structure.get_absolute_url())
     response = HttpResponse(data, content_type="application/zip")

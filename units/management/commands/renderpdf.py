@@ -23,7 +23,7 @@ from django.http import Http404
 
 from orgreg import pdf as pdf_renderer
 from orgreg.roles import NOT_COMPARABLE, comparable, policy, server_policy
-from units import pdf
+from units import printing
 from units.models import Structure
 
 
@@ -66,25 +66,25 @@ class Command(BaseCommand):
                     raise CommandError("compare tager to organiseringer: den gamle og den nye.")
                 if not comparable(*structures):
                     raise CommandError(NOT_COMPARABLE)
-                data = pdf.compare_pdf(*structures, user, changed_only=opts["changed_only"])
+                data = printing.compare_pdf(*structures, user, changed_only=opts["changed_only"])
             else:
                 if len(structures) != 1:
                     raise CommandError(f"{kind} tager én organisering.")
                 structure = structures[0]
                 old = self._structure(opts["old"], rules) if opts["old"] else None
                 if kind == "chart":
-                    options = pdf.parse_chart_options({
+                    options = printing.parse_chart_options({
                         "size": opts["size"], "orientation": opts["orientation"],
                         "depth": opts["depth"], "header": opts["header"], "at": opts["at"],
                         "unit": str(opts["unit"][0]) if opts["unit"] else "",
                     })
-                    chart = pdf.org_chart(structure, user, options)
+                    chart = printing.org_chart(structure, user, options)
                     data = pdf_renderer.render_pdf("units/pdf_org_chart.html", chart.context)
                 elif kind == "notices":
-                    data = pdf.notices_pdf(structure, user, old=old,
-                                           unit_ids=opts["unit"] or None)
+                    data = printing.notices_pdf(structure, user, old=old,
+                                                unit_ids=opts["unit"] or None)
                 else:
-                    data = pdf.notices_zip(structure, user, old=old, progress=self._progress)
+                    data = printing.notices_zip(structure, user, old=old, progress=self._progress)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         except Http404:
