@@ -13,10 +13,8 @@ from simple_history.admin import SimpleHistoryAdmin
 READ_ONLY = "Ændringer sker i orgreg's egne sider, så reglerne og begrundelsen kommer med."
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    """A domain model's admin: list, search, view and read its history; no add, change,
-    delete or revert (simple-history's revert form would otherwise save on POST whatever
-    the change permission says)."""
+class NoWrites:
+    """Mixed into an admin or an inline: nothing may be added, changed or deleted."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -26,6 +24,12 @@ class ReadOnlyAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(NoWrites, SimpleHistoryAdmin):
+    """A domain model's admin: list, search, view and read its history; no add, change,
+    delete or revert (simple-history's revert form would otherwise save on POST whatever
+    the change permission says)."""
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
@@ -33,18 +37,9 @@ class ReadOnlyAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class ReadOnlyInline:
+class ReadOnlyInline(NoWrites):
     """Mixed into an inline of a read-only admin."""
 
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 

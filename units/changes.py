@@ -137,6 +137,26 @@ def labels(kinds: frozenset[str]) -> list[str]:
     return [ChangeKind.LABELS[k] for k in ChangeKind.PRIORITY if k in kinds]
 
 
+class HasKinds:
+    """Mixed into a result that carries the set `kinds` (a comparison row, a placement): the
+    kind it is shown by and the Danish labels, from the rules above."""
+
+    __slots__ = ()
+    kinds: frozenset[str]
+
+    @property
+    def kind(self) -> str:
+        return primary(self.kinds)
+
+    @property
+    def kind_label(self) -> str:
+        return ChangeKind.LABELS[primary(self.kinds)]
+
+    @property
+    def labels(self) -> list[str]:
+        return labels(self.kinds)
+
+
 def tally(kind_sets: Iterable[frozenset[str]]) -> dict[str, int]:
     """kind → how many of the given units carry it (a unit that is moved and renamed counts
     under both), for every kind: counts that match what the rows show and what filtering

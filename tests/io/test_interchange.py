@@ -1,13 +1,8 @@
-"""The interchange package: the order its checks report problems in, and its layout (public
-names re-exported, no submodule importing another one back)."""
+"""The interchange package's checks report a row's problems in the order they are checked, and
+tree problems after the rows' own (the layout is tests/orgreg/test_architecture.py's)."""
 
-import ast
-from pathlib import Path
-
-import units.interchange as interchange
+from units import interchange
 from units.interchange import Kind
-
-PACKAGE = Path(interchange.__file__).parent
 
 
 def csv_bytes(text: str) -> bytes:
@@ -48,40 +43,3 @@ def test_tree_problems_follow_the_row_problems_file_wide_ones_first(organisation
     ]
     assert plan.problems[2].message == ("rækkerne 2 og 3 (»A« og »B«) er hinandens overordnede "
                                         "enheder i en ring.")
-
-
-def test_every_public_name_is_re_exported():
-    for name in interchange.__all__:
-        assert getattr(interchange, name) is not None, name
-    assert "check" in interchange.__all__ and "ImportForm" in interchange.__all__
-
-
-def _imports(path: Path) -> set[str]:
-    """The sibling modules a module of the package imports, at any level of the file."""
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.level == 1:
-            if node.module:
-                found.add(node.module.split(".")[0])
-            else:
-                found.update(alias.name for alias in node.names)
-    return found
-
-
-def test_submodules_import_each_other_one_way_only():
-    modules = {p.stem: _imports(p) for p in PACKAGE.glob("*.py") if p.stem != "__init__"}
-    for name, imported in modules.items():
-        assert imported <= set(modules), f"{name} imports through the package: {imported}"
-
-    def reaches(start: str, target: str) -> bool:
-        seen, stack = set(), [start]
-        while stack:
-            for nxt in modules[stack.pop()]:
-                if nxt == target:
-                    return True
-                if nxt not in seen:
-                    seen.add(nxt)
-                    stack.append(nxt)
-        return False
-
-    assert [name for name in modules if reaches(name, name)] == []

@@ -6,8 +6,13 @@ top of a module."""
 from __future__ import annotations
 
 import ast
+import importlib
+import inspect
+import pkgutil
 import re
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("orgreg", "units", "med", "timeline")
@@ -80,3 +85,97 @@ def test_the_import_reader_sees_function_level_and_relative_imports(tmp_path):
     module.write_text("from .models import X\n\ndef f():\n    from med import selectors\n")
     assert imports_of("units.mod", module) >= {"units.models", "units.models.X", "med",
                                                "med.selectors"}
+
+
+def import_graph() -> dict[str, set[str]]:
+    """module → the project's modules it imports (packages as their __init__)."""
+    modules = source_modules()
+    return {
+        name: {m for m in imports_of(name, path) if m in modules and m != name}
+        for name, path in modules.items()
+    }
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components with more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph.get(v, ())):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_no_modules_import_each_other():
+    """Not directly, not round a ring, not through an import inside a function."""
+    assert cycles(import_graph()) == []
+
+
+def test_the_cycle_finder_finds_a_ring():
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_no_module_outgrows_a_file():
+    """STYLE.md: a module past ~600 lines becomes a package."""
+    too_long = sorted(
+        f"{name} ({n} lines)" for name, path in source_modules().items()
+        if (n := len(path.read_text().splitlines())) > 600
+    )
+    assert too_long == []
+
+
+# Packages whose __init__ re-exports their public names, so callers may import either way.
+PACKAGES_WITH_REEXPORTS = ("units.services", "units.selectors", "units.interchange",
+                           "units.printing", "units.markup")
+# Of these, the ones whose every public function and class is the package's API: their
+# submodules hold no helpers for each other under public names.
+WHOLLY_REEXPORTED = ("units.services", "units.selectors")
+
+
+@pytest.mark.parametrize("package", PACKAGES_WITH_REEXPORTS)
+def test_a_package_re_exports_its_names_and_its_submodules_never_import_it(package):
+    module = importlib.import_module(package)
+    assert module.__all__ and all(hasattr(module, name) for name in module.__all__)
+    assert [name for name in module.__all__ if name.startswith("_")] == []
+    graph = import_graph()
+    through_init = sorted(name for name, imported in graph.items()
+                          if name.startswith(package + ".") and package in imported)
+    assert through_init == []
+
+
+@pytest.mark.parametrize("package", WHOLLY_REEXPORTED)
+def test_every_public_function_and_class_is_re_exported(package):
+    module = importlib.import_module(package)
+    public = {
+        name
+        for info in pkgutil.iter_modules(module.__path__)
+        for name, value in vars(importlib.import_module(f"{package}.{info.name}")).items()
+        if not name.startswith("_") and (inspect.isfunction(value) or inspect.isclass(value))
+        and value.__module__ == f"{package}.{info.name}"
+    }
+    assert public - set(module.__all__) == set()

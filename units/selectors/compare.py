@@ -25,23 +25,11 @@ class Link:
 
 
 @dataclass(slots=True, unsafe_hash=True)  # read-only by convention; see UnitNode
-class UnitChange:
+class UnitChange(changes.HasKinds):
     unit: UnitNode
     kinds: frozenset[str]
     predecessors: tuple[Link, ...] = ()
     successors: tuple[Link, ...] = ()
-
-    @property
-    def kind(self) -> str:
-        return changes.primary(self.kinds)
-
-    @property
-    def kind_label(self) -> str:
-        return ChangeKind.LABELS[self.kind]
-
-    @property
-    def labels(self) -> list[str]:
-        return changes.labels(self.kinds)
 
     @property
     def changed(self) -> bool:

@@ -9,7 +9,6 @@ from decimal import Decimal
 from django.db.models import Exists, OuterRef, Q, Subquery, Value
 
 from .. import changes, shares
-from ..changes import ChangeKind
 from ..lineage import structure_chain
 from ..models import Structure, Succession, Unit
 from ..shares import HUNDRED
@@ -17,7 +16,7 @@ from .trees import _NODE_COLUMNS, UnitNode, _bare_node, ancestors, tree
 
 
 @dataclass(frozen=True, slots=True)
-class Placement:
+class Placement(changes.HasKinds):
     """Where (part of) a unit's staff ends up in a later structure: the share of its staff
     and how many people that is (`staff`, units.shares.people)."""
 
@@ -30,14 +29,6 @@ class Placement:
     @property
     def parent(self) -> UnitNode | None:
         return self.path[-1] if self.path else None
-
-    @property
-    def kind(self) -> str:
-        return changes.primary(self.kinds)
-
-    @property
-    def kind_label(self) -> str:
-        return ChangeKind.LABELS[self.kind]
 
 
 def _reaches_source(chain: list[int], step: int, outer: str) -> Exists | Value:
