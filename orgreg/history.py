@@ -1,8 +1,10 @@
-"""History stamping shared by every app's services (django-simple-history)."""
+"""History shared by every app (django-simple-history): stamping who and why on a write,
+the "what changed" list of an update, and reading the steps back as field changes."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -35,3 +37,35 @@ def apply_changes(obj, fields: Mapping[str, Any]) -> list[str]:
             setattr(obj, name, value)
             changed.append(str(field.verbose_name))
     return changed
+
+
+# --- reading history back -------------------------------------------------------------
+
+HISTORY_TYPES = {"+": "Oprettet", "~": "Ændret", "-": "Slettet"}
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One field of one history step: its Danish name, the value before and after."""
+
+    label: str
+    old: str
+    new: str
+
+
+def history_user(user) -> str:
+    """Who made a recorded change: the user's full name, or "system" when none was set."""
+    if user is None:
+        return "system"
+    full = user.get_full_name() if hasattr(user, "get_full_name") else ""
+    return full or user.get_username()
+
+
+def field_changes(before, after, fields: Iterable[str], labels: Mapping[str, str],
+                  show: Callable[[str, Any], str]) -> tuple[FieldChange, ...]:
+    """What changed from history record `before` to `after` among `fields`, each with its
+    Danish label and both values as `show(field, value)` writes them."""
+    return tuple(
+        FieldChange(labels[f], show(f, getattr(before, f)), show(f, getattr(after, f)))
+        for f in fields if getattr(before, f) != getattr(after, f)
+    )

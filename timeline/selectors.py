@@ -21,12 +21,11 @@ from django.db.models import Model, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from orgreg.history import field_label
+from orgreg.history import HISTORY_TYPES, FieldChange, field_changes, field_label, history_user
 from orgreg.roles import policy
 from orgreg.text import MONTHS, danish_date
 from units import lifecycle
 from units.models import Organisation, Status, Structure
-from units.selectors import FieldChange
 
 from .models import Deliverable, DeliverableStatus, Kind, Milestone, MilestoneStatus, Workstream
 
@@ -455,7 +454,7 @@ class MilestoneRecord:
 
     @property
     def type_label(self) -> str:
-        return {"+": "Oprettet", "~": "Ændret", "-": "Slettet"}.get(self.type, self.type)
+        return HISTORY_TYPES.get(self.type, self.type)
 
 
 _HISTORY_FIELDS = ("title", "date", "end_date", "status", "kind", "forum", "description",
@@ -500,15 +499,10 @@ def milestone_history(milestone: Milestone) -> list[MilestoneRecord]:
     for rec in records:
         changes: tuple[FieldChange, ...] = ()
         if before is not None and rec.history_type == "~":
-            changes = tuple(
-                FieldChange(labels[f], show(f, getattr(before, f)), show(f, getattr(rec, f)))
-                for f in _HISTORY_FIELDS if getattr(before, f) != getattr(rec, f)
-            )
-        user = rec.history_user
+            changes = field_changes(before, rec, _HISTORY_FIELDS, labels, show)
         out.append(MilestoneRecord(
-            when=rec.history_date,
-            user=(user.get_full_name() or user.get_username()) if user else "system",
-            type=rec.history_type, reason=rec.history_change_reason or "", changes=changes,
+            when=rec.history_date, user=history_user(rec.history_user), type=rec.history_type,
+            reason=rec.history_change_reason or "", changes=changes,
         ))
         before = rec
     out.reverse()

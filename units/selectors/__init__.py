@@ -12,9 +12,7 @@ from ..changes import ChangeKind  # its home is units.changes; callers may keep 
 from ..lineage import structure_chain, structure_in_force  # the rules live in units.lineage
 from .compare import Comparison, Link, UnitChange, compare
 from .history import (
-    HISTORY_TYPES,
     ChangeGroup,
-    FieldChange,
     HistoryEntry,
     RecordedStructure,
     structure_as_recorded,
@@ -35,12 +33,10 @@ from .search import Hit, fold, search_units
 from .trees import UnitNode, ancestors, node, tree
 
 __all__ = [
-    "HISTORY_TYPES",
     "INTEGRITY_RULES",
     "ChangeGroup",
     "ChangeKind",
     "Comparison",
-    "FieldChange",
     "FuturePlacement",
     "HistoryEntry",
     "Hit",

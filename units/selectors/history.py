@@ -10,20 +10,14 @@ from typing import cast
 
 from django.db.models import Q
 
+from orgreg.history import HISTORY_TYPES, FieldChange, field_changes, field_label, history_user
+
 from .. import shares
 from ..models import Category, Status, Structure, Succession, Unit, UnitType
 from .trees import UnitNode, _nodes
 
-HISTORY_TYPES = {"+": "Oprettet", "~": "Ændret", "-": "Slettet"}
 _UNIT_DIFF_FIELDS = ("name", "short_name", "parent_id", "unit_type_id", "category", "code",
                      "leader_title", "leader_name", "headcount", "fte", "location", "description")
-
-
-@dataclass(frozen=True, slots=True)
-class FieldChange:
-    label: str
-    old: str
-    new: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,18 +36,10 @@ class HistoryEntry:
         return HISTORY_TYPES.get(self.type, self.type)
 
 
-def _user_label(user) -> str:
-    if user is None:
-        return "system"
-    full = user.get_full_name() if hasattr(user, "get_full_name") else ""
-    return full or user.get_username()
-
-
 def _unit_entries(records: Iterable, *, names: dict[int, str]) -> list[HistoryEntry]:
     """Entries with field diffs from unit history records ordered oldest first per unit."""
     type_names = dict(UnitType.objects.values_list("pk", "name"))
-    labels = {f: str(Unit._meta.get_field(f.removesuffix("_id")).verbose_name)
-              for f in _UNIT_DIFF_FIELDS}
+    labels = {f: field_label(Unit, f.removesuffix("_id")) for f in _UNIT_DIFF_FIELDS}
     category_labels = dict(Category.choices)
 
     def show(f: str, value) -> str:
@@ -73,13 +59,10 @@ def _unit_entries(records: Iterable, *, names: dict[int, str]) -> list[HistoryEn
         before = previous.get(rec.id)
         changes: tuple[FieldChange, ...] = ()
         if before is not None and rec.history_type == "~":
-            changes = tuple(
-                FieldChange(labels[f], show(f, getattr(before, f)), show(f, getattr(rec, f)))
-                for f in _UNIT_DIFF_FIELDS if getattr(before, f) != getattr(rec, f)
-            )
+            changes = field_changes(before, rec, _UNIT_DIFF_FIELDS, labels, show)
         previous[rec.id] = rec
         entries.append(HistoryEntry(
-            when=rec.history_date, user=_user_label(rec.history_user), type=rec.history_type,
+            when=rec.history_date, user=history_user(rec.history_user), type=rec.history_type,
             reason=rec.history_change_reason or "", object_kind="Enhed", object_name=rec.name,
             object_id=rec.id, changes=changes,
         ))
@@ -99,7 +82,7 @@ def unit_history(unit: Unit) -> list[HistoryEntry]:
         .select_related("history_user")
     for rec in successions:
         entries.append(HistoryEntry(
-            when=rec.history_date, user=_user_label(rec.history_user), type=rec.history_type,
+            when=rec.history_date, user=history_user(rec.history_user), type=rec.history_type,
             reason=rec.history_change_reason or "", object_kind="Overgang",
             object_name=shares.share_text(rec.share), object_id=rec.id,
         ))
@@ -131,7 +114,7 @@ def structure_changelog(structure: Structure, *, limit: int | None = None) -> li
     entries = _unit_entries(unit_records, names=names)
     for rec in structure_records:
         entries.append(HistoryEntry(
-            when=rec.history_date, user=_user_label(rec.history_user), type=rec.history_type,
+            when=rec.history_date, user=history_user(rec.history_user), type=rec.history_type,
             reason=rec.history_change_reason or "", object_kind="Organisering",
             object_name=rec.name, object_id=rec.id,
         ))
