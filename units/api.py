@@ -66,7 +66,7 @@ class StructureViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(responses=UnitNodeSerializer(many=True))
     @action(detail=True)
-    def tree(self, request, pk=None):
+    def tree(self, request, pk=None, format=None):
         """Every unit of the structure in tree order (parents before children, siblings in
         their order), with depth and subtree headcount. One query for the units."""
         structure = self.get_object()
@@ -74,7 +74,7 @@ class StructureViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(responses=ComparisonSerializer)
     @action(detail=True, url_path=r"compare/(?P<other>\d+)")
-    def compare(self, request, pk=None, other=None):
+    def compare(self, request, pk=None, other=None, format=None):
         """What happens to every unit from this structure (old) to the other (new): kind of
         change, shares and headcount per line."""
         old, new = policy(request.user).get_comparable_pair_or_404(pk, other)
@@ -99,7 +99,7 @@ class UnitViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         return policy(self.request.user).units()
 
-    def retrieve(self, request, pk=None):
+    def retrieve(self, request, pk=None, format=None):
         unit = self.get_object()
         node = selectors.node(unit)
         data = {
@@ -115,7 +115,7 @@ class UnitViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     @extend_schema(parameters=[PlacementQuerySerializer],
                    responses=PlacementSerializer(many=True))
     @action(detail=True)
-    def placement(self, request, pk=None):
+    def placement(self, request, pk=None, format=None):
         """Where the unit's staff end up in the `target` structure, followed through every
         structure between, with the share that goes to each unit. Empty when `target` does not
         descend from the unit's structure."""

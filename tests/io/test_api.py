@@ -197,3 +197,24 @@ def test_tree_query_count_does_not_grow(size, django_assert_num_queries, editor,
     with django_assert_num_queries(3):
         response = client.get(url)
     assert len(response.json()) == size
+
+
+def test_every_route_answers_with_the_json_format_suffix_too(api, editor, structures):
+    """The router also serves each route as `<path>.json`; custom actions must take it."""
+    api.force_authenticate(editor)
+    published, consultation = structures["published"], structures["consultation"]
+    unit = structures["units"]["A"]
+    plain = [
+        f"/api/structures/{published.pk}/",
+        f"/api/structures/{published.pk}/tree/",
+        f"/api/structures/{published.pk}/compare/{consultation.pk}/",
+        f"/api/units/{unit.pk}/",
+        f"/api/units/{unit.pk}/placement/?target={consultation.pk}",
+        f"/api/organisations/{published.organisation_id}/",
+    ]
+    for url in plain:
+        path, _, query = url.partition("?")
+        suffixed = path.rstrip("/") + ".json" + (f"?{query}" if query else "")
+        answers = api.get(url), api.get(suffixed)
+        assert [a.status_code for a in answers] == [200, 200], suffixed
+        assert answers[0].json() == answers[1].json()

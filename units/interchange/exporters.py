@@ -105,15 +105,14 @@ def _predecessor_text(pairs: list[tuple[str, Decimal]]) -> str:
 
 
 def _csv_cell(key: str, value) -> str:
-    if key == "predecessors":
-        return _predecessor_text(value)
     if value is None:
         return ""
     if key == "fte":
         return f"{value:f}".replace(".", ",")
     if key == "headcount":
         return str(value)
-    text = str(value)
+    text = _predecessor_text(value) if key == "predecessors" else str(value)
+    # Every text cell, the predecessors too: a code such as =HYPERLINK(…) starts the cell.
     if text.lstrip("'").startswith(FORMULA_STARTS):
         # The importer drops one apostrophe again, so the text round-trips.
         text = "'" + text

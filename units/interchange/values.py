@@ -93,7 +93,7 @@ def predecessor_pairs(value: Any) -> list[tuple[str, Any]]:
                 pairs.extend(predecessor_pairs(item))
         return pairs
     pairs = []
-    for part in re.split(r"[|\n]", str(value)):
+    for part in re.split(r"[|\n]", clean_text(value, unescape=True)):
         part = part.strip()
         if not part:
             continue
