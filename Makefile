@@ -9,6 +9,9 @@ PORT ?= 8000
 # One test process per core; a test module stays on one process, so its module fixtures
 # (the demo load) run once.
 PYTEST_ARGS ?= -n auto --dist loadfile
+# DEBUG is off unless set (orgreg/settings.py); the local targets run with DEBUG on, so the
+# development SECRET_KEY is used and no environment is needed on a fresh machine.
+DEV := DEBUG=1
 
 .PHONY: install lock run demo test test-sqlite test-postgres lint bench system-deps checktrees
 
@@ -30,18 +33,18 @@ lock: install
 install: $(STAMP)
 
 demo: install
-	$(PY) manage.py migrate --no-input
-	$(PY) manage.py loaddemo
+	$(DEV) $(PY) manage.py migrate --no-input
+	$(DEV) $(PY) manage.py loaddemo
 
 run: demo
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(DEV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 
 checktrees: install
-	$(PY) manage.py checktrees
+	$(DEV) $(PY) manage.py checktrees
 
 # System packages the tests use: Debian's Chromium for the browser tests and poppler-utils
 # (pdftotext) to read rendered PDFs back. Installed when we may (root with apt); otherwise the
@@ -58,7 +61,7 @@ system-deps:
 	fi
 
 test: install system-deps lint
-	$(PY) manage.py makemigrations --check --dry-run
+	$(DEV) $(PY) manage.py makemigrations --check --dry-run
 	$(MAKE) --no-print-directory test-sqlite
 	@if $(PY) -c "import psycopg,sys; psycopg.connect('host=127.0.0.1 port=5432 user=postgres dbname=postgres', connect_timeout=3).close()" 2>/dev/null; then \
 		$(MAKE) --no-print-directory test-postgres; \
@@ -77,5 +80,5 @@ test-postgres: install
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: install
-	$(PY) manage.py migrate --no-input
-	$(PY) manage.py bench
+	$(DEV) $(PY) manage.py migrate --no-input
+	$(DEV) $(PY) manage.py bench

@@ -7,8 +7,13 @@ that, so for these models it is read-only (reference data such as unit types sta
 
 from __future__ import annotations
 
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from rest_framework.authtoken import admin as authtoken_admin
+from rest_framework.authtoken.models import TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
+
+from .models import ApiToken
 
 READ_ONLY = "Ændringer sker i orgreg's egne sider, så reglerne og begrundelsen kommer med."
 
@@ -43,3 +48,29 @@ class ReadOnlyInline(NoWrites):
     extra = 0
     can_delete = False
 
+
+
+# --- API tokens -------------------------------------------------------------------------
+# DRF's own token admin lists every key in plain text, and its pages, messages and the admin's
+# log of actions name a token by its key. Here a token is named by its user, listed with its
+# user and creation time only, and can be looked at or deleted (revoked), never added or
+# edited: a token is made with `manage.py drf_create_token USERNAME`, which shows it once.
+
+if admin.site.is_registered(TokenProxy):
+    admin.site.unregister(TokenProxy)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(authtoken_admin.TokenAdmin):
+    """API tokens by user and date; the key is never shown."""
+
+    list_display = ("user", "created")
+    list_display_links = ("user",)
+    fields = ("user", "created")
+    readonly_fields = ("user", "created")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -2,11 +2,12 @@
 
 DATABASE_URL   default: a SQLite file in the project; postgres://user@host:port/name for PostgreSQL
 SECRET_KEY     required unless DEBUG is on
-DEBUG          "1"/"true" to turn on (default on for local use; set DEBUG=0 in production)
+DEBUG          "1"/"true" to turn on (default off; `make run` sets DEBUG=1 for the local trial)
 ALLOWED_HOSTS  comma-separated
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -22,7 +23,7 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = env_bool("DEBUG", True)
+DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "orgreg",
     "units",
     "med",
@@ -64,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "orgreg.urls"
@@ -99,8 +103,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Logins, the app's and the admin's, are throttled by django-axes: after AXES_FAILURE_LIMIT
+# wrong passwords for one username from one address, that pair is locked out for
+# AXES_COOLOFF_TIME (the right password is refused too); a successful login resets the count.
+# Axes' backend comes first so it can refuse before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_COOLOFF_MESSAGE = ("Kontoen er midlertidigt låst efter for mange forkerte forsøg. "
+                        "Prøv igen senere.")
+AXES_PERMALOCK_MESSAGE = ("Kontoen er låst efter for mange forkerte forsøg. "
+                          "Kontakt en administrator.")
 
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", "Dansk")]
@@ -115,6 +141,37 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+
+# Calendar feed tokens travel in the URL path (/plan/<id>/kalender/<token>.ics); the filter
+# masks them in the request lines runserver logs (django.server) and in django.request's
+# "Not Found: <path>" records. Django's own default handlers otherwise.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "require_debug_true": {"()": "django.utils.log.RequireDebugTrue"},
+        "mask_feed_tokens": {"()": "orgreg.logging.MaskFeedTokens"},
+    },
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter",
+                          "format": "[{server_time}] {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {"level": "INFO", "filters": ["require_debug_true"],
+                    "class": "logging.StreamHandler"},
+        "django.server": {"level": "INFO", "class": "logging.StreamHandler",
+                          "formatter": "django.server"},
+        "mail_admins": {"level": "ERROR", "filters": ["require_debug_false"],
+                        "class": "django.utils.log.AdminEmailHandler"},
+    },
+    "loggers": {
+        "django": {"handlers": ["console", "mail_admins"], "level": "INFO"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False,
+                          "filters": ["mask_feed_tokens"]},
+        "django.request": {"filters": ["mask_feed_tokens"]},
+    },
+}
 
 # History keeps the whole reason: generated Danish sentences naming two units, and an editor's
 # own words, are often longer than simple-history's default 100 characters.

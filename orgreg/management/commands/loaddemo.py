@@ -41,6 +41,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  {spec.username.ljust(width)}  {spec.description}{note}")
         self.stdout.write("")
         self.stdout.write(
-            "Start serveren med 'make run' (eller 'manage.py runserver') og log ind på "
+            "Start serveren med 'make run' (eller 'DEBUG=1 manage.py runserver') og log ind på "
             "http://127.0.0.1:8000/ med en af brugerne ovenfor."
         )
