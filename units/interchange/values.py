@@ -61,13 +61,16 @@ def parse_number(value: Any) -> Decimal:
 
 def parse_headcount(value: Any) -> int:
     """A whole number of people; "1.234" is a thousand and more. Raises ValueError for
-    anything else, "2,5" included."""
+    anything else, "2,5" included, and OverflowError for a whole number of more than 18
+    digits ("1e309"), which is not turned into an int of that size."""
     text = value if not isinstance(value, str) else value.strip()
     if isinstance(text, str) and _DANISH_THOUSANDS.match(text):
         text = text.replace(".", "")
     number = parse_number(text)
     if number != number.to_integral_value():
         raise ValueError(value)
+    if number.adjusted() >= 18:
+        raise OverflowError(value)
     return int(number)
 
 
