@@ -15,7 +15,7 @@ import zlib
 from typing import Any
 
 from .problems import FileRefused
-from .records import Source, numbered_rows, table_source, what_it_is
+from .records import MAX_IMPORT_ROWS, Source, numbered_rows, table_source, what_it_is
 
 # What an xlsx of a whole municipality's units needs, many times over (orgreg's export of
 # 10,000 units is about 3 MB unpacked); beyond that the file is refused unread.
@@ -99,7 +99,9 @@ def _first_sheet_rows(data: bytes) -> list[tuple[int, list[Any]]]:
     try:
         sheet = workbook.worksheets[0]
         width = min(sheet.max_column or MAX_XLSX_COLUMNS, MAX_XLSX_COLUMNS)
-        rows = sheet.iter_rows(max_col=width, values_only=True)
+        # The sheet's own dimension is not trusted for the rows (a wrong one would hide
+        # rows); reading goes on to the first row past the limit, which is refused.
+        rows = sheet.iter_rows(max_row=MAX_IMPORT_ROWS + 1, max_col=width, values_only=True)
         return numbered_rows([_xlsx_value(v) for v in row] for row in rows)
     finally:
         workbook.close()
@@ -130,7 +132,11 @@ def read_xlsx(data: bytes) -> Source:
 def _malformed_message(exc: Exception) -> str:
     from defusedxml import DefusedXmlException
 
-    if isinstance(exc, DefusedXmlException):
+    # openpyxl wraps what the parser raised in a ValueError of its own.
+    causes = [exc]
+    while causes[-1].__cause__ is not None or causes[-1].__context__ is not None:
+        causes.append(causes[-1].__cause__ or causes[-1].__context__)
+    if any(isinstance(cause, DefusedXmlException) for cause in causes):
         return ("Regnearket indeholder XML med egne entiteter (DTD), som et Excel-regneark "
                 "ikke har, og som kan bruges til at læse andre filer eller lamme serveren; "
                 "det indlæses ikke. Gem det igen som »Excel-projektmappe (xlsx)«.")
