@@ -12,6 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from orgreg.text import danish_number
 from units import interchange
 from units.interchange import Kind
 from units.interchange.read_json import MAX_JSON_DEPTH
@@ -23,6 +24,8 @@ from units.interchange.read_xlsx import (
 from units.interchange.records import MAX_IMPORT_ROWS
 
 from .conftest import counts
+
+LIMIT = danish_number(MAX_IMPORT_ROWS)
 
 HEADER = ["Kode", "Navn", "Overordnet kode", "Antal medarbejdere", "Årsværk"]
 SHEET = "xl/worksheets/sheet1.xml"
@@ -180,14 +183,20 @@ def test_sheet_with_more_rows_than_the_limit_is_refused(organisation):
                            f'<row r="{far}"><c r="A{far}" t="inlineStr"><is><t>X</t></is></c>'
                            "</row></sheetData>".encode())
     data = rewritten(workbook(), SHEET, change)
-    refused(data, "lang.xlsx", organisation, "mere end 50.000 rækker")
+    refused(data, "lang.xlsx", organisation, f"mere end {LIMIT} rækker")
+
+
+def test_sheet_declaring_more_rows_than_the_limit_is_refused_before_reading(organisation):
+    data = rewritten(workbook(), SHEET, lambda xml: xml.replace(
+        b'<dimension ref="A1:E2"', b'<dimension ref="A1:E1048576"'))
+    refused(data, "stor.xlsx", organisation, f"mere end {LIMIT} rækker")
 
 
 # --- csv ----------------------------------------------------------------------------------
 
 def test_csv_with_more_rows_than_the_limit_is_refused(organisation):
     data = ("Kode;Navn;Overordnet kode\nK;K;\n" + "\n" * MAX_IMPORT_ROWS).encode()
-    refused(data, "lang.csv", organisation, "mere end 50.000 rækker")
+    refused(data, "lang.csv", organisation, f"mere end {LIMIT} rækker")
 
 
 def test_shift_jis_is_refused_naming_the_encodings_tried(organisation):
@@ -261,7 +270,7 @@ def test_json_number_too_long_to_read_is_refused(organisation):
 
 def test_json_with_more_units_than_the_limit_is_refused(organisation):
     refused(orgreg_json([{}] * (MAX_IMPORT_ROWS + 1)), "mange.json", organisation,
-            "50.001 enheder", "højst 50.000")
+            f"{danish_number(MAX_IMPORT_ROWS + 1)} enheder", f"højst {LIMIT}")
 
 
 # --- numbers ------------------------------------------------------------------------------

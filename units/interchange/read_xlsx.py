@@ -15,7 +15,14 @@ import zlib
 from typing import Any
 
 from .problems import FileRefused
-from .records import MAX_IMPORT_ROWS, Source, numbered_rows, table_source, what_it_is
+from .records import (
+    MAX_IMPORT_ROWS,
+    Source,
+    numbered_rows,
+    table_source,
+    too_many_rows,
+    what_it_is,
+)
 
 # What an xlsx of a whole municipality's units needs, many times over (orgreg's export of
 # 10,000 units is about 3 MB unpacked); beyond that the file is refused unread.
@@ -98,9 +105,11 @@ def _first_sheet_rows(data: bytes) -> list[tuple[int, list[Any]]]:
     workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         sheet = workbook.worksheets[0]
+        if (sheet.max_row or 0) > MAX_IMPORT_ROWS:
+            raise too_many_rows()
         width = min(sheet.max_column or MAX_XLSX_COLUMNS, MAX_XLSX_COLUMNS)
-        # The sheet's own dimension is not trusted for the rows (a wrong one would hide
-        # rows); reading goes on to the first row past the limit, which is refused.
+        # Past the sheet's declared size (a wrong one would hide rows), reading goes on to
+        # the first row past the limit, which is refused.
         rows = sheet.iter_rows(max_row=MAX_IMPORT_ROWS + 1, max_col=width, values_only=True)
         return numbered_rows([_xlsx_value(v) for v in row] for row in rows)
     finally:
@@ -133,10 +142,10 @@ def _malformed_message(exc: Exception) -> str:
     from defusedxml import DefusedXmlException
 
     # openpyxl wraps what the parser raised in a ValueError of its own.
-    causes = [exc]
-    while causes[-1].__cause__ is not None or causes[-1].__context__ is not None:
-        causes.append(causes[-1].__cause__ or causes[-1].__context__)
-    if any(isinstance(cause, DefusedXmlException) for cause in causes):
+    cause: BaseException | None = exc
+    while cause is not None and not isinstance(cause, DefusedXmlException):
+        cause = cause.__cause__ or cause.__context__
+    if cause is not None:
         return ("Regnearket indeholder XML med egne entiteter (DTD), som et Excel-regneark "
                 "ikke har, og som kan bruges til at læse andre filer eller lamme serveren; "
                 "det indlæses ikke. Gem det igen som »Excel-projektmappe (xlsx)«.")
