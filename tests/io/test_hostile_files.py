@@ -167,11 +167,32 @@ def test_archive_with_too_many_members_is_refused(organisation):
     refused(out.getvalue(), "mange.xlsx", organisation, "filer", f"højst {MAX_XLSX_MEMBERS}")
 
 
-def test_check_archive_reads_no_member():
-    # A bomb whose only member would fail its CRC: refused by size before anyone reads it.
+def test_check_archive_reads_only_the_directory():
     check_archive(workbook())
     with pytest.raises(interchange.FileRefused, match="udpakket"):
         check_archive(bomb(MAX_XLSX_UNPACKED_BYTES + 1024 * 1024))
+
+
+def test_member_lying_about_its_size_is_unpacked_only_as_far_as_it_claims(organisation):
+    # 20 MB of zeros that the archive's directory says are 100 bytes: too small to be
+    # measured by ratio, and zipfile stops after 100 bytes, so the lie costs nothing.
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(workbook())) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = b"\0" * (20 * 1024 * 1024) if info.filename == SHEET else \
+                src.read(info.filename)
+            dst.writestr(info.filename, content)
+    data = bytearray(out.getvalue())
+    name = SHEET.encode()
+    # The uncompressed size sits 22 bytes into a local header (name at 30) and 24 bytes into
+    # a central directory entry (name at 46).
+    for signature, size_at, name_at in ((b"PK\x03\x04", 22, 30), (b"PK\x01\x02", 24, 46)):
+        header = data.index(signature)
+        while data[header + name_at:header + name_at + len(name)] != name:
+            header = data.index(signature, header + 4)
+        data[header + size_at:header + size_at + 4] = (100).to_bytes(4, "little")
+    refused(bytes(data), "løgn.xlsx", organisation, "ikke et gyldigt Excel-regneark")
 
 
 def test_sheet_with_more_rows_than_the_limit_is_refused(organisation):
