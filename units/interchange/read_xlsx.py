@@ -14,6 +14,8 @@ import zipfile
 import zlib
 from typing import Any
 
+from orgreg.text import quoted
+
 from .problems import FileRefused
 from .records import (
     MAX_IMPORT_ROWS,
@@ -24,8 +26,8 @@ from .records import (
     what_it_is,
 )
 
-# What an xlsx of a whole municipality's units needs, many times over (orgreg's export of
-# 10,000 units is about 3 MB unpacked); beyond that the file is refused unread.
+# What an xlsx of a whole municipality's units needs, many times over (20,000 rows of four
+# columns unpack to about 6 MB); beyond that the file is refused unread.
 MAX_XLSX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_XLSX_MEMBER_BYTES = 30 * 1024 * 1024
 MAX_XLSX_MEMBERS = 1000
@@ -89,12 +91,12 @@ def check_archive(data: bytes) -> None:
                           f"{_mb(MAX_XLSX_UNPACKED_BYTES)} kan indlæses.")
     for member in members:
         if member.file_size > MAX_XLSX_MEMBER_BYTES:
-            raise FileRefused(f"Regnearkets del {member.filename!r} fylder "
+            raise FileRefused(f"Regnearkets del {quoted(member.filename)} fylder "
                               f"{_mb(member.file_size)} udpakket; højst "
                               f"{_mb(MAX_XLSX_MEMBER_BYTES)} kan indlæses.")
         if (member.file_size > RATIO_FROM_BYTES
                 and member.file_size > MAX_XLSX_RATIO * max(member.compress_size, 1)):
-            raise FileRefused(f"Regnearkets del {member.filename!r} er pakket "
+            raise FileRefused(f"Regnearkets del {quoted(member.filename)} er pakket "
                               f"{member.file_size // max(member.compress_size, 1)} gange "
                               "tættere end et almindeligt regneark; den indlæses ikke.")
 
