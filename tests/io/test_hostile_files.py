@@ -167,6 +167,29 @@ def test_archive_with_too_many_members_is_refused(organisation):
     refused(out.getvalue(), "mange.xlsx", organisation, "filer", f"højst {MAX_XLSX_MEMBERS}")
 
 
+def patched_headers(data: bytes, name: str, offsets: tuple[int, int], value: bytes) -> bytes:
+    """`data` with `value` written at offsets[0] into the local header of member `name` and
+    at offsets[1] into its central directory entry."""
+    data = bytearray(data)
+    for signature, at, name_at in ((b"PK\x03\x04", offsets[0], 30),
+                                   (b"PK\x01\x02", offsets[1], 46)):
+        header = data.index(signature)
+        while data[header + name_at:header + name_at + len(name)] != name.encode():
+            header = data.index(signature, header + 4)
+        data[header + at:header + at + len(value)] = value
+    return bytes(data)
+
+
+@pytest.mark.parametrize("offsets,value,words", [
+    ((8, 10), (99).to_bytes(2, "little"), "pakket på en måde"),  # compression method
+    ((6, 8), (1).to_bytes(2, "little"), "krypteret"),            # general purpose flags
+])
+def test_member_packed_or_encrypted_otherwise_than_excel_is_refused(offsets, value, words,
+                                                                     organisation):
+    refused(patched_headers(workbook(), SHEET, offsets, value), "mærkelig.xlsx", organisation,
+            words)
+
+
 def test_check_archive_reads_only_the_directory():
     check_archive(workbook())
     with pytest.raises(interchange.FileRefused, match="udpakket"):
@@ -183,16 +206,9 @@ def test_member_lying_about_its_size_is_unpacked_only_as_far_as_it_claims(organi
             content = b"\0" * (20 * 1024 * 1024) if info.filename == SHEET else \
                 src.read(info.filename)
             dst.writestr(info.filename, content)
-    data = bytearray(out.getvalue())
-    name = SHEET.encode()
-    # The uncompressed size sits 22 bytes into a local header (name at 30) and 24 bytes into
-    # a central directory entry (name at 46).
-    for signature, size_at, name_at in ((b"PK\x03\x04", 22, 30), (b"PK\x01\x02", 24, 46)):
-        header = data.index(signature)
-        while data[header + name_at:header + name_at + len(name)] != name:
-            header = data.index(signature, header + 4)
-        data[header + size_at:header + size_at + 4] = (100).to_bytes(4, "little")
-    refused(bytes(data), "løgn.xlsx", organisation, "ikke et gyldigt Excel-regneark")
+    # The uncompressed size: 22 bytes into a local header, 24 into a directory entry.
+    data = patched_headers(out.getvalue(), SHEET, (22, 24), (100).to_bytes(4, "little"))
+    refused(data, "løgn.xlsx", organisation, "ikke et gyldigt Excel-regneark")
 
 
 def test_sheet_with_more_rows_than_the_limit_is_refused(organisation):

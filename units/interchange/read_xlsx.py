@@ -70,7 +70,8 @@ def _mb(size: int) -> str:
 def check_archive(data: bytes) -> None:
     """Refuse a workbook whose archive holds more than MAX_XLSX_MEMBERS members, unpacks to
     more than MAX_XLSX_UNPACKED_BYTES in all or MAX_XLSX_MEMBER_BYTES in one member, or has a
-    large member packed more than MAX_XLSX_RATIO times. Only the archive's directory is
+    large member packed more than MAX_XLSX_RATIO times, or encrypted or packed otherwise than
+    Excel packs (`_check_member`). Only the archive's directory is
     read, nothing is unpacked. The sizes a directory declares bound what is unpacked:
     zipfile stops at a member's declared size (and then fails its CRC check)."""
     declared = _declared_members(data)
@@ -90,15 +91,27 @@ def check_archive(data: bytes) -> None:
         raise FileRefused(f"Regnearket fylder {_mb(total)} udpakket; højst "
                           f"{_mb(MAX_XLSX_UNPACKED_BYTES)} kan indlæses.")
     for member in members:
-        if member.file_size > MAX_XLSX_MEMBER_BYTES:
-            raise FileRefused(f"Regnearkets del {quoted(member.filename)} fylder "
-                              f"{_mb(member.file_size)} udpakket; højst "
-                              f"{_mb(MAX_XLSX_MEMBER_BYTES)} kan indlæses.")
-        if (member.file_size > RATIO_FROM_BYTES
-                and member.file_size > MAX_XLSX_RATIO * max(member.compress_size, 1)):
-            raise FileRefused(f"Regnearkets del {quoted(member.filename)} er pakket "
-                              f"{member.file_size // max(member.compress_size, 1)} gange "
-                              "tættere end et almindeligt regneark; den indlæses ikke.")
+        _check_member(member)
+
+
+def _check_member(member: zipfile.ZipInfo) -> None:
+    """One member of the archive: not encrypted, stored or deflated as Excel does, within
+    the size and packing limits."""
+    if member.flag_bits & 0x1:
+        raise FileRefused("Regnearket er krypteret (beskyttet med adgangskode); gem det uden "
+                          "adgangskode og prøv igen.")
+    if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise FileRefused(f"Regnearkets del {quoted(member.filename)} er pakket på en måde, "
+                          "Excel ikke bruger; det er ikke et almindeligt Excel-regneark.")
+    if member.file_size > MAX_XLSX_MEMBER_BYTES:
+        raise FileRefused(f"Regnearkets del {quoted(member.filename)} fylder "
+                          f"{_mb(member.file_size)} udpakket; højst "
+                          f"{_mb(MAX_XLSX_MEMBER_BYTES)} kan indlæses.")
+    if (member.file_size > RATIO_FROM_BYTES
+            and member.file_size > MAX_XLSX_RATIO * max(member.compress_size, 1)):
+        raise FileRefused(f"Regnearkets del {quoted(member.filename)} er pakket "
+                          f"{member.file_size // max(member.compress_size, 1)} gange "
+                          "tættere end et almindeligt regneark; den indlæses ikke.")
 
 
 def _first_sheet_rows(data: bytes) -> list[tuple[int, list[Any]]]:
