@@ -6,7 +6,7 @@ from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from orgreg.text import join_danish, quoted
+from orgreg.text import danish_number, join_danish, quoted
 
 from .. import shares
 from ..models import Category, Organisation, Structure, Unit, UnitType
@@ -25,6 +25,10 @@ from .values import (
 )
 
 ProgressCallback = Callable[[str, int, int], None]
+
+# Larger than any municipality's unit; a larger figure is a typing error or a hostile file.
+MAX_HEADCOUNT = 100_000
+MAX_FTE = Decimal(100_000)
 
 
 def _max_length(name: str) -> int | None:
@@ -150,7 +154,7 @@ def _check_category(run: _CheckRun, values: dict[str, Any], unit: PlannedUnit) -
 
 
 def _check_headcount(run: _CheckRun, values: dict[str, Any], unit: PlannedUnit) -> None:
-    """A headcount, when given, is a whole number of people, not negative."""
+    """A headcount, when given, is a whole number of people from 0 to MAX_HEADCOUNT."""
     raw = values.get("headcount")
     unit.fields["headcount"] = 0
     if blank(raw):
@@ -161,14 +165,20 @@ def _check_headcount(run: _CheckRun, values: dict[str, Any], unit: PlannedUnit) 
         run.add(unit.row, f"antal medarbejdere {quoted(clean_text(raw))} er ikke et helt tal.",
                 Kind.NOT_A_NUMBER)
         return
+    except OverflowError:
+        headcount = MAX_HEADCOUNT + 1
     if headcount < 0:
         run.add(unit.row, "antal medarbejdere kan ikke være negativt.", Kind.BAD_VALUE)
+    elif headcount > MAX_HEADCOUNT:
+        run.add(unit.row, f"antal medarbejdere {quoted(clean_text(raw))} er for stort; højst "
+                          f"{danish_number(MAX_HEADCOUNT)}.", Kind.BAD_VALUE)
+        return
     unit.fields["headcount"] = headcount
 
 
 def _check_fte(run: _CheckRun, values: dict[str, Any], unit: PlannedUnit) -> None:
-    """FTE, when given, is a number, not negative and not absurdly large; it is rounded to
-    hundredths (and the rows rounded are counted for a warning)."""
+    """FTE, when given, is a number from 0 to MAX_FTE; it is rounded to hundredths (and the
+    rows rounded are counted for a warning)."""
     raw = values.get("fte")
     unit.fields["fte"] = None
     if blank(raw):
@@ -178,11 +188,14 @@ def _check_fte(run: _CheckRun, values: dict[str, Any], unit: PlannedUnit) -> Non
     except ValueError:
         run.add(unit.row, f"årsværk {quoted(clean_text(raw))} er ikke et tal.", Kind.NOT_A_NUMBER)
         return
-    rounded = fte.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     if fte < 0:
         run.add(unit.row, "årsværk kan ikke være negativt.", Kind.BAD_VALUE)
-    elif rounded >= Decimal("10000000"):
-        run.add(unit.row, f"årsværk {quoted(clean_text(raw))} er for stort.", Kind.BAD_VALUE)
+        return
+    if fte > MAX_FTE:
+        run.add(unit.row, f"årsværk {quoted(clean_text(raw))} er for stort; højst "
+                          f"{danish_number(MAX_FTE)}.", Kind.BAD_VALUE)
+        return
+    rounded = fte.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     if rounded != fte:
         run.fte_rounded += 1
     unit.fields["fte"] = rounded

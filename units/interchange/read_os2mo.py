@@ -8,7 +8,7 @@ from typing import Any
 from orgreg.text import quoted
 
 from .problems import FileRefused, Kind, Problem
-from .read_json import load_json
+from .read_json import check_unit_count, load_json
 from .records import Record, Source
 
 
@@ -35,6 +35,7 @@ def _objects(doc: Any) -> list[Any]:
         ) from None
     if not isinstance(objects, list):
         raise FileRefused("data → org_units → objects i OS2mo-filen er ikke en liste.")
+    check_unit_count(len(objects))
     return objects
 
 

@@ -7,11 +7,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from orgreg.text import join_danish, quoted
+from orgreg.text import danish_number, join_danish, quoted
 
 from .columns import ALIAS_TO_FIELD, COLUMN_LABELS, normalise_header
 from .problems import FileRefused, Problem
 from .values import blank
+
+# Rows a file may have, the header and blank rows included: twice the largest structure
+# orgreg is benchmarked with (10,000 units). Reading stops at the first row past it, so
+# refusing even an xlsx file takes a second or two.
+MAX_IMPORT_ROWS = 20_000
 
 
 @dataclass
@@ -53,6 +58,25 @@ def what_it_is(data: bytes) -> str | None:
         if data.startswith(magic):
             return label
     return None
+
+
+def too_many_rows() -> FileRefused:
+    limit = danish_number(MAX_IMPORT_ROWS)
+    return FileRefused(f"Filen har mere end {limit} rækker; højst {limit} kan indlæses ad "
+                       "gangen.")
+
+
+def numbered_rows(rows: Iterable[list[Any]]) -> list[tuple[int, list[Any]]]:
+    """The non-blank rows of a table with the numbers a user sees (the first row is 1).
+    Refuses a table of more than MAX_IMPORT_ROWS rows, blank ones included, as soon as the
+    row after the last allowed one is reached, so the rest is never read."""
+    numbered = []
+    for number, row in enumerate(rows, start=1):
+        if number > MAX_IMPORT_ROWS:
+            raise too_many_rows()
+        if not all(blank(c) for c in row):
+            numbered.append((number, row))
+    return numbered
 
 
 def table_source(header: list[Any], body: Iterable[tuple[int, list[Any]]], fmt: str) -> Source:

@@ -38,13 +38,14 @@ _DANISH_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
 
 def parse_number(value: Any) -> Decimal:
     """A number as Danes and Excel write it: "12,5", "1.234,50", "1 234", 12.5. Raises
-    ValueError for anything else."""
+    ValueError for anything else, infinity and NaN included (as text or as a float)."""
     if isinstance(value, bool):
         raise ValueError(value)
-    if isinstance(value, int | Decimal):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value))
+    if isinstance(value, int | Decimal | float):
+        number = Decimal(repr(value) if isinstance(value, float) else value)
+        if not number.is_finite():
+            raise ValueError(value)
+        return number
     text = str(value).strip().replace("\u00a0", "").replace(" ", "")
     if "," in text:
         text = text.replace(".", "").replace(",", ".")
@@ -61,13 +62,16 @@ def parse_number(value: Any) -> Decimal:
 
 def parse_headcount(value: Any) -> int:
     """A whole number of people; "1.234" is a thousand and more. Raises ValueError for
-    anything else, "2,5" included."""
+    anything else, "2,5" included, and OverflowError for a whole number of more than 18
+    digits ("1e309"), which is not turned into an int of that size."""
     text = value if not isinstance(value, str) else value.strip()
     if isinstance(text, str) and _DANISH_THOUSANDS.match(text):
         text = text.replace(".", "")
     number = parse_number(text)
     if number != number.to_integral_value():
         raise ValueError(value)
+    if number.adjusted() >= 18:
+        raise OverflowError(value)
     return int(number)
 
 
