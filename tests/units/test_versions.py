@@ -122,10 +122,10 @@ def test_update_structure_refuses_a_stale_version(scenario, editor):
 
 
 def test_a_status_change_makes_a_settings_form_stale(scenario, editor):
-    new = scenario["new"]
-    seen = current_version(new)
-    services.update_structure(new, decision="Byrådet 1.1.2030", user=editor)
-    refused(services.update_structure, new, description="Gammel formular", user=editor,
+    draft = scenario["draft"]
+    seen = current_version(draft)
+    services.set_status(draft, "consultation", user=editor)
+    refused(services.update_structure, draft, description="Gammel formular", user=editor,
             expected_version=seen, match="er ændret")
 
 
