@@ -45,6 +45,12 @@ class BodyForm(ReasonMixin):
         self.fields["parent"].queryset = qs
 
 
+class BodyEditForm(BodyForm):
+    """Editing a body; carries the version it was made from (orgreg.versions)."""
+
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+
 class BodyCreateForm(BodyForm):
     structure = forms.ModelChoiceField(
         label="Organisering", queryset=Structure.objects.select_related("organisation"),

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from orgreg.history import apply_changes, stamp
 from orgreg.text import danish_date, join_danish, quoted
+from orgreg.versions import check_version
 from units.models import Structure, Unit
 
 from .models import (
@@ -166,12 +167,16 @@ def create_body(structure: Structure, *, name: str, level: str, valid_from: date
 
 
 @transaction.atomic
-def update_body(body: MedBody, *, user, reason: str | None = None, **fields) -> MedBody:
+def update_body(body: MedBody, *, user, reason: str | None = None,
+                expected_version: int | None = None, **fields) -> MedBody:
     """Change a body's name, level, parent, period, transitional flag or description. Refuses
-    what create_body refuses, a parent that is the body itself or below it, and a period that
-    no longer holds the body's members or meetings."""
+    what create_body refuses, a parent that is the body itself or below it, a period that
+    no longer holds the body's members or meetings, and — when `expected_version`
+    (orgreg.versions.current_version when the form was made) is given — a body saved by
+    someone else since then."""
     _unknown(fields, BODY_FIELDS, "body")
     locked = _lock_body(body)
+    check_version(locked, expected_version, what=f"MED-udvalget {quoted(locked.name)}")
     for key in ("name", "description"):
         if fields.get(key) is not None:
             fields[key] = str(fields[key])

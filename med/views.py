@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from orgreg.forms import apply_refusal
 from orgreg.roles import editor_required, policy
+from orgreg.versions import current_version
 from units.models import Organisation
 
 from . import forms, selectors, services
@@ -180,12 +181,13 @@ def body_edit(request, pk):
     body = policy(request.user).get_med_body_or_404(pk)
     initial = {f: getattr(body, f) for f in ("name", "level", "parent", "valid_from", "valid_to",
                                              "transitional", "description")}
-    form = forms.BodyForm(_data(request), initial=initial,
-                          organisation=body.organisation, exclude_pk=body.pk)
+    initial["version"] = current_version(body)
+    form = forms.BodyEditForm(_data(request), initial=initial,
+                              organisation=body.organisation, exclude_pk=body.pk)
     if request.method == "POST" and form.is_valid():
-        fields = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
+        fields = {k: v for k, v in form.cleaned_data.items() if k not in ("reason", "version")}
         if _run(form, lambda d: services.update_body(body, user=request.user, reason=_reason(d),
-                                                     **fields)):
+                                                     expected_version=d["version"], **fields)):
             messages.success(request, "Udvalget er gemt.")
             return redirect(body)
     return _form_page(request, form, title=f"Ret {body.name}", back=body.get_absolute_url())

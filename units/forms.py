@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 
 from orgreg.forms import DateField
 from orgreg.moments import parse_moment
+from orgreg.versions import current_version
 
 from . import lifecycle, shares
 from .models import Category, Status, Structure, Unit, UnitType
@@ -44,6 +45,36 @@ class ShareField(forms.Field):
         except shares.ShareError as error:
             raise ValidationError(error.message) from None
 
+
+
+class PartialUpdateForm(forms.Form):
+    """A form for a partial update, partial on purpose: a field the submitted data does not
+    carry at all keeps its stored value (it is not required and is left out of the update),
+    while a field sent empty is cleared where it may be blank. It also carries `version`,
+    the object's orgreg.versions.current_version when the form was made, which the update
+    service checks so that a stale form is refused instead of reverting someone's change."""
+
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound:
+            for name, field in self.fields.items():
+                if not self.was_sent(name):
+                    field.required = False
+
+    def was_sent(self, name: str) -> bool:
+        """Whether the submitted data carries field `name` at all (sent empty counts)."""
+        field = self.fields[name]
+        return not field.widget.value_omitted_from_data(self.data, self.files,
+                                                        self.add_prefix(name))
+
+    def sent_fields(self, names) -> dict:
+        """The cleaned values of those of `names` the submitted data carries."""
+        return {f: self.cleaned_data.get(f) for f in names if self.was_sent(f)}
+
+    def expected_version(self) -> int | None:
+        return self.cleaned_data.get("version")
 
 
 class UnitFieldsForm(forms.Form):
@@ -85,8 +116,18 @@ class AddUnitForm(UnitFieldsForm):
     prefix = "add"
 
 
-class UpdateUnitForm(UnitFieldsForm):
+class UpdateUnitForm(PartialUpdateForm, UnitFieldsForm):
+    """Editing a unit: partial (fields not sent keep their value) and versioned."""
+
     prefix = "edit"
+
+    @classmethod
+    def initial_from(cls, unit: Unit) -> dict:
+        return {**super().initial_from(unit), "version": current_version(unit)}
+
+    def unit_fields(self) -> dict:
+        fields = super().unit_fields()
+        return {f: v for f, v in fields.items() if self.was_sent(f)}
 
 
 class MoveForm(forms.Form):
@@ -216,7 +257,9 @@ def next_statuses(structure: Structure) -> list[tuple[str, str]]:
     return [(s.value, s.label) for s in lifecycle.next_statuses(structure.status)]
 
 
-class StructureForm(forms.Form):
+class StructureForm(PartialUpdateForm):
+    """A structure's own fields: partial (fields not sent keep their value) and versioned."""
+
     prefix = "structure"
     name = forms.CharField(label="Navn", max_length=200)
     effective_date = DateField(label="Gældende fra")
@@ -234,7 +277,8 @@ class StructureForm(forms.Form):
 
     @classmethod
     def initial_from(cls, structure: Structure) -> dict:
-        return {f: getattr(structure, f) for f in cls.FIELDS}
+        return {**{f: getattr(structure, f) for f in cls.FIELDS},
+                "version": current_version(structure)}
 
 
 class NewStructureForm(forms.Form):

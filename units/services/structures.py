@@ -11,6 +11,7 @@ from django.db import transaction
 
 from orgreg.history import apply_changes, stamp
 from orgreg.text import danish_date, join_danish, quoted
+from orgreg.versions import check_version
 
 from .. import lifecycle
 from ..lineage import Lineage
@@ -111,10 +112,13 @@ def _insert_root(root: Unit, structure: Structure, user, reason: str) -> Unit:
 
 @transaction.atomic
 def update_structure(structure: Structure, *, user, reason: str | None = None,
-                     **fields) -> Structure:
-    """Change a structure's own fields. Name, date and basis only while it is a draft; the
-    notice text, decision, description and confidentiality also later."""
+                     expected_version: int | None = None, **fields) -> Structure:
+    """Change a structure's own fields; only the fields given are touched. Name, date and
+    basis only while it is a draft; the notice text, decision, description and
+    confidentiality also later. With `expected_version` (orgreg.versions.current_version
+    when the form was made), refuses a structure saved by someone else since then."""
     locked = _lock(structure)
+    check_version(locked, expected_version, what=f"Organiseringen {quoted(locked.name)}")
     allowed = (STRUCTURE_DRAFT_FIELDS if lifecycle.is_editable(locked.status)
                else STRUCTURE_LATE_FIELDS)
     unknown = set(fields) - set(STRUCTURE_DRAFT_FIELDS)

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from orgreg.history import stamp
 from orgreg.text import quoted
+from orgreg.versions import check_version
 
 from ..models import Succession, Unit
 from .common import (
@@ -36,11 +37,15 @@ def add_unit(parent: Unit, *, name: str, user, reason: str | None = None, **fiel
 
 
 @transaction.atomic
-def update_unit(unit: Unit, *, user, reason: str | None = None, **fields) -> Unit:
-    """Change a unit's own fields (not its place: see move_unit). Refuses an empty name and a
-    code already used in the structure."""
+def update_unit(unit: Unit, *, user, reason: str | None = None,
+                expected_version: int | None = None, **fields) -> Unit:
+    """Change a unit's own fields (not its place: see move_unit); only the fields given are
+    touched. Refuses an empty name, a code already used in the structure, and — when
+    `expected_version` (orgreg.versions.current_version when the form was made) is given — a
+    unit saved by someone else since then, so a stale form never reverts their change."""
     _lock_draft(unit.structure)
     unit = _fresh(unit)
+    check_version(unit, expected_version, what=f"Enheden {quoted(unit.name)}")
     changes = []
     for key, value in _clean_fields(fields).items():
         old = getattr(unit, key)

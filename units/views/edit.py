@@ -163,7 +163,8 @@ def _do_update(request, structure, unit):
     if not form.is_valid():
         return form, None
     done = _run(form, None, lambda: services.update_unit(
-        unit, user=request.user, reason=form.cleaned_data["reason"] or None, **form.unit_fields()))
+        unit, user=request.user, reason=form.cleaned_data["reason"] or None,
+        expected_version=form.expected_version(), **form.unit_fields()))
     return form, done and (f"{quoted(done.name)} er gemt.", done.pk)
 
 
@@ -269,12 +270,13 @@ def structure_settings(request, pk):
             for name in ("name", "effective_date"):
                 form.fields[name].required = False
         if form.is_valid():
-            fields = {f: form.cleaned_data[f] for f in StructureForm.FIELDS}
+            # Only the fields sent: a POST that leaves a field out keeps its stored value.
+            fields = form.sent_fields(StructureForm.FIELDS)
             if not structure.is_draft:
                 fields = {f: v for f, v in fields.items() if f in services.STRUCTURE_LATE_FIELDS}
             done = _run(form, None, lambda: services.update_structure(
                 structure, user=request.user, reason=form.cleaned_data["reason"] or None,
-                **fields))
+                expected_version=form.expected_version(), **fields))
             if done is not None:
                 messages.success(request, f"{quoted(done.name)} er gemt.")
                 return redirect(done.get_absolute_url())
