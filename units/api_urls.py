@@ -1,6 +1,6 @@
 """The read API under /api/: a router of read-only viewsets, the OpenAPI schema and its docs."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import DefaultRouter
@@ -22,4 +22,5 @@ urlpatterns = [
                                                  permission_classes=[IsAuthenticated]),
          name="docs"),
     path("", include(router.urls)),
+    re_path(r"", api.NotFoundView.as_view(), name="not-found"),
 ]

@@ -100,3 +100,14 @@ class ComparisonSerializer(serializers.Serializer):
                   "moved and renamed counts under both.")
     staff_affected = serializers.IntegerField()
     rows = ComparisonRowSerializer(many=True)
+
+
+class NotFoundSerializer(serializers.Serializer):
+    """The answer to a refused request: 404 (unknown or hidden), 401/403 (no valid login)."""
+
+    detail = serializers.CharField()
+
+
+# The answer to a malformed request (400), as DRF gives it: parameter name → Danish messages.
+INVALID_REQUEST_SCHEMA = {"type": "object",
+                          "additionalProperties": {"type": "array", "items": {"type": "string"}}}

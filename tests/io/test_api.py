@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from tests import factories
 from units import services
+from units.api import NOT_AN_ID
 from units.models import Unit
 
 
@@ -218,3 +219,51 @@ def test_every_route_answers_with_the_json_format_suffix_too(api, editor, struct
         answers = api.get(url), api.get(suffixed)
         assert [a.status_code for a in answers] == [200, 200], suffixed
         assert answers[0].json() == answers[1].json()
+
+
+def test_malformed_parameters_answer_400_in_danish_and_unknown_ids_404(api, editor, structures):
+    """Every parameter of every action: malformed is a 400 naming it, unknown is a 404; never
+    a 500 and never the site's HTML page."""
+    api.force_authenticate(editor)
+    published, unit = structures["published"], structures["units"]["A"]
+    bad = {
+        "/api/structures/?organisation=abc": "organisation",
+        "/api/structures/?organisation=99999999999999999999": "organisation",
+        "/api/structures/?status=bogus": "status",
+        f"/api/units/{unit.pk}/placement/": "target",
+        f"/api/units/{unit.pk}/placement/?target=": "target",
+        f"/api/units/{unit.pk}/placement/?target=x": "target",
+        f"/api/structures/{published.pk}/compare/abc/": "other",
+        "/api/structures/abc/": "id",
+        "/api/units/-1/": "id",
+        "/api/organisations/1e3/": "id",
+    }
+    for url, name in bad.items():
+        response = api.get(url)
+        assert response.status_code == 400, url
+        [message] = response.json()[name]
+        assert message in ("Skal angives.", NOT_AN_ID) or message.startswith("Ukendt status"), url
+    for url in ("/api/structures/987654321/", "/api/structures/987654321/tree/",
+                f"/api/structures/{published.pk}/compare/987654321/", "/api/units/987654321/",
+                f"/api/units/{unit.pk}/placement/?target=987654321", "/api/organisations/98765/",
+                "/api/ingenting/", f"/api/structures/{published.pk}/compare/1.5/"):
+        response = api.get(url)
+        assert response.status_code == 404, url
+        assert response["Content-Type"] == "application/json", url
+        assert not response.json()["detail"].startswith("No "), url
+
+
+def test_schema_documents_parameters_and_error_answers(api, reader):
+    api.force_authenticate(reader)
+    paths = api.get(reverse("api:schema"), {"format": "json"}).json()["paths"]
+    listing = paths["/api/structures/"]["get"]
+    assert {p["name"] for p in listing["parameters"]} == {"organisation", "status"}
+    assert {"200", "400", "401", "403"} <= set(listing["responses"])
+    # The list's filters are the list's: detail and actions do not claim them.
+    assert {p["name"] for p in paths["/api/structures/{id}/tree/"]["get"]["parameters"]} == {"id"}
+    compare = paths["/api/structures/{id}/compare/{other}/"]["get"]
+    other = next(p for p in compare["parameters"] if p["name"] == "other")
+    assert other["schema"]["type"] == "integer"
+    assert {"200", "400", "404"} <= set(compare["responses"])
+    placement = paths["/api/units/{id}/placement/"]["get"]
+    assert next(p for p in placement["parameters"] if p["name"] == "target")["required"]
