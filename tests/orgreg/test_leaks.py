@@ -60,25 +60,7 @@ MARKERS: dict[str, tuple[str, str]] = {
 
 # Leaks not fixed yet: (url name, marker kind) pairs the test tolerates — and asserts are still
 # leaking, so that fixing one forces its removal here. Keep it empty.
-KNOWN_LEAKS: set[tuple[str, str]] = {
-    ("api:structure-compare", "D:structure-id"),
-    ("api:structure-detail", "D:structure-id"),
-    ("api:structure-list", "D:structure-id"),
-    ("med:coverage", "D:med-body"),
-    ("med:coverage", "D:structure-name"),
-    ("timeline:feed", "D:med-body"),
-    ("timeline:milestone-detail", "D:med-body"),
-    ("timeline:plan", "D:med-body"),
-    ("timeline:plan-pdf", "D:med-body"),
-    ("units:structure-export", "D:structure-name"),
-    ("units:structure-export", "D:unit-code"),
-    ("units:structure-history", "D:structure-name"),
-    ("units:structure-pdf", "D:structure-name"),
-    ("units:unit-detail", "C:copy-reason"),
-    ("units:unit-detail", "C:reason"),
-    ("units:unit-detail", "D:reason"),
-    ("units:unit-detail", "D:structure-name"),
-}
+KNOWN_LEAKS: set[tuple[str, str]] = set()
 
 # Patterns the walk leaves out, with why.
 SKIPPED_NAMESPACES = {
@@ -492,3 +474,5 @@ def test_every_pattern_is_filled(randers):
     walked = {name for name, _, _ in _patterns() if name not in SKIPPED_NAMES}
     assert walked <= names
     assert Unit.objects.filter(structure=randers.structures["D"], code="LKMDKODE").exists()
+
+
