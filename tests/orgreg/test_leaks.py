@@ -366,6 +366,18 @@ def _as_text(content: bytes, content_type: str) -> str:
     return "\n".join(variants)
 
 
+def _format(content: bytes, content_type: str) -> str:
+    """The kind of answer, for checking the walk reads each kind back."""
+    if content.startswith(b"%PDF"):
+        return "pdf"
+    if content.startswith(b"PK"):
+        return "xlsx" if "spreadsheet" in content_type else "zip"
+    for kind in ("json", "csv", "calendar", "html"):
+        if kind in content_type:
+            return kind
+    return content_type
+
+
 def _zip_text(content: bytes) -> str:
     archive = zipfile.ZipFile(io.BytesIO(content))
     return "\n".join(_as_text(archive.read(n), n) for n in archive.namelist())
@@ -403,6 +415,10 @@ class Walk:
         self.leaks: set[tuple[str, str, str, str]] = set()
         self.errors: list[tuple[str, str, int]] = []
         self.requests = 0
+        # Markers each role met, and in which kinds of answer: the editor must meet every one,
+        # or the walk (or the reading back) proves nothing.
+        self.seen: dict[str, set[str]] = {}
+        self.formats_seen: set[str] = set()
 
     def check(self, role: str, user, name: str, url: str, client: Client) -> None:
         self.requests += 1
@@ -416,7 +432,12 @@ class Walk:
         text = _as_text(content, content_type)
         hidden = _forbidden(user)
         for marker, (owner, kind) in MARKERS.items():
-            if owner in hidden and marker in text:
+            if marker not in text:
+                continue
+            self.seen.setdefault(role, set()).add(marker)
+            if role == "redaktør":
+                self.formats_seen.add(_format(content, content_type))
+            if owner in hidden:
                 self.leaks.add((role, name, url, f"{owner}:{kind}"))
         if "json" in content_type:
             try:
@@ -460,6 +481,12 @@ def test_nothing_leaks_through_any_url(randers, editor, reader, manager, med_mem
     elapsed = time.monotonic() - started
     print(f"\nleak test: {len(urls)} filled URLs, {walk.requests} requests, "
           f"{len(walk.leaks)} leaks, {len(walk.errors)} server errors, {elapsed:.1f} s")
+    # The walk is not vacuous: the editor meets every marker, in every kind of answer, and the
+    # MED member the confidential structure's (which they may see).
+    assert walk.seen["redaktør"] == set(MARKERS), set(MARKERS) - walk.seen["redaktør"]
+    assert {"html", "pdf", "json", "csv", "xlsx", "zip", "calendar"} <= walk.formats_seen, \
+        walk.formats_seen
+    assert {m for m, (owner, _) in MARKERS.items() if owner == "C"} <= walk.seen["med"]
     assert not walk.errors, "server errors:\n" + "\n".join(map(str, walk.errors))
     unexpected = sorted(leak for leak in walk.leaks if (leak[1], leak[3]) not in KNOWN_LEAKS)
     assert not unexpected, "leaks:\n" + "\n".join(map(str, unexpected))
