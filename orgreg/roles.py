@@ -29,6 +29,7 @@ functions below are thin wrappers kept for callers that have not moved to the po
 from __future__ import annotations
 
 import datetime
+import re
 from functools import cached_property, wraps
 
 from django.contrib.auth.decorators import login_required
@@ -216,9 +217,13 @@ class Policy:
         if not text or self.sees_everything:
             return text
         for name in self._hidden_names:
-            if name in text:
-                text = text.replace(f"»{name}«", HIDDEN_STRUCTURE).replace(name,
-                                                                           HIDDEN_STRUCTURE)
+            if name not in text:
+                continue
+            text = text.replace(f"»{name}«", HIDDEN_STRUCTURE)
+            # The bare name too (an editor's own words), as a whole word; a name of one or two
+            # characters only when quoted, lest every "A" of a reason be replaced.
+            if len(name) > 2:
+                text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", HIDDEN_STRUCTURE, text)
         return text
 
     def can_see_as_recorded(self, structure, status: str) -> bool:

@@ -26,6 +26,9 @@ def test_redact_names_no_hidden_structure(randers, reader, editor):  # noqa: F81
     assert server_policy().redact(text) == text
     visible = f"Kopieret fra »{randers.structures['P0'].name}«."
     assert policy(reader).redact(visible) == visible
+    # An editor's own words name it bare: replaced as a whole word only.
+    assert policy(reader).redact(f"Som i {d.name}, men større.") == \
+        f"Som i {HIDDEN_STRUCTURE}, men større."
 
 
 def test_unit_history_leaves_out_successions_into_hidden_structures(randers, reader,  # noqa: F811
