@@ -160,6 +160,8 @@ def randers(editor, reader, manager, med_member):
                                     user=editor),
         med_services.add_membership(d_body, person_name="Lars", side="ledelse",
                                     valid_from=D(2024, 1, 1), person_user=reader, user=editor),
+        med_services.add_membership(p0_body, person_name="Lars", side="ledelse",
+                                    valid_from=D(2024, 1, 1), person_user=reader, user=editor),
     ]
     at = timezone.make_aware(datetime.datetime(2026, 11, 13, 14))
     p0_meeting = med_services.create_meeting(p0_body, starts_at=at, user=editor)
@@ -169,12 +171,17 @@ def randers(editor, reader, manager, med_member):
                                      structure=p0, user=editor),
         med_services.add_agenda_item(d_meeting, title="LÆKMARKØR-D-MØDEPUNKT",
                                      treatment="orientering", structure=d, user=editor),
+        # A visible meeting's item about the confidential structure (the reader is a member).
+        med_services.add_agenda_item(p0_meeting, title="Fortrolig plan", treatment="orientering",
+                                     structure=c, user=editor),
     ]
     consultations = [
         med_services.create_consultation(d, body=d_body, sent_on=D(2026, 11, 1),
                                          deadline=D(2026, 12, 1), title="LÆKMARKØR-D-HØRING",
                                          user=editor),
         med_services.create_consultation(p1, body=p0_body, sent_on=D(2026, 1, 1),
+                                         deadline=D(2026, 2, 1), user=editor),
+        med_services.create_consultation(c, body=p0_body, sent_on=D(2026, 1, 1),
                                          deadline=D(2026, 2, 1), user=editor),
     ]
     # Milestones: one without a structure whose forum is D's body (and so its name), one
@@ -187,6 +194,13 @@ def randers(editor, reader, manager, med_member):
         timeline_services.create_milestone(organisation, title="Ikrafttræden",
                                            date=D(2026, 6, 1), structure=p1, user=editor),
     ]
+    # A later edit of the first one: its history now records the forum (the body's name).
+    timeline_services.update_milestone(milestones[0], forum="LÆKMARKØR-D-MED (ekstra møde)",
+                                       description="Flyttet til et ekstra møde.", user=editor,
+                                       reason="Ekstra møde.")
+    milestones.append(timeline_services.create_milestone(
+        organisation, title="Møde i udvalget", date=D(2026, 11, 13), meeting=d_meeting,
+        user=editor))
     workstream = timeline_services.create_workstream(organisation, name="Kommunikation",
                                                      user=editor)
     deliverable = timeline_services.create_deliverable(workstream, title="Nyhedsbrev",

@@ -108,3 +108,16 @@ def test_org_chart_badges_only_against_a_visible_basis(randers, reader, editor):
     assert org_chart(p1, reader, OrgChartOptions()).context["based_on"] is None
     assert org_chart(p1, editor, OrgChartOptions()).context["based_on"] == \
         randers.structures["D"]
+
+
+def test_milestone_history_names_no_hidden_body(randers, reader, editor):  # noqa: F811
+    milestone = randers.milestones[0]
+
+    def text(viewer) -> str:
+        return " ".join(f"{e.reason} {[(c.old, c.new) for c in e.changes]}"
+                        for e in timeline_selectors.milestone_history(milestone, viewer=viewer))
+
+    assert "LÆKMARKØR-D-MED" in text(policy(editor))
+    assert "LÆKMARKØR-D-MED" in text(None)
+    assert "LÆKMARKØR" not in text(policy(reader))
+    assert timeline_selectors.HIDDEN_LINK in text(policy(reader))
