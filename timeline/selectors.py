@@ -159,8 +159,15 @@ def _milestones(organisation: Organisation, user, f: PlanFilter) -> list[Milesto
         qs = qs.filter(workstream_id=f.workstream_id)
     if f.structure_id:
         qs = qs.filter(structure_id=f.structure_id)
-    return list(qs.select_related("structure", "workstream", "med_body__structure")
-                .order_by("date", "end_date", "pk"))
+    found = list(qs.select_related("structure", "workstream", "med_body__structure")
+                 .order_by("date", "end_date", "pk"))
+    if f.forum:
+        # The forum as the user reads it (`milestone_forum`): filtering by a hidden body's name
+        # must not find the milestones that name it.
+        viewer = policy(user)
+        found = [m for m in found
+                 if milestone_forum(m, viewer).casefold() == f.forum.casefold()]
+    return found
 
 
 def _structures(organisation: Organisation, user, f: PlanFilter,

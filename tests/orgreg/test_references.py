@@ -121,3 +121,12 @@ def test_milestone_history_names_no_hidden_body(randers, reader, editor):  # noq
     assert "LÆKMARKØR-D-MED" in text(None)
     assert "LÆKMARKØR" not in text(policy(reader))
     assert timeline_selectors.HIDDEN_LINK in text(policy(reader))
+
+
+def test_the_plan_filtered_by_a_hidden_forum_finds_nothing(randers, reader, editor):  # noqa: F811
+    organisation = randers.organisation
+    f = timeline_selectors.PlanFilter(forum="LÆKMARKØR-D-MED (ekstra møde)")
+    assert not [e for e in timeline_selectors.plan(organisation, user=reader, filters=f)
+                if e.source == "milestone"]
+    assert [e.title for e in timeline_selectors.plan(organisation, user=editor, filters=f)
+            if e.source == "milestone"] == ["Behandling i udvalget"]
