@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from orgreg.roles import policy
+from orgreg.roles import Policy, policy
 from orgreg.text import danish_sort_key
 from units.lineage import Lineage, structure_chain
 from units.models import Organisation, Structure, Succession, Unit
@@ -268,17 +268,22 @@ def _carried_to(nodes: list[UnitNode], chain: list[int],
     return carried_of
 
 
-def coverage(structure: Structure, *, on_date: datetime.date | None = None) -> Coverage:
+def coverage(structure: Structure, *, on_date: datetime.date | None = None,
+             viewer: Policy | None = None) -> Coverage:
     """Every unit of `structure` with the MED bodies that cover it on `on_date` (the
     structure's effective date by default). Bodies defined against the structure cover their
     units' subtrees; bodies defined against a structure it was based on, and still valid on
     the date, are carried to it through the successions (a new unit with no predecessor takes
-    its parent's carried bodies). Six queries at most, whatever the size."""
+    its parent's carried bodies). For a `viewer`, only bodies of structures the viewer may
+    see (a hidden structure's coverage still carries the visible ones through). Six queries
+    at most, whatever the size."""
     on_date = on_date or structure.effective_date
     # The structure and the structures it was based on, newest first.
     chain = Lineage.of(structure.organisation_id).line(structure)
+    shown = chain if viewer is None or viewer.sees_everything else [
+        sid for sid in chain if viewer.can_see_structure_id(sid)]
     bodies = list(
-        MedBody.objects.filter(_period_q(on_date), structure_id__in=chain)
+        MedBody.objects.filter(_period_q(on_date), structure_id__in=shown)
         .order_by("name").values_list("pk", "name", "level", "structure_id")
     )
     refs = {

@@ -138,15 +138,18 @@ def coverage(request, structure_id):
     carried from the structure it was based on, and transitional bodies."""
     rules = policy(request.user)
     structure = rules.get_structure_or_404(structure_id)
-    report = selectors.coverage(structure)
-    proposal = selectors.propose_med_structure(structure) if structure.based_on_id else []
+    report = selectors.coverage(structure, viewer=rules)
+    # The proposal and the transitional bodies come from the basis: only a visible one.
+    basis = structure.based_on if structure.based_on_id and rules.can_see_structure(
+        structure.based_on) else None
+    proposal = selectors.propose_med_structure(structure) if basis else []
     transitional = selectors.transitional_bodies(structure.based_on, structure) \
-        if structure.based_on_id else []
+        if basis else []
     visible_ids = set(rules.med_bodies().filter(
         pk__in=[b.id for b in report.bodies]).values_list("pk", flat=True))
     return render(request, "med/coverage.html", {
         "structure": structure, "report": report, "proposal": proposal,
-        "transitional": transitional, "visible_ids": visible_ids,
+        "transitional": transitional, "visible_ids": visible_ids, "basis": basis,
     })
 
 

@@ -29,6 +29,7 @@ functions below are thin wrappers kept for callers that have not moved to the po
 from __future__ import annotations
 
 import datetime
+import re
 from functools import cached_property, wraps
 
 from django.contrib.auth.decorators import login_required
@@ -47,6 +48,9 @@ NOT_FOUND = "Siden findes ikke."
 NOT_EDITABLE = ("Kun udkast kan ændres. Kopiér organiseringen til et nyt udkast for at "
                 "ændre den.")
 NOT_COMPARABLE = "Organiseringerne hører til forskellige organisationer."
+# What is said instead of the name of a structure the reader may not see (a basis, the
+# structure a history entry or a reason speaks of).
+HIDDEN_STRUCTURE = "en tidligere organisering, du ikke har adgang til"
 
 
 def _groups(user) -> frozenset[str]:
@@ -193,6 +197,34 @@ class Policy:
 
     def can_see_structure(self, structure) -> bool:
         return self.can_see_status(structure.status, structure.confidential_until)
+
+    @cached_property
+    def _hidden_names(self) -> tuple[str, ...]:
+        """The names of every structure the user may not see, longest first (one query, the
+        first time; none for those who see everything)."""
+        from units.models import Structure
+
+        if self.sees_everything:
+            return ()
+        names = set(Structure.objects.exclude(pk__in=self.structure_ids)
+                    .values_list("name", flat=True))
+        return tuple(sorted((n for n in names if n), key=len, reverse=True))
+
+    def redact(self, text: str) -> str:
+        """Free text (a history reason, a forum) with the name of every structure the user may
+        not see replaced by `HIDDEN_STRUCTURE`: "Kopieret fra »Model A«." becomes "Kopieret fra
+        en tidligere organisering, du ikke har adgang til." for a reader."""
+        if not text or self.sees_everything:
+            return text
+        for name in self._hidden_names:
+            if name not in text:
+                continue
+            text = text.replace(f"»{name}«", HIDDEN_STRUCTURE)
+            # The bare name too (an editor's own words), as a whole word; a name of one or two
+            # characters only when quoted, lest every "A" of a reason be replaced.
+            if len(name) > 2:
+                text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", HIDDEN_STRUCTURE, text)
+        return text
 
     def can_see_as_recorded(self, structure, status: str) -> bool:
         """The structure as history recorded it at a moment when it had `status` (empty:

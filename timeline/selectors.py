@@ -22,7 +22,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from orgreg.history import HISTORY_TYPES, FieldChange, field_changes, field_label, history_user
-from orgreg.roles import policy
+from orgreg.roles import Policy, policy
 from orgreg.text import MONTHS, danish_date
 from units import lifecycle
 from units.models import Organisation, Status, Structure
@@ -106,10 +106,22 @@ class PlanFilter:
     structure_id: int | None = None
 
 
-def _milestone_entry(m: Milestone) -> PlanEntry:
+def milestone_forum(m: Milestone, viewer: Policy) -> str:
+    """The milestone's forum as `viewer` may read it. A milestone linked to a MED body took
+    the body's name as its forum; a body the viewer may not see is not named: such a forum
+    is left out. A forum naming a structure the viewer may not see is told neutrally."""
+    forum = m.forum
+    body = m.med_body if m.med_body_id else None
+    if body is not None and not viewer.can_see_med_body(body) and body.name.strip() \
+            and body.name.casefold() in forum.casefold():
+        return ""
+    return viewer.redact(forum)
+
+
+def _milestone_entry(m: Milestone, viewer: Policy) -> PlanEntry:
     return PlanEntry(
         date=m.date, end_date=m.end_date, title=m.title, description=m.description,
-        forum=m.forum, kind=m.kind, status=m.status, source=SOURCE_MILESTONE,
+        forum=milestone_forum(m, viewer), kind=m.kind, status=m.status, source=SOURCE_MILESTONE,
         milestone_id=m.pk, structure_id=m.structure_id, meeting_id=m.meeting_id,
         structure_name=m.structure.name if m.structure else "",
         workstream_id=m.workstream_id,
@@ -147,8 +159,15 @@ def _milestones(organisation: Organisation, user, f: PlanFilter) -> list[Milesto
         qs = qs.filter(workstream_id=f.workstream_id)
     if f.structure_id:
         qs = qs.filter(structure_id=f.structure_id)
-    return list(qs.select_related("structure", "workstream", "med_body")
-                .order_by("date", "end_date", "pk"))
+    found = list(qs.select_related("structure", "workstream", "med_body__structure")
+                 .order_by("date", "end_date", "pk"))
+    if f.forum:
+        # The forum as the user reads it (`milestone_forum`): filtering by a hidden body's name
+        # must not find the milestones that name it.
+        viewer = policy(user)
+        found = [m for m in found
+                 if milestone_forum(m, viewer).casefold() == f.forum.casefold()]
+    return found
 
 
 def _structures(organisation: Organisation, user, f: PlanFilter,
@@ -241,7 +260,7 @@ def plan(organisation: Organisation, *, user, start: datetime.date | None = None
     replaced = {m.structure_id for m in milestones
                 if m.kind == Kind.EFFECTIVE and m.structure_id
                 and m.structure and m.date == m.structure.effective_date}
-    entries = [_milestone_entry(m) for m in milestones]
+    entries = [_milestone_entry(m, policy(user)) for m in milestones]
     entries += [_structure_entry(s, today) for s in _structures(organisation, user, f, replaced)]
     meetings_replaced = {m.meeting_id for m in milestones if m.meeting_id}
     entries += _meeting_entries(organisation, user, f, today, meetings_replaced)
@@ -342,9 +361,13 @@ def by_month(entries: Iterable[PlanEntry], today: datetime.date, *,
 
 
 def forums(organisation: Organisation, *, user) -> list[str]:
-    """The fora used in the plan's milestones, for the filter; one query."""
-    qs = policy(user).milestones(Milestone.objects.filter(organisation=organisation))
-    names = {n.strip() for n in qs.exclude(forum="").values_list("forum", flat=True)}
+    """The fora used in the plan's milestones, for the filter, as `user` may read them (see
+    `milestone_forum`); one query."""
+    viewer = policy(user)
+    qs = viewer.milestones(Milestone.objects.filter(organisation=organisation))
+    shown = (milestone_forum(m, viewer) for m in
+             qs.exclude(forum="").select_related("med_body__structure"))
+    names = {n.strip() for n in shown if n.strip()}
     from orgreg.text import danish_sort_key
 
     return sorted(names, key=danish_sort_key)
@@ -457,16 +480,18 @@ class MilestoneRecord:
         return HISTORY_TYPES.get(self.type, self.type)
 
 
+# Said instead of a link (structure, MED body, meeting) the viewer may not see.
+HIDDEN_LINK = "(ikke tilgængelig for dig)"
+
 _HISTORY_FIELDS = ("title", "date", "end_date", "status", "kind", "forum", "description",
                    "structure_id", "workstream_id", "med_body_id", "meeting_id")
 
 
-def milestone_history(milestone: Milestone) -> list[MilestoneRecord]:
-    """Who changed the milestone, when, what and why, newest first; old dates of a
-    rescheduled milestone show here. Three queries, and one more for each kind of MED link
-    that appears."""
-    records = list(milestone.history.select_related("history_user")
-                   .order_by("history_date", "history_id"))
+def _link_names(records: list, viewer: Policy | None
+                ) -> tuple[dict[tuple[str, int], str], set[str]]:
+    """The names of the structures, workstreams, MED bodies and meetings the records link to,
+    keyed by (field, id), and the (casefolded) names of linked bodies the viewer may not see;
+    each link the viewer may not see named `HIDDEN_LINK`."""
     structure_ids = {r.structure_id for r in records if r.structure_id}
     workstream_ids = {r.workstream_id for r in records if r.workstream_id}
     names = {("structure_id", pk): name for pk, name in
@@ -480,6 +505,35 @@ def milestone_history(milestone: Milestone) -> list[MilestoneRecord]:
                          Milestone._meta.get_field(f.removesuffix("_id")).related_model)
             names |= {(f, obj.pk): str(obj)
                       for obj in model._default_manager.filter(pk__in=ids)}
+    hidden_bodies: set[str] = set()
+    if viewer is not None and not viewer.sees_everything:
+        # What the viewer may not see is not named: the policy decides for each link.
+        seen = {
+            "structure_id": set(viewer.structures().filter(pk__in=structure_ids)
+                                .values_list("pk", flat=True)),
+            "med_body_id": set(viewer.med_bodies().filter(
+                pk__in=[pk for f, pk in names if f == "med_body_id"]).values_list("pk", flat=True)),
+            "meeting_id": set(viewer.meetings().filter(
+                pk__in=[pk for f, pk in names if f == "meeting_id"]).values_list("pk", flat=True)),
+        }
+        for (f, pk) in list(names):
+            if f in seen and pk not in seen[f]:
+                if f == "med_body_id":
+                    hidden_bodies.add(names[(f, pk)].casefold())
+                names[(f, pk)] = HIDDEN_LINK
+    return names, hidden_bodies
+
+
+def milestone_history(milestone: Milestone, *, viewer: Policy | None = None
+                      ) -> list[MilestoneRecord]:
+    """Who changed the milestone, when, what and why, newest first; old dates of a
+    rescheduled milestone show here. For a `viewer`, a structure, MED body or meeting the
+    viewer may not see is not named (nor a forum naming such a body), and reasons naming a
+    hidden structure are told neutrally. Three queries, and one more for each kind of MED
+    link that appears."""
+    records = list(milestone.history.select_related("history_user")
+                   .order_by("history_date", "history_id"))
+    names, hidden_bodies = _link_names(records, viewer)
     labels = {f: field_label(Milestone, f.removesuffix("_id")) for f in _HISTORY_FIELDS}
 
     def show(f: str, value) -> str:
@@ -492,8 +546,10 @@ def milestone_history(milestone: Milestone) -> list[MilestoneRecord]:
         if f == "kind":
             return Kind(value).label
         if f in ("structure_id", "workstream_id", "med_body_id", "meeting_id"):
-            return names.get((f, value), str(value))
-        return str(value)
+            return names.get((f, value), HIDDEN_LINK if viewer is not None else str(value))
+        if f == "forum" and any(b in str(value).casefold() for b in hidden_bodies):
+            return HIDDEN_LINK
+        return viewer.redact(str(value)) if viewer is not None else str(value)
 
     out, before = [], None
     for rec in records:
@@ -502,7 +558,8 @@ def milestone_history(milestone: Milestone) -> list[MilestoneRecord]:
             changes = field_changes(before, rec, _HISTORY_FIELDS, labels, show)
         out.append(MilestoneRecord(
             when=rec.history_date, user=history_user(rec.history_user), type=rec.history_type,
-            reason=rec.history_change_reason or "", changes=changes,
+            reason=(viewer.redact(rec.history_change_reason or "") if viewer is not None
+                    else rec.history_change_reason or ""), changes=changes,
         ))
         before = rec
     out.reverse()

@@ -84,9 +84,11 @@ def gantt(request, organisation_id):
 @login_required
 def milestone_detail(request, pk):
     milestone = _visible_milestone(request.user, pk)
+    viewer = policy(request.user)
     return render(request, "timeline/milestone_detail.html", {
         "milestone": milestone, "organisation": milestone.organisation,
-        "history": selectors.milestone_history(milestone),
+        "forum": selectors.milestone_forum(milestone, viewer),
+        "history": selectors.milestone_history(milestone, viewer=viewer),
         # A MED body is defined against a structure; its name is shown only to those who may
         # see that structure.
         "show_med": milestone.med_body is None or policy(request.user).can_see_med_body(

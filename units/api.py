@@ -174,7 +174,7 @@ class StructureViewSet(ReadOnlyApi, viewsets.ReadOnlyModelViewSet):
             "counts": comparison.counts, "staff_affected": comparison.staff_affected,
             "rows": exporters.comparison_lines(comparison),
         }
-        return Response(ComparisonSerializer(data).data)
+        return Response(ComparisonSerializer(data, context={"request": request}).data)
 
 
 class PlacementQuerySerializer(serializers.Serializer):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from orgreg.roles import policy
+
 from .models import Organisation, Structure
 
 
@@ -22,6 +24,16 @@ class StructureSerializer(serializers.ModelSerializer):
         fields = ["id", "organisation", "organisation_name", "name", "status", "status_label",
                   "effective_date", "based_on", "confidential_until", "decision",
                   "description"]
+
+    def to_representation(self, instance):
+        """`based_on` only when the requesting user may see the basis (null otherwise: a
+        published copy of a hidden draft does not give the draft's id away)."""
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None and data.get("based_on") is not None and not policy(
+                request.user).can_see_structure_id(data["based_on"]):
+            data["based_on"] = None
+        return data
 
 
 class UnitNodeSerializer(serializers.Serializer):

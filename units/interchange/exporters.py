@@ -15,6 +15,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.text import slugify
@@ -24,6 +25,9 @@ from ..models import Category, Structure, Succession, Unit
 from ..shares import share_number
 from .read_json import JSON_FORMAT_NAME
 from .values import FORMULA_CHARACTERS
+
+if TYPE_CHECKING:
+    from orgreg.roles import Policy
 
 # (field, Danish header) in the order files carry them.
 COLUMNS = [
@@ -61,18 +65,29 @@ class ExportTable:
     rows: list[dict]
 
 
-def export_table(structure: Structure) -> ExportTable:
-    """The structure's units in tree order as rows of the export columns. Three queries."""
+def _basis_id(structure: Structure, viewer: Policy | None) -> int | None:
+    """The basis the export names (predecessor codes, the JSON's basis): only one the viewer
+    may see; none for a hidden basis. Without a viewer (the server's own commands): the
+    basis."""
+    if viewer is None or viewer.can_see_structure_id(structure.based_on_id):
+        return structure.based_on_id
+    return None
+
+
+def export_table(structure: Structure, *, viewer: Policy | None = None) -> ExportTable:
+    """The structure's units in tree order as rows of the export columns; predecessors only
+    from a basis the viewer may see. Three queries (four with a viewer)."""
     nodes = selectors.tree(structure)
+    based_on_id = _basis_id(structure, viewer)
     descriptions = dict(
         Unit.objects.filter(tree_id=structure.pk).exclude(description="")
         .values_list("pk", "description")
     )
     predecessors: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
-    if structure.based_on_id:
+    if based_on_id:
         for to_id, code, share in (
             Succession.objects.filter(to_unit__tree_id=structure.pk,
-                                      from_unit__tree_id=structure.based_on_id)
+                                      from_unit__tree_id=based_on_id)
             .exclude(from_unit__code="")
             .order_by("from_unit__lft")
             .values_list("to_unit_id", "from_unit__code", "share")
@@ -81,7 +96,7 @@ def export_table(structure: Structure) -> ExportTable:
     code_of = {n.id: n.code for n in nodes}
     with_keys = any(not n.code for n in nodes)
     columns = list(COLUMNS)
-    if structure.based_on_id:
+    if based_on_id:
         columns.append(PREDECESSOR_COLUMN)
     if with_keys:
         columns.extend(KEY_COLUMNS)
@@ -119,9 +134,9 @@ def _csv_cell(key: str, value) -> str:
     return text
 
 
-def structure_csv(structure: Structure) -> bytes:
+def structure_csv(structure: Structure, *, viewer: Policy | None = None) -> bytes:
     """Semicolon-separated, UTF-8 with BOM and decimal commas: what Danish Excel opens right."""
-    table = export_table(structure)
+    table = export_table(structure, viewer=viewer)
     out = io.StringIO(newline="")
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow([label for _, label in table.columns])
@@ -173,9 +188,9 @@ def _save(workbook) -> bytes:
     return out.getvalue()
 
 
-def structure_xlsx(structure: Structure) -> bytes:
+def structure_xlsx(structure: Structure, *, viewer: Policy | None = None) -> bytes:
     """One sheet with a bold, frozen header row, column widths, numbers as numbers."""
-    table = export_table(structure)
+    table = export_table(structure, viewer=viewer)
     workbook = _workbook()
     sheet = workbook.active
     sheet.title = "Enheder"
@@ -198,11 +213,11 @@ def structure_xlsx(structure: Structure) -> bytes:
     return _save(workbook)
 
 
-def structure_json(structure: Structure) -> bytes:
+def structure_json(structure: Structure, *, viewer: Policy | None = None) -> bytes:
     """orgreg's own format: every field, the tree by keys, predecessors by code. Re-imports
-    exactly."""
-    table = export_table(structure)
-    based_on = structure.based_on
+    exactly. A basis the viewer may not see is left out (with its predecessors)."""
+    table = export_table(structure, viewer=viewer)
+    based_on = structure.based_on if _basis_id(structure, viewer) else None
     doc = {
         "format": JSON_FORMAT_NAME,
         "version": 1,

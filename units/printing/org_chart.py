@@ -152,7 +152,10 @@ def org_chart(structure: Structure, user, options: OrgChartOptions) -> OrgChart:
     else:
         nodes = selectors.tree(structure, under=under_node, max_depth=options.max_depth)
         badges = {}
-        if options.badges and structure.based_on_id:
+        # Badges describe the changes against the basis: only when the user may see it (a
+        # published copy of a hidden draft tells nothing of the draft, not even its name).
+        if options.badges and structure.based_on_id and (
+                user is None or policy(user).can_see_structure_id(structure.based_on_id)):
             comparison = selectors.compare(structure.based_on, structure)
             badges = {uid: c.kind for uid, c in comparison.new_changes.items() if c.changed}
         moment = data_moment(structure)

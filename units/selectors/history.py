@@ -6,7 +6,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from django.db.models import Q
 
@@ -15,6 +15,9 @@ from orgreg.history import HISTORY_TYPES, FieldChange, field_changes, field_labe
 from .. import shares
 from ..models import Category, Status, Structure, Succession, Unit, UnitType
 from .trees import UnitNode, _nodes
+
+if TYPE_CHECKING:
+    from orgreg.roles import Policy
 
 _UNIT_DIFF_FIELDS = ("name", "short_name", "parent_id", "unit_type_id", "category", "code",
                      "leader_title", "leader_name", "headcount", "fte", "location", "description")
@@ -69,17 +72,38 @@ def _unit_entries(records: Iterable, *, names: dict[int, str]) -> list[HistoryEn
     return entries
 
 
-def unit_history(unit: Unit) -> list[HistoryEntry]:
+def _redacted(entries: list[HistoryEntry], viewer: Policy | None) -> list[HistoryEntry]:
+    """The entries with every reason that names a structure the viewer may not see told with
+    the policy's neutral phrase instead (see `Policy.redact`)."""
+    if viewer is None:
+        return entries
+    return [e if viewer.redact(e.reason) == e.reason else
+            HistoryEntry(e.when, e.user, e.type, viewer.redact(e.reason), e.object_kind,
+                         e.object_name, e.object_id, e.changes)
+            for e in entries]
+
+
+def unit_history(unit: Unit, *, viewer: Policy | None = None) -> list[HistoryEntry]:
     """Who changed the unit, when, what and why, newest first; includes the successions
-    that lead to or from it. Four queries."""
+    that lead to or from it. For a `viewer`: successions to or from a structure the viewer may
+    not see are left out, and reasons naming such a structure are told neutrally. Five
+    queries."""
     records = list(
         unit.history.select_related("history_user").order_by("history_date", "history_id")
     )
     parent_ids = {r.parent_id for r in records if r.parent_id}
     names = dict(Unit.objects.filter(pk__in=parent_ids).values_list("pk", "name"))
     entries = _unit_entries(records, names=names)
-    successions = Succession.history.filter(Q(to_unit_id=unit.pk) | Q(from_unit_id=unit.pk)) \
-        .select_related("history_user")
+    successions = list(Succession.history.filter(Q(to_unit_id=unit.pk) | Q(from_unit_id=unit.pk))
+                       .select_related("history_user"))
+    if viewer is not None and not viewer.sees_everything:
+        other_ids = {r.from_unit_id if r.to_unit_id == unit.pk else r.to_unit_id
+                     for r in successions}
+        structure_of = dict(Unit.objects.filter(pk__in=other_ids)
+                            .values_list("pk", "structure_id"))
+        # A unit since deleted counts as hidden: nothing tells which structure it was in.
+        successions = [r for r in successions if viewer.can_see_structure_id(structure_of.get(
+            r.from_unit_id if r.to_unit_id == unit.pk else r.to_unit_id))]
     for rec in successions:
         entries.append(HistoryEntry(
             when=rec.history_date, user=history_user(rec.history_user), type=rec.history_type,
@@ -87,7 +111,7 @@ def unit_history(unit: Unit) -> list[HistoryEntry]:
             object_name=shares.share_text(rec.share), object_id=rec.id,
         ))
     entries.sort(key=lambda e: e.when, reverse=True)
-    return entries
+    return _redacted(entries, viewer)
 
 
 @dataclass(frozen=True)
@@ -100,9 +124,11 @@ class ChangeGroup:
     entries: tuple[HistoryEntry, ...]
 
 
-def structure_changelog(structure: Structure, *, limit: int | None = None) -> list[ChangeGroup]:
+def structure_changelog(structure: Structure, *, limit: int | None = None,
+                        viewer: Policy | None = None) -> list[ChangeGroup]:
     """The structure's change log, newest first: changes to the structure itself and to its
-    units, grouped by the operation that made them. Four queries."""
+    units, grouped by the operation that made them; for a `viewer`, reasons naming a structure
+    the viewer may not see are told neutrally. Four queries (five with a viewer)."""
     HistoricalUnit = Unit.history.model
     structure_records = list(structure.history.select_related("history_user")
                              .order_by("history_date"))
@@ -118,6 +144,7 @@ def structure_changelog(structure: Structure, *, limit: int | None = None) -> li
             reason=rec.history_change_reason or "", object_kind="Organisering",
             object_name=rec.name, object_id=rec.id,
         ))
+    entries = _redacted(entries, viewer)
     entries.sort(key=lambda e: e.when)
     groups: list[list[HistoryEntry]] = []
     for entry in entries:

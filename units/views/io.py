@@ -48,9 +48,11 @@ def structure_export(request, pk, fmt):
     """The structure as CSV, XLSX or JSON, for anyone who may see it (404 otherwise)."""
     if fmt not in EXPORTS:
         raise Http404("Ukendt format.")
-    structure = policy(request.user).get_structure_or_404(pk)
+    viewer = policy(request.user)
+    structure = viewer.get_structure_or_404(pk)
     build, content_type, extension = EXPORTS[fmt]
-    return _attachment(build(structure), content_type, exporters.filename(structure, extension))
+    return _attachment(build(structure, viewer=viewer), content_type,
+                       exporters.filename(structure, extension))
 
 
 @login_required

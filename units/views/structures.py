@@ -187,7 +187,7 @@ def structure_history(request, pk):
                 recorded.units, badges={}, span=_span(request)))
         else:
             status = 400
-    groups = selectors.structure_changelog(structure, limit=300)
+    groups = selectors.structure_changelog(structure, limit=300, viewer=rules)
     context = _structure_context(request, structure)
     context.update({"form": form, "recorded": recorded, "recorded_html": recorded_html,
                     "groups": groups, "entries_shown": 25})

@@ -72,7 +72,7 @@ def unit_detail(request, pk):
         "path": selectors.ancestors(unit), "children": children,
         "predecessors": predecessors, "successors": successors,
         "futures": selectors.future_placements(request.user, unit),
-        "history": selectors.unit_history(unit),
+        "history": selectors.unit_history(unit, viewer=policy(request.user)),
     })
 
 
