@@ -277,6 +277,25 @@ def _values(s: Scenario, kind: str) -> list:
     }[kind]
 
 
+def _kwarg_values(s: Scenario, name: str, route: str, kwarg: str) -> list:
+    """What fills one URL kwarg: the scenario's objects of the kind it names."""
+    if kwarg == "pk":
+        return _values(s, _kind_of_pk(route, name))
+    if kwarg in _KWARG_KINDS:
+        return _values(s, _KWARG_KINDS[kwarg])
+    fixed = {"format": ["json"], "fmt": ["csv", "xlsx", "json"], "action": list(UNIT_ACTIONS),
+             "token": ["TOKEN"]}
+    if kwarg not in fixed:
+        pytest.fail(f"{name}: unknown URL kwarg {kwarg!r} in {route!r}; teach the leak "
+                    "test which objects fill it")
+    return fixed[kwarg]
+
+
+# A catch-all pattern reverses to its bare prefix, which a real route answers first; it is
+# asked for a path no route has instead.
+CATCH_ALLS = {"api:not-found": "/api/ingen-saadan-rute/"}
+
+
 def filled_urls(s: Scenario) -> list[tuple[str, str]]:
     """(url name, url) for every pattern filled with the scenario's ids. The feed's token is
     filled per user later ("{token}")."""
@@ -286,24 +305,11 @@ def filled_urls(s: Scenario) -> list[tuple[str, str]]:
         if name in SKIPPED_NAMES:
             continue
         assert name, f"an unnamed URL pattern {route!r}: name it so the leak test can fill it"
-        options: list[list[tuple[str, object]]] = []
-        for kwarg in dict.fromkeys(_kwarg_names(route)):
-            if kwarg == "pk":
-                values = _values(s, _kind_of_pk(route, name))
-            elif kwarg in _KWARG_KINDS:
-                values = _values(s, _KWARG_KINDS[kwarg])
-            elif kwarg == "format":
-                values = ["json"]
-            elif kwarg == "fmt":
-                values = ["csv", "xlsx", "json"]
-            elif kwarg == "action":
-                values = list(UNIT_ACTIONS)
-            elif kwarg == "token":
-                values = ["TOKEN"]
-            else:
-                pytest.fail(f"{name}: unknown URL kwarg {kwarg!r} in {route!r}; teach the leak "
-                            "test which objects fill it")
-            options.append([(kwarg, v) for v in values])
+        if name in CATCH_ALLS:
+            out.append((name, CATCH_ALLS[name]))
+            continue
+        options = [[(kwarg, v) for v in _kwarg_values(s, name, route, kwarg)]
+                   for kwarg in dict.fromkeys(_kwarg_names(route))]
         for combo in itertools.product(*options):
             kwargs = dict(combo)
             url = reverse(name, kwargs=kwargs) if kwargs else reverse(name)
