@@ -37,6 +37,21 @@ def test_debug_is_off_unless_set_and_then_a_secret_key_is_required():
     assert _settings_in_fresh_process(DEBUG="1").stdout.strip() == "DEBUG True"
 
 
+def _manage_in_fresh_process(**env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items()
+             if k not in {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DATABASE_URL"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c",
+         "from django.conf import settings; print('DEBUG', settings.DEBUG)"],
+        cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=60)
+
+
+def test_manage_py_on_an_unconfigured_checkout_is_development_a_configured_one_is_not():
+    assert _manage_in_fresh_process().stdout.strip() == "DEBUG True"
+    assert _manage_in_fresh_process(SECRET_KEY="x").stdout.strip() == "DEBUG False"
+    assert _manage_in_fresh_process(SECRET_KEY="x", DEBUG="1").stdout.strip() == "DEBUG True"
+
+
 # --- error pages ------------------------------------------------------------------------
 
 
