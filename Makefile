@@ -13,7 +13,8 @@ PYTEST_ARGS ?= -n auto --dist loadfile
 # development SECRET_KEY is used and no environment is needed on a fresh machine.
 DEV := DEBUG=1
 
-.PHONY: install lock run demo test test-sqlite test-postgres lint bench system-deps checktrees
+.PHONY: install lock run demo test test-sqlite test-postgres lint bench system-deps checktrees \
+	check-deploy
 
 # The versions CI tested, from the lock file; orgreg itself editable on top.
 $(STAMP): pyproject.toml requirements.lock
@@ -82,3 +83,10 @@ test-postgres: install
 bench: install
 	$(DEV) $(PY) manage.py migrate --no-input
 	$(DEV) $(PY) manage.py bench
+
+# Django's deployment checklist with a production environment (DEBUG off, a real-looking key,
+# a host name): every warning fails. The key is made for this run only.
+check-deploy: install
+	env -u DEBUG SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+		ALLOWED_HOSTS=orgreg.kommune.example CSRF_TRUSTED_ORIGINS=https://orgreg.kommune.example \
+		$(PY) manage.py check --deploy --fail-level WARNING
