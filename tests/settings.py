@@ -32,3 +32,6 @@ SECURE_PROXY_SSL_HEADER = None
 SECURE_HSTS_SECONDS = 0
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# Nothing collected: WhiteNoise serves through the finders, as in the trial.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
