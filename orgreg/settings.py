@@ -9,7 +9,6 @@ SECRET_KEY     required unless DEBUG is on
 DEBUG          "1"/"true" to turn on (default off; `make run` sets DEBUG=1 for the local trial)
 ALLOWED_HOSTS  comma-separated
 CACHE_URL      redis://host:6379/1 for a cache shared by every worker (default: per process)
-CELERY_BROKER_URL  redis://host:6379/0; unset, background jobs run in the request (the trial)
 LOG_FORMAT     "json" for one JSON object per line on stdout (default: plain text lines)
 
 Each of Django's own security settings (SECURE_SSL_REDIRECT, SESSION_COOKIE_SECURE,
@@ -258,7 +257,7 @@ ADMINS = [(a.split("<")[0].strip() or a, a.split("<")[-1].rstrip(">").strip())
 # <token>.ics); MaskFeedTokens masks them on every handler, and on runserver's request lines
 # (django.server) and django.request's "Not Found: <path>" records at the logger too.
 # A management command's stdout is its output (`exportstructure 12 > enheder.csv`, `renderpdf
-# -o -`), so its log lines go to stderr; servers (gunicorn, celery, runserver) log to stdout.
+# -o -`), so its log lines go to stderr; servers (gunicorn, runserver) log to stdout.
 _COMMAND = (Path(sys.argv[0]).name == "manage.py" if sys.argv else False) and \
     sys.argv[1:2] != ["runserver"]
 LOG_STREAM = os.environ.get("LOG_STREAM", "stderr" if _COMMAND else "stdout").strip().lower()
