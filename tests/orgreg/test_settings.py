@@ -20,7 +20,9 @@ PRODUCTION = {
     "CSRF_TRUSTED_ORIGINS": "https://orgreg.kommune.example",
 }
 OURS = {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "ALLOWED_HOSTS", "CACHE_URL",
-        "LOG_FORMAT", "CELERY_BROKER_URL", "CSRF_TRUSTED_ORIGINS"}
+        "LOG_FORMAT", "CELERY_BROKER_URL", "CSRF_TRUSTED_ORIGINS",
+        # Set by Playwright's tests in the same process; a server never has it.
+        "DJANGO_ALLOW_ASYNC_UNSAFE"}
 
 
 def _clean_env(**env: str) -> dict[str, str]:
