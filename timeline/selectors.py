@@ -21,6 +21,7 @@ from django.db.models import Model, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from orgreg import clock
 from orgreg.history import HISTORY_TYPES, FieldChange, field_changes, field_label, history_user
 from orgreg.roles import Policy, policy
 from orgreg.text import MONTHS, danish_date
@@ -251,7 +252,7 @@ def plan(organisation: Organisation, *, user, start: datetime.date | None = None
     structures and MED meetings. Filters by kind, forum, workstream or structure narrow it;
     derived entries have no workstream, so a workstream filter keeps milestones only.
     Three queries (milestones, structures, meetings) whatever the size of the plan."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     f = filters or PlanFilter()
     if start or end:
         f = PlanFilter(start=start or f.start, end=end or f.end, kinds=f.kinds, forum=f.forum,
@@ -273,7 +274,7 @@ def next_entries(organisation: Organisation, *, user, today: datetime.date | Non
                  limit: int = 3, structure: Structure | None = None) -> list[PlanEntry]:
     """What comes next: planned entries dated today or later (or spanning today), soonest
     first."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     f = PlanFilter(start=today, structure_id=structure.pk if structure else None)
     upcoming = [e for e in plan(organisation, user=user, filters=f, today=today)
                 if e.status == MilestoneStatus.PLANNED]
@@ -284,7 +285,7 @@ def overdue(organisation: Organisation, *, user, today: datetime.date | None = N
             ) -> list[Milestone]:
     """Milestones still planned although their (last) date is past: the plan needs an update.
     Derived entries are never overdue: their source decides. One query."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     qs = policy(user).milestones(Milestone.objects.filter(
         organisation=organisation, status=MilestoneStatus.PLANNED))
     qs = qs.filter(Q(end_date__lt=today) | Q(end_date__isnull=True, date__lt=today))
@@ -313,7 +314,7 @@ def progress(organisation: Organisation, *, user, structure: Structure | None = 
     """The process bar's numbers: the share of visible milestones done (cancelled ones do not
     count), how many are overdue, and the next `next_count` entries of the plan. For a
     structure: its own milestones and its effective date. Four queries."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     f = PlanFilter(structure_id=structure.pk if structure else None)
     entries = plan(organisation, user=user, filters=f, today=today)
     counted = [e for e in entries if e.source == SOURCE_MILESTONE
@@ -436,7 +437,7 @@ def gantt(organisation: Organisation, *, today: datetime.date | None = None) -> 
     """Workstreams and their deliverables laid out on a time axis from the first start to the
     last end, whole months; positions in percent so HTML, SVG and PDF can all draw it. Two
     queries."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     streams = workstreams(organisation)
     deliverables = list(Deliverable.objects.filter(workstream__organisation=organisation)
                         .order_by("start", "order", "pk"))

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from django.utils import timezone
+from orgreg import clock
 
 from . import lifecycle
 from .models import Organisation, Structure
@@ -171,7 +171,7 @@ class Lineage:
         """The structure in force on `on_date` (today by default): approved or published,
         with the latest effective date on or before it, the later created one on a tie;
         None when none is in force yet."""
-        on_date = on_date or timezone.localdate()
+        on_date = on_date or clock.today()
         candidates = [s for s in self.structures.values()
                       if lifecycle.counts_in_force(s.status) and s.effective_date <= on_date]
         return max(candidates, key=order_key, default=None)

@@ -8,8 +8,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.utils import timezone
-
+from orgreg import clock
 from orgreg.roles import policy
 from orgreg.text import danish_sort_key
 
@@ -55,7 +54,7 @@ def _overview(organisation, structures, on_date) -> OrganisationOverview:
 def organisation_overviews(user, on_date: datetime.date | None = None
                            ) -> list[OrganisationOverview]:
     """Every organisation with the structures `user` may see, sorted into groups. Two queries."""
-    on_date = on_date or timezone.localdate()
+    on_date = on_date or clock.today()
     by_org: dict[int, list[Structure]] = defaultdict(list)
     for s in policy(user).structures().select_related("based_on"):
         by_org[s.organisation_id].append(s)
@@ -66,7 +65,7 @@ def organisation_overviews(user, on_date: datetime.date | None = None
 def organisation_overview(user, organisation: Organisation,
                           on_date: datetime.date | None = None) -> OrganisationOverview:
     """One organisation's structures that `user` may see, sorted into groups. One query."""
-    on_date = on_date or timezone.localdate()
+    on_date = on_date or clock.today()
     structures = list(policy(user).structures().filter(organisation=organisation)
                       .select_related("based_on"))
     return _overview(organisation, structures, on_date)

@@ -9,8 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
+from orgreg import clock
 from orgreg.roles import policy
 from units import markup, selectors
 from units.forms import AtForm, CopyForm, DateForm, NewStructureForm, StatusForm
@@ -48,7 +48,7 @@ def home(request):
     return render(request, "units/home.html", {
         "overviews": selectors.organisation_overviews(request.user),
         "answers": answers,
-        "today": timezone.localdate(),
+        "today": clock.today(),
     })
 
 
