@@ -23,12 +23,15 @@ from .integrity import INTEGRITY_RULES, tree_faults
 from .overview import (
     FuturePlacement,
     OrganisationOverview,
+    SubUnitPlacement,
+    UnitAnswer,
     future_placements,
     later_structures,
     organisation_overview,
     organisation_overviews,
+    unit_answer,
 )
-from .placement import Placement, placement
+from .placement import Placement, placement, placements
 from .search import Hit, fold, search_units
 from .trees import UnitNode, ancestors, node, tree
 
@@ -43,6 +46,8 @@ __all__ = [
     "Link",
     "OrganisationOverview",
     "Placement",
+    "SubUnitPlacement",
+    "UnitAnswer",
     "RecordedStructure",
     "UnitChange",
     "UnitNode",
@@ -55,6 +60,7 @@ __all__ = [
     "organisation_overview",
     "organisation_overviews",
     "placement",
+    "placements",
     "search_units",
     "structure_as_recorded",
     "structure_chain",
@@ -62,5 +68,6 @@ __all__ = [
     "structure_in_force",
     "tree",
     "tree_faults",
+    "unit_answer",
     "unit_history",
 ]
