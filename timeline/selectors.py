@@ -37,6 +37,21 @@ SOURCE_STRUCTURE = "structure"
 SOURCE_MEETING = "meeting"
 
 
+# --- late ("Forsinket") -----------------------------------------------------------------
+
+
+def is_late(item: PlanEntry | Milestone | Deliverable, today: datetime.date) -> bool:
+    """Forsinket: a milestone (or plan entry) still planned after its last date, or a
+    deliverable neither done nor cancelled after its end. A derived entry is never late: its
+    source decides (a structure's date is done once in force, a meeting once held)."""
+    if isinstance(item, Deliverable):
+        return item.end < today and item.status not in (DeliverableStatus.DONE,
+                                                         DeliverableStatus.CANCELLED)
+    if isinstance(item, PlanEntry) and item.derived:
+        return False
+    return item.status == MilestoneStatus.PLANNED and (item.end_date or item.date) < today
+
+
 # --- plan entries -----------------------------------------------------------------------
 
 
@@ -83,7 +98,7 @@ class PlanEntry:
         return danish_date(self.date)
 
     def is_overdue(self, today: datetime.date) -> bool:
-        return self.status == MilestoneStatus.PLANNED and self.last_date < today
+        return is_late(self, today)
 
     @property
     def uid(self) -> str:
@@ -283,8 +298,8 @@ def next_entries(organisation: Organisation, *, user, today: datetime.date | Non
 
 def overdue(organisation: Organisation, *, user, today: datetime.date | None = None
             ) -> list[Milestone]:
-    """Milestones still planned although their (last) date is past: the plan needs an update.
-    Derived entries are never overdue: their source decides. One query."""
+    """Milestones still planned although their (last) date is past (`is_late`, as a query):
+    the plan needs an update. Derived entries are never overdue. One query."""
     today = today or clock.today()
     qs = policy(user).milestones(Milestone.objects.filter(
         organisation=organisation, status=MilestoneStatus.PLANNED))
@@ -423,6 +438,15 @@ class Gantt:
     rows: list[GanttRow]
     ticks: list[GanttTick]
     today_left: float | None
+    today: datetime.date | None = None
+
+    @property
+    def today_outside(self) -> str:
+        """"før" or "efter" when today lies outside the chart's period (no line is drawn);
+        empty when it lies inside, or the chart is empty."""
+        if self.start is None or self.end is None or self.today is None:
+            return ""
+        return "før" if self.today < self.start else "efter" if self.today >= self.end else ""
 
 
 def _month_starts(start: datetime.date, end: datetime.date) -> list[datetime.date]:
@@ -443,7 +467,7 @@ def gantt(organisation: Organisation, *, today: datetime.date | None = None) -> 
                         .order_by("start", "order", "pk"))
     if not deliverables:
         return Gantt(start=None, end=None, rows=[GanttRow(w, []) for w in streams], ticks=[],
-                     today_left=None)
+                     today_left=None, today=today)
     start = min(d.start for d in deliverables).replace(day=1)
     last = max(d.end for d in deliverables)
     end = (last.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
@@ -462,7 +486,7 @@ def gantt(organisation: Organisation, *, today: datetime.date | None = None) -> 
              for i, m in enumerate(_month_starts(start, end - datetime.timedelta(days=1)))]
     today_left = pos(today) if start <= today < end else None
     return Gantt(start=start, end=end, rows=[GanttRow(w, by_stream[w.pk]) for w in streams],
-                 ticks=ticks, today_left=today_left)
+                 ticks=ticks, today_left=today_left, today=today)
 
 
 # --- history ----------------------------------------------------------------------------

@@ -93,7 +93,7 @@ def milestone_detail(request, pk):
         # see that structure.
         "show_med": milestone.med_body is None or policy(request.user).can_see_med_body(
             milestone.med_body),
-        "status_choices": MilestoneStatus.choices,
+        "status_choices": MilestoneStatus.choices, "today": clock.today(),
     })
 
 

@@ -29,6 +29,7 @@ from .overview import (
     later_structures,
     organisation_overview,
     organisation_overviews,
+    replaced_by,
     unit_answer,
 )
 from .placement import Placement, placement, placements
@@ -61,6 +62,7 @@ __all__ = [
     "organisation_overviews",
     "placement",
     "placements",
+    "replaced_by",
     "search_units",
     "structure_as_recorded",
     "structure_chain",

@@ -31,6 +31,9 @@ class OrganisationOverview:
     drafts: list[Structure] = field(default_factory=list)
     earlier: list[Structure] = field(default_factory=list)
     discarded: list[Structure] = field(default_factory=list)
+    # structure pk → the structure that replaced it (see `replaced_by`); filled for one
+    # organisation's page.
+    replaced: dict[int, Structure] = field(default_factory=dict)
 
 
 def _overview(organisation, structures, on_date) -> OrganisationOverview:
@@ -67,11 +70,29 @@ def organisation_overviews(user, on_date: datetime.date | None = None
 
 def organisation_overview(user, organisation: Organisation,
                           on_date: datetime.date | None = None) -> OrganisationOverview:
-    """One organisation's structures that `user` may see, sorted into groups. One query."""
+    """One organisation's structures that `user` may see, sorted into groups, with what
+    replaced each earlier one (when the user may see it). Two queries."""
     on_date = on_date or clock.today()
     structures = list(policy(user).structures().filter(organisation=organisation)
                       .select_related("based_on"))
-    return _overview(organisation, structures, on_date)
+    view = _overview(organisation, structures, on_date)
+    everything = Lineage.of(organisation)
+    visible = {s.pk for s in structures}
+    for s in view.earlier:
+        later = everything.replaced_by(s, on_date)
+        if later is not None and later.pk in visible:
+            view.replaced[s.pk] = later
+    return view
+
+
+def replaced_by(user, structure: Structure, on_date: datetime.date | None = None
+                ) -> Structure | None:
+    """The structure that replaced `structure` as the one in force by `on_date` (today by
+    default; units.lineage's rule over every structure of the organisation), when `user`
+    may see it; None otherwise, so a hidden structure is never named nor hinted at. One
+    query."""
+    later = Lineage.of(structure.organisation).replaced_by(structure, on_date)
+    return later if later is not None and policy(user).can_see_structure(later) else None
 
 
 @dataclass(frozen=True)
