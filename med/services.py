@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from orgreg import clock
 from orgreg.history import apply_changes, stamp
 from orgreg.text import danish_date, join_danish, quoted
 from orgreg.versions import check_version
@@ -561,7 +562,7 @@ def record_response(consultation: Consultation, *, response: str, responded_on: 
         raise ValidationError({"responded_on": (
             f"Svaret kan ikke komme før høringen blev sendt ({danish_date(c.sent_on)})."
         )})
-    if responded_on > timezone.localdate():
+    if responded_on > clock.today():
         raise ValidationError({"responded_on": "Svarets dato ligger i fremtiden."})
     c.response = response
     c.responded_on = responded_on

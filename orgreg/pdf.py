@@ -34,6 +34,7 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from orgreg import clock
 from orgreg.text import danish_date
 
 logger = logging.getLogger(__name__)
@@ -200,7 +201,7 @@ def document_context(*, organisation: str, title: str = "", status_label: str = 
     calling app knows: the organisation's and document's names, the status label shown in
     the footer, the moment of the data printed, the stamp across every page (empty for
     none), and a confidentiality date (printed only while it lies ahead of `today`)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return {
         "pdf_organisation": organisation,
         "pdf_structure": title,
