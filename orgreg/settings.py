@@ -141,6 +141,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+# A refused form answers in Danish in the site's layout (Django's own page is English).
+CSRF_FAILURE_VIEW = "orgreg.views.csrf_failure"
 
 # Calendar feed tokens travel in the URL path (/plan/<id>/kalender/<token>.ics); the filter
 # masks them in the request lines runserver logs (django.server) and in django.request's

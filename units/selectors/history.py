@@ -7,7 +7,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Q
 
@@ -100,7 +100,7 @@ def _unit_entries(records: Iterable, *, names: _Names) -> list[HistoryEntry]:
             return danish_number(value)
         return str(value)
 
-    previous: dict[int, object] = {}
+    previous: dict[int, Any] = {}
     entries = []
     for rec in records:
         before = previous.get(rec.id)
