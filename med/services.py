@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from orgreg import clock
 from orgreg.history import apply_changes, stamp
-from orgreg.text import danish_date, join_danish, quoted
+from orgreg.text import counted, danish_date, join_danish, quoted
 from orgreg.versions import check_version
 from units.models import Structure, Unit
 
@@ -224,7 +224,7 @@ def set_body_units(body: MedBody, units: Iterable[Unit], *, user,
     if added:
         parts.append(f"dækker nu også {join_danish(quoted(n) for n in added)}")
     if removed_count:
-        parts.append(f"{removed_count} enhed{'er' if removed_count > 1 else ''} fjernet")
+        parts.append(f"{counted(removed_count, 'enhed', 'enheder')} fjernet")
     stamp(locked, user, reason or f"{quoted(locked.name)}: {'; '.join(parts)}.")
     locked.units.set(units)
     return locked

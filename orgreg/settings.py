@@ -227,6 +227,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+# A refused form answers in Danish in the site's layout (Django's own page is English).
+CSRF_FAILURE_VIEW = "orgreg.views.csrf_failure"
 
 # --- Cache, mail -----------------------------------------------------------------------------
 # Unset, each process has its own cache (the trial); with several workers or machines set

@@ -60,6 +60,8 @@ class ChangeKind:
         NEW: "Ny",
         CLOSED: "Nedlagt",
     }
+    # The same words inside a sentence ("… er X nedlagt"), where a badge's capital is wrong.
+    WORDS = {k: v.lower() for k, v in LABELS.items()}
     # The kind shown first when a unit has several (moved and renamed, say).
     PRIORITY = [NEW, CLOSED, MERGED, SPLIT, MOVED, RENAMED, CONTINUED]
 
@@ -159,6 +161,11 @@ class HasKinds:
     @property
     def labels(self) -> list[str]:
         return labels(self.kinds)
+
+    @property
+    def kind_word(self) -> str:
+        """The kind's label as a word inside a sentence: "flyttet", "nedlagt"."""
+        return ChangeKind.WORDS[primary(self.kinds)]
 
 
 def tally(kind_sets: Iterable[frozenset[str]]) -> dict[str, int]:
