@@ -29,7 +29,7 @@ from .overview import (
     organisation_overviews,
 )
 from .placement import Placement, placement
-from .search import Hit, fold, search_units
+from .search import Hit, OrganisationHits, SearchResult, fold, search_units
 from .trees import UnitNode, ancestors, node, tree
 
 __all__ = [
@@ -41,9 +41,11 @@ __all__ = [
     "HistoryEntry",
     "Hit",
     "Link",
+    "OrganisationHits",
     "OrganisationOverview",
     "Placement",
     "RecordedStructure",
+    "SearchResult",
     "UnitChange",
     "UnitNode",
     "ancestors",
