@@ -13,7 +13,7 @@ from django.urls import reverse
 from tests import factories
 from units import selectors, services
 from units.models import Unit
-from units.selectors.search import ELLIPSIS, shorten
+from units.selectors.search import ELLIPSIS
 
 pytestmark = pytest.mark.django_db
 
@@ -141,12 +141,6 @@ def test_namesakes_with_the_same_short_path_get_their_whole_path(editor):
     assert by_code["ZT"].path[1:] == ("Område", "Afdeling Z", "Sektion")
     # Unique once shortened: it keeps the short form.
     assert by_code["QT"].short_path == (by_code["QT"].path[0], "Område", ELLIPSIS, "Sektion Q")
-
-
-def test_shorten_keeps_top_two_and_parent():
-    assert shorten(("R", "F", "P")) == ("R", "F", "P")
-    assert shorten(("R", "F", "C", "D", "P")) == ("R", "F", ELLIPSIS, "P")
-    assert shorten(()) == ()
 
 
 def test_earlier_hits_behind_a_link_without_script_and_shown_with_the_param(two_orgs, reader,

@@ -39,7 +39,7 @@ _PATH_KEEP = 3
 ELLIPSIS = "…"
 
 
-def today() -> datetime.date:
+def _today() -> datetime.date:
     """Today's date in Copenhagen: the one place this module asks (orgreg.clock once it
     exists)."""
     return timezone.localdate()
@@ -140,7 +140,7 @@ class _Era:
     position: tuple
 
 
-def structure_when(structure: Structure, in_force: Structure | None,
+def _structure_when(structure: Structure, in_force: Structure | None,
                    on_date: datetime.date) -> str:
     """A structure's date and status in a few words: "gældende fra 1. januar 2025" for the
     one in force, "vedtaget, gældende fra 1. januar 2027" for a decided one to come,
@@ -186,7 +186,7 @@ def _eras(structures: list[Structure], on_date: datetime.date) -> dict[int, _Era
                 position = (1, key)
             else:
                 position = (2, -key[0].toordinal(), -key[1])
-            eras[s.pk] = _Era(current, is_in_force, structure_when(s, in_force, on_date),
+            eras[s.pk] = _Era(current, is_in_force, _structure_when(s, in_force, on_date),
                               position)
     return eras
 
@@ -204,7 +204,7 @@ def search_units(user, query: str, *, limit: int = 20,
     words = fold(query).split()
     if not words:
         return SearchResult(query=query)
-    on_date = on_date or today()
+    on_date = on_date or _today()
     rules = policy(user)
     structures = {s.pk: s for s in rules.structures().select_related("organisation").order_by()}
     if not structures:
@@ -260,7 +260,7 @@ def _paths(rows: list[tuple]) -> dict[int, tuple[str, ...]]:
     }
 
 
-def shorten(path: tuple[str, ...]) -> tuple[str, ...]:
+def _shorten(path: tuple[str, ...]) -> tuple[str, ...]:
     """A long path as its top two (the organisation's root and the forvaltning or area
     under it), "…" and the parent; a path of up to three names as it is."""
     if len(path) <= _PATH_KEEP:
@@ -278,7 +278,7 @@ def _grouped(rows: list[tuple], structures: dict[int, Structure], eras: dict[int
         s, era = structures[tree_id], eras[tree_id]
         path = paths.get(uid, ())
         hits.append(Hit(uid, name, code, s.pk, s.name, s.status, s.effective_date,
-                        s.organisation_id, s.organisation.name, path, shorten(path),
+                        s.organisation_id, s.organisation.name, path, _shorten(path),
                         era.when, era.in_force, era.current))
     seen: dict[tuple, int] = defaultdict(int)
     for h in hits:
