@@ -56,6 +56,18 @@ class RefusedURL(ValueError):
     """A URL the PDF renderer will not fetch."""
 
 
+def _collected(name: str) -> str | None:
+    """A file collectstatic wrote under STATIC_ROOT: in production {% static %} names the
+    hashed copy (css/pdf.1a2b3c.css), which no finder knows."""
+    root = settings.STATIC_ROOT
+    if not root:
+        return None
+    path = (Path(root) / name).resolve()
+    if not path.is_relative_to(Path(root).resolve()) or not path.is_file():
+        return None
+    return str(path)
+
+
 class StaticOnlyURLFetcher(URLFetcher):
     """Serves the app's static files from disk and refuses every other URL.
 
@@ -87,7 +99,7 @@ class StaticOnlyURLFetcher(URLFetcher):
         if (not relative or normalised.startswith(("..", "/")) or "\\" in relative
                 or "\x00" in relative or normalised != relative):
             return self._refuse(url, "not a plain static path")
-        found = finders.find(normalised)
+        found = finders.find(normalised) or _collected(normalised)
         if not found or isinstance(found, list):
             return self._refuse(url, "no such static file")
         path = Path(found)
