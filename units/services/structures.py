@@ -22,8 +22,9 @@ from .common import _clean_fields, _lock, _validate_unit
 # Fields of a structure that may change while it is a draft; the second set may also change
 # after it (notices and confidentiality are decided late).
 STRUCTURE_DRAFT_FIELDS = ("name", "effective_date", "based_on", "confidential_until",
-                          "decision", "description", "notice_text")
-STRUCTURE_LATE_FIELDS = ("confidential_until", "decision", "description", "notice_text")
+                          "decision", "description", "notice_text", "notice_sender")
+STRUCTURE_LATE_FIELDS = ("confidential_until", "decision", "description", "notice_text",
+                         "notice_sender")
 
 
 # --- organisations and reference data -----------------------------------------------
@@ -165,6 +166,7 @@ def copy_structure(structure: Structure, *, name: str, effective_date: datetime.
         organisation_id=source.organisation_id, name=name, effective_date=effective_date,
         status=Status.DRAFT, based_on=source, description=source.description,
         notice_text=source.notice_text,
+        notice_sender=source.notice_sender,
     )
     stamp(copy, user, reason)
     copy.save()

@@ -128,15 +128,19 @@ def structure_notice_text(request, pk: int):
     """The free text printed on every notice of a structure (contact, Q&A link); editors
     write it once per structure, at any status."""
     structure = policy(request.user).get_structure_or_404(pk)
-    text = structure.notice_text
+    text, sender = structure.notice_text, structure.notice_sender
     errors: list[str] = []
     if request.method == "POST":
         text = request.POST.get("notice_text", "")
+        sender = request.POST.get("notice_sender", sender)
         if len(text) > 5000:
             errors.append("Teksten må højst være 5000 tegn.")
-        else:
+        if len(sender) > 300:
+            errors.append("Afsenderen må højst være 300 tegn.")
+        if not errors:
             try:
                 services.update_structure(structure, user=request.user, notice_text=text.strip(),
+                                          notice_sender=" ".join(sender.split()),
                                           reason="Tekst til orienteringsbreve ændret.")
             except ValidationError as error:
                 errors.extend(error.messages)
@@ -144,7 +148,7 @@ def structure_notice_text(request, pk: int):
                 messages.success(request, "Teksten til orienteringerne er gemt.")
                 return redirect(reverse("units:structure-notice-text", args=[structure.pk]))
     return render(request, "units/pdf_notice_text.html", {
-        "structure": structure, "notice_text": text, "errors": errors,
+        "structure": structure, "notice_text": text, "notice_sender": sender, "errors": errors,
         "can_print": lifecycle.prints_notices(structure.status),
         "now": timezone.now(),
     }, status=400 if errors else 200)
