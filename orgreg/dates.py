@@ -60,6 +60,13 @@ def day_after(value: datetime.date) -> datetime.date:
     return value + datetime.timedelta(days=1)
 
 
+def day_before(value: datetime.date) -> datetime.date:
+    """The previous day; the first day Python knows (0001-01-01) has none and is its own."""
+    if value <= datetime.date.min:
+        return datetime.date.min
+    return value - datetime.timedelta(days=1)
+
+
 def local_moment(moment: datetime.datetime) -> datetime.datetime:
     """`moment` in the current time zone (a naive moment is local already). A moment so near
     the ends of the calendar that local time would leave it is kept as it is."""

@@ -304,3 +304,10 @@ def test_import_command_refuses_an_effective_date_out_of_range(tmp_path, world):
                      name="Import", effective_date="9999-12-31")
     assert OUT_OF_RANGE in str(raised.value)
     assert db_state() == before
+
+
+def test_day_before_at_the_start_of_the_calendar():
+    from orgreg.dates import day_before
+
+    assert day_before(D(2025, 1, 1)) == D(2024, 12, 31)
+    assert day_before(datetime.date.min) == datetime.date.min

@@ -145,3 +145,28 @@ def test_med_pages_of_extreme_meetings_answer(client, editor, extremes):
                     reverse("med:meeting-edit", args=[meeting.pk]),
                     reverse("med:body-detail", args=[meeting.body_id])):
             assert client.get(url).status_code == 200, url
+
+
+def test_admin_lists_of_extreme_dates_answer(client, extremes):
+    from tests import factories
+
+    client.force_login(factories.make_user("admin-dates", superuser=True))
+    base = reverse("admin:timeline_milestone_changelist")
+    for query in ("", "?date__year=9999", "?date__year=9999&date__month=12",
+                  "?date__year=9999&date__month=12&date__day=31", "?date__year=1"):
+        assert client.get(base + query).status_code in (200, 302), query
+
+
+def test_med_coverage_of_a_structure_stored_on_the_first_day(client, editor, small):
+    """A copy dated 0001-01-01 (stored past the services): its coverage report looks for the
+    bodies ending the day before, which does not exist."""
+    from units import services as unit_services
+
+    structure, _ = small
+    med_services.create_body(structure, name="HovedMED", level="hoved",
+                             valid_from=D(2024, 1, 1), user=editor)
+    copy = unit_services.copy_structure(structure, name="Kopi", effective_date=D(2025, 1, 1),
+                                        user=editor)
+    type(copy).objects.filter(pk=copy.pk).update(effective_date=D(1, 1, 1))
+    client.force_login(editor)
+    assert client.get(reverse("med:coverage", args=[copy.pk])).status_code == 200
