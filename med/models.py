@@ -14,9 +14,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from orgreg import clock
 from orgreg.dates import local_date
 from units.models import Organisation, Structure, Unit
 
@@ -295,7 +295,7 @@ class Consultation(models.Model):
         without one; sent otherwise. Derived, never stored."""
         if self.responded_on is not None:
             return ConsultationStatus.ANSWERED
-        today = today or timezone.localdate()
+        today = today or clock.today()
         return ConsultationStatus.OVERDUE if today > self.deadline else ConsultationStatus.SENT
 
     @property

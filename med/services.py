@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from orgreg import clock
 from orgreg.dates import check_date, check_dates
 from orgreg.history import apply_changes, stamp
 from orgreg.text import danish_date, join_danish, quoted
@@ -312,11 +313,10 @@ def end_membership(membership: Membership, *, on: datetime.date, user, reason: s
                    expected_version: int | None = None) -> Membership:
     """A member leaves `body` after `on`. Refuses a date before the membership began, and
     what update_membership refuses."""
-    m = update_membership(membership, valid_to=on, user=user,
-                          expected_version=expected_version,
-                          reason=reason or f"{membership.person_name} udtrådt af "
-                          f"{quoted(membership.body.name)} pr. {danish_date(on)}.")
-    return m
+    return update_membership(membership, valid_to=on, user=user,
+                             expected_version=expected_version,
+                             reason=reason or f"{membership.person_name} udtrådt af "
+                             f"{quoted(membership.body.name)} pr. {danish_date(on)}.")
 
 
 # --- meetings and agendas -------------------------------------------------------------
@@ -590,7 +590,7 @@ def record_response(consultation: Consultation, *, response: str, responded_on: 
         raise ValidationError({"responded_on": (
             f"Svaret kan ikke komme før høringen blev sendt ({danish_date(c.sent_on)})."
         )})
-    if responded_on > timezone.localdate():
+    if responded_on > clock.today():
         raise ValidationError({"responded_on": "Svarets dato ligger i fremtiden."})
     c.response = response
     c.responded_on = responded_on

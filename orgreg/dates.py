@@ -67,6 +67,13 @@ def day_before(value: datetime.date) -> datetime.date:
     return value - datetime.timedelta(days=1)
 
 
+def next_month(value: datetime.date) -> datetime.date:
+    """The first day of the month after `value`'s; December 9999 is followed by its own end."""
+    if (value.year, value.month) == (datetime.MAXYEAR, 12):
+        return datetime.date.max
+    return (value.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
 def local_moment(moment: datetime.datetime) -> datetime.datetime:
     """`moment` in the current time zone (a naive moment is local already). A moment so near
     the ends of the calendar that local time would leave it is kept as it is."""

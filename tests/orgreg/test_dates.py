@@ -311,3 +311,11 @@ def test_day_before_at_the_start_of_the_calendar():
 
     assert day_before(D(2025, 1, 1)) == D(2024, 12, 31)
     assert day_before(datetime.date.min) == datetime.date.min
+
+
+def test_next_month_at_the_end_of_the_calendar():
+    from orgreg.dates import next_month
+
+    assert next_month(D(2024, 12, 31)) == D(2025, 1, 1)
+    assert next_month(D(2025, 1, 31)) == D(2025, 2, 1)
+    assert next_month(D(9999, 12, 5)) == datetime.date.max

@@ -19,9 +19,9 @@ D = datetime.date
 
 
 @pytest.fixture(autouse=True)
-def frozen_today(monkeypatch):
-    """Pages ask django.utils.timezone for today; pin it to the plan's today."""
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
+def frozen_today(on_date):
+    """Pages ask orgreg.clock for today; set every clock to the plan's today."""
+    on_date(TODAY)
 
 
 def login(client, user):

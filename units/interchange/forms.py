@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
 
+from orgreg import clock
 from orgreg.forms import DateField
 
 from ..models import Status, Structure
@@ -57,4 +57,4 @@ class ImportForm(forms.Form):
         return upload
 
     def clean_on_date(self):
-        return self.cleaned_data.get("on_date") or timezone.localdate()
+        return self.cleaned_data.get("on_date") or clock.today()

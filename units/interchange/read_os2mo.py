@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from orgreg import clock
 from orgreg.dates import OUT_OF_RANGE, in_range
 from orgreg.text import quoted
 
@@ -96,7 +97,7 @@ def read_os2mo(data: bytes, on_date: datetime.date | None) -> Source:
     if not in_range(on_date):
         raise FileRefused(f"Læst pr. {on_date}: {OUT_OF_RANGE}")
     objects = _objects(load_json(data))
-    on_date = on_date or datetime.date.today()
+    on_date = on_date or clock.today()
     source = Source("os2mo", has_keys=True)
     for index, obj in enumerate(objects, start=1):
         if not isinstance(obj, dict):
