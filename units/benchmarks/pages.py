@@ -16,7 +16,7 @@ from django.urls import reverse
 from units.models import Structure
 
 from .floors import raw_fetch
-from .measure import timed
+from .measure import timed_against
 
 Line = Callable[..., None]
 
@@ -35,8 +35,8 @@ def plain_render(structure_ids: list[int]) -> str:
 
 def measure_pages(old: Structure, new: Structure, user, repeat: int, line: Line) -> None:
     """Time the pages of `new` (based on `old`) and print each through `line` beside its
-    floor: one tree for the outline, both trees for the chart (its badges read the basis)
-    and the comparison; the ratio to one tree is printed beside."""
+    floor, measured by turns with it: one tree for the outline, both trees for the chart (its
+    badges read the basis) and the comparison; the ratio of CPU times is printed beside."""
     client = Client()
     client.force_login(user)
 
@@ -48,33 +48,25 @@ def measure_pages(old: Structure, new: Structure, user, repeat: int, line: Line)
             return response.content
         return fetch
 
-    floor_one, _, _ = timed(lambda: plain_render([new.pk]), repeat)
-    floor_two, _, _ = timed(lambda: plain_render([old.pk, new.pk]), repeat)
-    line("floor: rå hentning + gengivelse (1 træ)", floor_one)
-    line("floor: rå hentning + gengivelse (2 træer)", floor_two)
     chart = reverse("units:structure-detail", args=[new.pk])
     outline = reverse("units:structure-outline", args=[new.pk])
     compare = reverse("units:structure-compare", args=[old.pk, new.pk])
+    one, two = (lambda: plain_render([new.pk])), (lambda: plain_render([old.pk, new.pk]))
     cases = [
         # The chart's badges read the basis too: its floor is both trees (as the comparison's).
-        ("side: diagram (kold)", chart, True, floor_two),
-        ("side: diagram (varm)", chart, False, floor_two),
-        ("side: diagram alle niv. (kold)", chart + "?depth=30", True, floor_two),
-        ("side: oversigt (kold)", outline, True, floor_one),
-        ("side: oversigt (varm)", outline, False, floor_one),
-        ("side: sammenligning", compare, True, floor_two),
-        ("side: sammenligning alle", compare + "?kind=all", True, floor_two),
+        ("side: diagram (kold)", chart, True, two),
+        ("side: diagram (varm)", chart, False, two),
+        ("side: diagram alle niv. (kold)", chart + "?depth=30", True, two),
+        ("side: oversigt (kold)", outline, True, one),
+        ("side: oversigt (varm)", outline, False, one),
+        ("side: sammenligning", compare, True, two),
+        ("side: sammenligning alle", compare + "?kind=all", True, two),
     ]
     for label, url, cold, floor in cases:
         fetch = get(url)
-        if cold:
-            def run(fetch=fetch) -> bytes:
-                cache.clear()
-                return fetch()
-        else:
+        if not cold:
             cache.clear()
             fetch()  # fill the cache once; the figure is the warm request
-            run = fetch
-        ms, queries, body = timed(run, repeat)
-        line(label, ms, queries, floor,
-             f"{len(body) // 1024:,} KiB; ratio mod 1 træ {ms / floor_one:4.1f}x")
+        got = timed_against(fetch, floor, repeat, before=cache.clear if cold else None)
+        line(label, got.ms, got.queries, got.floor_ms,
+             f"cpu {got.cpu_ratio:4.1f}x; {len(got.result) // 1024:,} KiB")  # type: ignore[arg-type]

@@ -15,7 +15,7 @@ from units.models import Organisation, Structure, Unit
 from units.services.bulk import build_structure
 
 from .floors import raw_fetch
-from .measure import peak_kib, rolled_back, timed
+from .measure import peak_kib, rolled_back, timed, timed_against
 from .pages import measure_pages
 from .synthetic import balanced_rows
 
@@ -78,9 +78,10 @@ def measure_reads(size: int, repeat: int, line: Line) -> None:
     deep = Unit.objects.filter(tree_id=new.pk).order_by("-level", "lft").first()
     target = Unit.objects.filter(tree_id=new.pk, level=1).order_by("-lft").first()
     services.move_unit(deep, target, user=user)
-    floor_cmp, _, _ = timed(lambda: (raw_fetch(old.pk), raw_fetch(new.pk)), repeat)
-    t_cmp, q_cmp, result = timed(lambda: selectors.compare(old, new), repeat)
-    line("compare", t_cmp, q_cmp, floor_cmp, f"moved={result.counts['moved']}")
+    got = timed_against(lambda: selectors.compare(old, new),
+                        lambda: (raw_fetch(old.pk), raw_fetch(new.pk)), repeat)
+    line("compare", got.ms, got.queries, got.floor_ms,
+         f"cpu {got.cpu_ratio:4.1f}x; moved={got.result.counts['moved']}")  # type: ignore[attr-defined]
 
     # placement through two steps: old → new → newer.
     services.set_status(new, "published", user=user)

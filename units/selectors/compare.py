@@ -6,10 +6,7 @@ between them, or from unit codes when the two are not on one line (alternative m
 
 from __future__ import annotations
 
-import gc
-from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -18,7 +15,7 @@ from ..changes import ChangeKind
 from ..lineage import structure_chain
 from ..models import Structure, Succession
 from ..shares import HUNDRED
-from .trees import UnitNode, tree
+from .trees import UnitNode, _collector_paused, tree
 
 
 @dataclass(slots=True, unsafe_hash=True)  # read-only by convention; see UnitNode
@@ -177,21 +174,6 @@ def compare(old: Structure, new: Structure) -> Comparison:
                       by_successions=bool(chain), counts=_row_counts(old_changes, new_changes))
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while a comparison is built, then restored
-    as it was. A comparison of 10,000 units allocates some 100,000 small objects, none in a
-    cycle; the collections that set off took as long as the rest of compare. Nothing is
-    lost: the collector runs as usual afterwards."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 # The steps of compare. Each runs one loop over a tree or the lines; the per-unit work stays
 # inline in those loops (no call per unit), which keeps compare near the cost of reading
 # the trees.
@@ -258,12 +240,10 @@ def _linked(lines: list[tuple[UnitNode, UnitNode, Decimal]], old_changes: dict[i
     straight into `old_changes` and `new_changes`; the others' links are returned: the
     successors of each old unit and the predecessors of each new one with several, the old
     units with a moved line, and the new units with a line that is not moved."""
-    went: dict[int, int] = defaultdict(int)
-    came: dict[int, int] = defaultdict(int)
+    went = Counter([o.id for o, _, _ in lines])
+    came = Counter([n.id for _, n, _ in lines])
     went_to: dict[int, set[int]] = defaultdict(set)  # of the old units that are parents
     for o, n, _ in lines:
-        went[o.id] += 1
-        came[n.id] += 1
         if o.child_count:
             went_to[o.id].add(n.id)
     classify, one_to_one, nowhere = changes.classify, changes.ONE_TO_ONE, frozenset[int]()
@@ -271,6 +251,7 @@ def _linked(lines: list[tuple[UnitNode, UnitNode, Decimal]], old_changes: dict[i
     pred: dict[int, list[Link]] = defaultdict(list)
     moved_out: set[int] = set()
     stayed_in: set[int] = set()
+    link, change, empty = Link, UnitChange, ()
     for o, n, share in lines:
         # units.changes.is_moved, inline: the new parent is not where the old parent went.
         o_parent, n_parent = o.parent_id, n.parent_id
@@ -281,8 +262,8 @@ def _linked(lines: list[tuple[UnitNode, UnitNode, Decimal]], old_changes: dict[i
         k_out, k_in = went[o.id], came[n.id]
         if k_out == 1 and k_in == 1:
             kinds = one_to_one[o.name != n.name, moved]
-            old_changes[o.id] = UnitChange(o, kinds, successors=(Link(n, share, kinds),))
-            new_changes[n.id] = UnitChange(n, kinds, predecessors=(Link(o, share, kinds),))
+            old_changes[o.id] = change(o, kinds, empty, (link(n, share, kinds),))
+            new_changes[n.id] = change(n, kinds, (link(o, share, kinds),), empty)
             continue
         kinds = classify(newer=False, came_from=k_in, went_to=k_out, moved=moved)
         if moved:
@@ -290,10 +271,10 @@ def _linked(lines: list[tuple[UnitNode, UnitNode, Decimal]], old_changes: dict[i
         else:
             stayed_in.add(n.id)
         if k_out == 1:
-            old_changes[o.id] = UnitChange(o, kinds, successors=(Link(n, share, kinds),))
+            old_changes[o.id] = change(o, kinds, empty, (link(n, share, kinds),))
         else:
-            succ[o.id].append(Link(n, share, kinds))
-        pred[n.id].append(Link(o, share, kinds))
+            succ[o.id].append(link(n, share, kinds))
+        pred[n.id].append(link(o, share, kinds))
     return succ, pred, moved_out, stayed_in
 
 
