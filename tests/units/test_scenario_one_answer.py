@@ -290,7 +290,7 @@ def answer_lines(html: str) -> list[tuple[str, tuple[str, ...], str, int, str]]:
         sentence = line.split('<span class="badge', 1)[0]
         new = re.search(r'<a href="/unit/\d+/"><strong>([^<]+)</strong></a>', sentence)[1]
         labels = tuple(re.findall(r'<span class="badge badge-\w+">([^<]+)</span>', line))
-        place = re.search(r"<dt>Placering[^<]*</dt><dd>([^<]+)</dd>", block)[1]
+        place = re.search(r"<dt>Placering i organisationen</dt><dd>([^<]+)</dd>", block)[1]
         people = int(re.search(r"Medarbejdere, der følger med</dt><dd>(\d+) af", block)[1])
         text = " ".join(re.sub(r"<[^>]+>", "", sentence).split())
         found.append((new, labels, place, people, text))
@@ -396,8 +396,9 @@ def test_badges_have_one_palette_on_screen_and_paper(world, logged_in):
                              text), sheet
 
 
-def test_min_enhed(world, logged_in):
+def test_min_enhed(world, logged_in, on_date):
     _, _, old_units = world
+    on_date(datetime.date(2024, 12, 1))  # before the new structure takes effect
     for code, unit in old_units.items():
         html = logged_in.get(reverse("units:my-unit") + f"?unit={unit.pk}").content.decode()
         got = answer_lines(html)
@@ -414,13 +415,13 @@ def test_min_enhed(world, logged_in):
     html = logged_in.get(reverse("units:my-unit") + f"?unit={old_units['M'].pk}").content.decode()
     [(_, _, place, _, text)] = answer_lines(html)
     assert place == "Kommunen › Sundhedsforvaltningen › Center N"
-    assert text.startswith("Fra 1. januar 2025 lægges Center M sammen med ")
-    assert text.endswith(" til Center N under Sundhedsforvaltningen.")
+    assert text == ("Fra 1. januar 2025 lægges Center M sammen med Center N under "
+                    "Sundhedsforvaltningen.")
     html = logged_in.get(reverse("units:my-unit") + f"?unit={old_units['P'].pk}").content.decode()
     [(_, _, _, people, text)] = answer_lines(html)
     assert people == 0
-    assert text.startswith("Fra 1. januar 2025 lægges Center P sammen med ")
-    assert text.endswith(" til Center A under Socialforvaltningen.")
+    assert text == ("Fra 1. januar 2025 lægges Center P sammen med Center A under "
+                    "Socialforvaltningen.")
 
 
 def test_notice_pdf(world, logged_in, tmp_path):
