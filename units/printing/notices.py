@@ -85,10 +85,11 @@ def notices(structure: Structure, *, old: Structure | None = None,
         placements = []
         for link, people in zip(change.successors, change.staff_moving(), strict=True):
             new_node = link.unit
-            kinds = changes.line_kinds(change.kinds, comparison.new_changes[new_node.id].kinds)
+            # The line's own kinds, as the comparison gives them (exact where line_kinds
+            # would guess).
             placements.append(selectors.Placement(
                 new_node, link.share.quantize(Decimal("0.01")), _path(new_node, new_by_id),
-                kinds, people,
+                link.kinds, people,
             ))
         result.append(Notice(old_node, _path(old_node, old_by_id), tuple(placements)))
     return result

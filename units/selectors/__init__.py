@@ -10,7 +10,7 @@ One module per question; this package re-exports their public names.
 
 from ..changes import ChangeKind  # its home is units.changes; callers may keep this name
 from ..lineage import structure_chain, structure_in_force  # the rules live in units.lineage
-from .compare import Comparison, Link, UnitChange, compare
+from .compare import Comparison, Line, Link, UnitChange, compare
 from .history import (
     ChangeGroup,
     HistoryEntry,
@@ -44,6 +44,7 @@ __all__ = [
     "FuturePlacement",
     "HistoryEntry",
     "Hit",
+    "Line",
     "Link",
     "OrganisationHits",
     "OrganisationOverview",
