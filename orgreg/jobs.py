@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from celery import shared_task
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -77,11 +76,27 @@ def enqueue(name: str, user, params: dict, *, total: int = 0) -> Job:
     when tasks are eager: the trial and the tests). Sent after the transaction commits, so a
     worker always finds the row."""
     job = Job.objects.create(kind=name, requested_by=user, params=params, total=total)
-    if settings.CELERY_TASK_ALWAYS_EAGER:
+    send(job)
+    return job
+
+
+def send(job: Job) -> None:
+    """Hand queued `job` to a worker once the transaction commits (eager: run it now)."""
+    if run_job.app.conf.task_always_eager:
         run_job.delay(job.pk)
         job.refresh_from_db()
     else:
         transaction.on_commit(lambda: run_job.delay(job.pk))
+
+
+def retry(job: Job) -> Job:
+    """Queue failed `job` again (same params, same row: nothing is duplicated); a job not
+    failed is left as it is."""
+    if Job.objects.filter(pk=job.pk, state=Job.State.FAILED).update(
+            state=Job.State.QUEUED, error="", done=0, started=None, finished=None):
+        job.refresh_from_db()
+        send(job)
+    job.refresh_from_db()
     return job
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
 
 from orgreg import jobs
 from orgreg.models import Job
@@ -43,3 +44,11 @@ def job_download(request, pk: int):
                             filename=job.filename)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_POST
+@login_required
+def job_retry(request, pk: int):
+    """Run a failed job again (its owner, while the subject is still visible to them)."""
+    job = jobs.retry(jobs.visible_job_or_404(request.user, pk))
+    return redirect(reverse("job-detail", args=[job.pk]))

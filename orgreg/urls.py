@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("jobs/<int:pk>/", jobs_views.job_detail, name="job-detail"),
     path("jobs/<int:pk>/fil/", jobs_views.job_download, name="job-download"),
+    path("jobs/<int:pk>/igen/", jobs_views.job_retry, name="job-retry"),
     path("api/", include("units.api_urls")),
     path("med/", include("med.urls")),
     path("plan/", include("timeline.urls")),
