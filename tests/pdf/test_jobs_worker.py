@@ -57,14 +57,22 @@ def broker():
     queue = f"orgreg-test-{uuid.uuid4().hex[:12]}"
     saved = {key: celery_app.conf[key] for key in
              ("broker_url", "task_always_eager", "task_default_queue")}
+
+    def fresh_connections():
+        # Connections and producers made earlier in this process (to memory://) are dropped.
+        if celery_app._pool is not None:
+            celery_app._pool.force_close_all()
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+
     celery_app.conf.update(broker_url=BROKER_URL, task_always_eager=False,
                            task_default_queue=queue)
+    fresh_connections()
     try:
         yield queue
     finally:
         celery_app.conf.update(saved)
-        celery_app.pool.force_close_all()
-        celery_app._pool = None
+        fresh_connections()
         redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=REDIS_DB).delete(queue)
 
 
