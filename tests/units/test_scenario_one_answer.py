@@ -231,8 +231,9 @@ def notice_lines(pages: list[str]) -> dict[str, list[tuple[str, str, int | None]
         for line in body.splitlines():
             if m := re.match(r"^\s*Ny enhed\s{2,}(.+?)\s*$", line):
                 lines.append([m[1], None, None])
-            elif m := re.match(rf"^\s*Ændring\s{{2,}}({LABELS})\s*$", line):
-                lines[-1][1] = m[1]
+            elif m := re.match(rf"^\s*Ændring\s{{2,}}({LABELS})\s*$", line, re.I):
+                # The notice says the kinds in lower case, as a sentence does.
+                lines[-1][1] = m[1].capitalize()
             elif m := re.match(r"^\s*Andel\s{2,}([\d,]+ ?%) af medarbejderne \(ca\. (\d+)\)", line):
                 lines[-1][2] = int(m[2])
         found[old] = [tuple(x) for x in lines]

@@ -33,7 +33,7 @@ from .overview import (
     unit_answer,
 )
 from .placement import Placement, placement, placements
-from .search import Hit, fold, search_units
+from .search import Hit, OrganisationHits, SearchResult, fold, search_units
 from .trees import UnitNode, ancestors, node, tree
 
 __all__ = [
@@ -45,11 +45,13 @@ __all__ = [
     "HistoryEntry",
     "Hit",
     "Link",
+    "OrganisationHits",
     "OrganisationOverview",
     "Placement",
     "SubUnitPlacement",
     "UnitAnswer",
     "RecordedStructure",
+    "SearchResult",
     "UnitChange",
     "UnitNode",
     "ancestors",
