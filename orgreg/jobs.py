@@ -26,6 +26,8 @@ from orgreg.models import Job
 
 log = logging.getLogger(__name__)
 
+NOT_FOUND_MESSAGE = ("Det, dokumentet skulle handle om, findes ikke, eller du har ikke adgang "
+                     "til det.")
 FAILED_MESSAGE = ("Dokumentet kunne ikke laves på grund af en fejl hos os. Prøv igen senere, "
                   "eller kontakt en administrator.")
 
@@ -127,6 +129,8 @@ def run(job_id: int) -> Job | None:
         output = kind_of(job).run(job, _progress(job_id))
     except ValidationError as error:
         _fail(job, " ".join(error.messages))
+    except Http404:
+        _fail(job, NOT_FOUND_MESSAGE)
     except Exception:
         log.exception("job %s (%s) failed", job.pk, job.kind)
         _fail(job, FAILED_MESSAGE)

@@ -200,3 +200,24 @@ def test_a_failed_job_is_retried_on_its_own_row(client, reader, editor, small):
     assert job.file.name == name and Job.objects.count() == 1
     client.force_login(editor)
     assert client.post(reverse("job-retry", args=[job.pk])).status_code == 404
+
+
+def test_a_moment_the_user_may_not_see_fails_without_telling(client, editor, reader, draft_days,
+                                                             small_inline_limit):
+    structure, at = draft_days
+    client.force_login(reader)
+    job = _start(client, reverse("units:structure-pdf", args=[structure.pk]),
+                 at=at.isoformat())
+    job.refresh_from_db()
+    assert job.state == Job.State.FAILED and job.error == jobs.NOT_FOUND_MESSAGE
+
+
+@pytest.fixture
+def draft_days(editor, organisation):
+    """A structure published now, which was a draft (hidden from readers) a moment ago."""
+    structure, _ = factories.make_structure(editor, {"A": "Afdeling A", "B": "Afdeling B",
+                                                     "C": "Afdeling C"},
+                                            organisation=organisation, name="Nyt udkast")
+    at = timezone.now()
+    services.set_status(structure, "published", user=editor)
+    return structure, at
