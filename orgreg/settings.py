@@ -252,6 +252,25 @@ SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 ADMINS = [(a.split("<")[0].strip() or a, a.split("<")[-1].rstrip(">").strip())
           for a in env_list("ADMINS")]
 
+# --- Background jobs (Celery) ---------------------------------------------------------------
+# Long work (big org charts, notices for a whole structure) runs as a task on `celery -A orgreg
+# worker` with Redis as broker. Without CELERY_BROKER_URL (the trial) tasks run eagerly in the
+# request, so nothing else must run.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "") or "memory://"
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER",
+                                    not os.environ.get("CELERY_BROKER_URL"))
+CELERY_TASK_IGNORE_RESULT = True
+# A job's state lives in its Job row, not in the result backend; a worker that dies mid-task
+# leaves the message to another worker (acks late), and Job.claim runs it once.
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Org charts with more units than this are made by a job (a page showing progress) instead of
+# in the request.
+ORGREG_PDF_INLINE_MAX_UNITS = env_int("ORGREG_PDF_INLINE_MAX_UNITS", 300)
+
 # --- Logging ---------------------------------------------------------------------------------
 # Everything to stdout, one line per event (the service manager or container keeps it), as
 # text or, with LOG_FORMAT=json, one JSON object per line with the request id and user where

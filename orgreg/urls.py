@@ -2,13 +2,16 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from orgreg import health
+from orgreg import health, jobs_views
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("jobs/<int:pk>/", jobs_views.job_detail, name="job-detail"),
+    path("jobs/<int:pk>/fil/", jobs_views.job_download, name="job-download"),
+    path("jobs/<int:pk>/igen/", jobs_views.job_retry, name="job-retry"),
     path("api/", include("units.api_urls")),
     path("med/", include("med.urls")),
     path("plan/", include("timeline.urls")),

@@ -35,3 +35,13 @@ CSRF_COOKIE_SECURE = False
 # Nothing collected: WhiteNoise serves through the finders, as in the trial.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+
+# Job files (orgreg.jobs) in a directory of the run's own, never in the project's media/; a
+# worker process started by a test is given the same directory.
+import tempfile  # noqa: E402
+
+MEDIA_ROOT = Path(os.environ.get("ORGREG_TEST_MEDIA_ROOT")  # noqa: F405
+                  or tempfile.mkdtemp(prefix="orgreg-test-media-"))
+# Tasks run in the test's process unless a test starts a worker of its own.
+CELERY_BROKER_URL = "memory://"
+CELERY_TASK_ALWAYS_EAGER = True

@@ -30,10 +30,10 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from med import services as med_services
-from orgreg import roles
+from orgreg import jobs, roles
 from tests import factories
 from timeline import services as timeline_services
-from units import services
+from units import services, tasks
 from units.models import Unit
 
 D = datetime.date
@@ -89,6 +89,7 @@ class Scenario:
     milestones: list
     workstreams: list
     deliverables: list
+    jobs: list = field(default_factory=list)
     users: dict[str, object] = field(default_factory=dict)
 
 
@@ -211,11 +212,17 @@ def randers(editor, reader, manager, med_member):
     for unit in (p0_units["A"], p1_a, d_unit, c_unit):
         unit.managers.add(manager)
     units = [p0_units["A"], p0_units["A1"], d_unit, d_a, p1_new, p1_a, c_unit, c_b]
+    # Background jobs (run eagerly here): the editor's org chart of D, and one of C the reader
+    # may no longer see (its file holds C's markers; the reader's job page must be a 404).
+    chart_jobs = [jobs.enqueue(tasks.CHART, editor, {"structure": d.pk, "query": {}}),
+                  jobs.enqueue(tasks.CHART, reader, {"structure": c.pk, "query": {}})]
+    assert all(job.state == "done" for job in chart_jobs), [j.error for j in chart_jobs]
     return Scenario(
         organisation=organisation, structures={"P0": p0, "D": d, "P1": p1, "C": c},
         units=units, bodies=[p0_body, d_body, c_body], memberships=memberships,
         meetings=[p0_meeting, d_meeting], items=items, consultations=consultations,
         milestones=milestones, workstreams=[workstream], deliverables=[deliverable],
+        jobs=chart_jobs,
     )
 
 
@@ -240,7 +247,7 @@ _SEGMENT_KINDS = {
     "organisation": "organisation", "organisations": "organisation", "body": "body",
     "membership": "membership", "meeting": "meeting", "item": "item",
     "consultation": "consultation", "milepael": "milestone", "indsatsomraade": "workstream",
-    "leverance": "deliverable", "coverage": "structure",
+    "leverance": "deliverable", "coverage": "structure", "jobs": "job",
 }
 _KWARG_KINDS = {
     "old": "structure", "new": "structure", "other": "structure", "structure_id": "structure",
@@ -274,6 +281,7 @@ def _values(s: Scenario, kind: str) -> list:
         "milestone": [m.pk for m in s.milestones],
         "workstream": [w.pk for w in s.workstreams],
         "deliverable": [d.pk for d in s.deliverables],
+        "job": [j.pk for j in s.jobs],
     }[kind]
 
 

@@ -2,11 +2,13 @@
 
 Thin views: parse the options, read every structure and unit through orgreg.roles.policy (404
 for what the user may not see, so a draft's existence never leaks), call units.printing and return
-the file.
+the file. A structure of more than ORGREG_PDF_INLINE_MAX_UNITS units is printed by a background
+job instead (units/tasks.py): the view starts it and sends the user to its page.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,17 +18,29 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from orgreg import jobs
 from orgreg import pdf as pdf_renderer
 from orgreg.forms import VersionedForm
 from orgreg.roles import editor_required, policy
 from orgreg.versions import current_version
-from units import lifecycle, printing, services
+from units import lifecycle, printing, services, tasks
 from units.lineage import Lineage
 from units.models import Structure, Unit
 
+_slug = tasks.slug
 
-def _slug(text: str) -> str:
-    return "".join(ch if ch.isalnum() else "-" for ch in text.lower())[:60].strip("-") or "pdf"
+
+def _as_job(request, kind: str, structure: Structure, *, check=None):
+    """For a big structure: start job `kind` and send the user to its page; else None.
+    `check(structure)` raises the ValidationError a refused job would end in, before it is
+    started."""
+    if tasks.unit_count(structure) <= settings.ORGREG_PDF_INLINE_MAX_UNITS:
+        return None
+    if check is not None:
+        check(structure)
+    job = jobs.enqueue(kind, request.user, {"structure": structure.pk,
+                                            "query": request.GET.dict()})
+    return redirect(reverse("job-detail", args=[job.pk]))
 
 
 def _refused(request, error: ValidationError, *, back: str | None = None, status: int = 400):
@@ -43,6 +57,12 @@ def structure_pdf(request, pk: int):
     back = structure.get_absolute_url()
     try:
         options = printing.parse_chart_options(request.GET)
+    except ValidationError as error:
+        return _refused(request, error, back=back)
+    started = _as_job(request, tasks.CHART, structure)
+    if started:
+        return started
+    try:
         chart = printing.org_chart(structure, request.user, options)
     except ValidationError as error:
         return _refused(request, error, back=back)
@@ -101,6 +121,13 @@ def structure_notices_pdf(request, pk: int):
     """Every notice of a structure in one PDF (editors)."""
     structure = policy(request.user).get_structure_or_404(pk)
     try:
+        started = _as_job(request, tasks.NOTICES_PDF, structure,
+                          check=printing.check_notices_allowed)
+    except ValidationError as error:
+        return _refused(request, error, back=structure.get_absolute_url())
+    if started:
+        return started
+    try:
         data = printing.notices_pdf(structure, request.user)
     except ValidationError as error:
         return _refused(request, error, back=structure.get_absolute_url())
@@ -113,6 +140,13 @@ def structure_notices_pdf(request, pk: int):
 def structure_notices_zip(request, pk: int):
     """One notice PDF per unit in a zip (editors)."""
     structure = policy(request.user).get_structure_or_404(pk)
+    try:
+        started = _as_job(request, tasks.NOTICES_ZIP, structure,
+                          check=printing.check_notices_allowed)
+    except ValidationError as error:
+        return _refused(request, error, back=structure.get_absolute_url())
+    if started:
+        return started
     try:
         data = printing.notices_zip(structure, request.user)
     except ValidationError as error:

@@ -1,0 +1,16 @@
+"""The Celery app `orgreg` (`celery -A orgreg worker`): configured from Django's settings under
+the CELERY_ namespace (CELERY_BROKER_URL, ...). Without a broker URL (the trial, the tests)
+tasks run eagerly in the process that asks for them, so nothing else must run."""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "orgreg.settings")
+
+app = Celery("orgreg", include=["orgreg.jobs"])
+app.config_from_object("django.conf:settings", namespace="CELERY")
+# Each app's tasks.py (units/tasks.py registers the PDF job kinds).
+app.autodiscover_tasks()

@@ -1,0 +1,54 @@
+"""The job page ("Dokumentet laves …", reloading itself until done) and the download of the
+job's file. Both are the requesting user's only, and both ask the job's kind again whether the
+user may still see what the job is about (orgreg.jobs.visible_job_or_404)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from orgreg import jobs
+from orgreg.models import Job
+
+# Seconds between the job page's reloads while the job is queued or running.
+REFRESH_SECONDS = 2
+
+
+@require_GET
+@login_required
+def job_detail(request, pk: int):
+    """Where a job stands: queued or running (the page reloads itself), done (the file to
+    download) or failed (the Danish reason)."""
+    job = jobs.visible_job_or_404(request.user, pk)
+    kind = jobs.kind_of(job)
+    pending = job.state in (Job.State.QUEUED, Job.State.RUNNING)
+    return render(request, "orgreg/job.html", {
+        "job": job, "title": kind.title(job), "back": kind.back(job), "pending": pending,
+        "refresh_seconds": REFRESH_SECONDS,
+    })
+
+
+@require_GET
+@login_required
+def job_download(request, pk: int):
+    """The job's file, for its owner while the subject is still visible to them."""
+    job = jobs.visible_job_or_404(request.user, pk)
+    if job.state != Job.State.DONE or not job.file:
+        raise Http404("Dokumentet er ikke færdigt.")
+    response = FileResponse(job.file.open("rb"), content_type=job.content_type,
+                            as_attachment=request.GET.get("download") == "1"
+                            or job.content_type != "application/pdf",
+                            filename=job.filename)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@login_required
+def job_retry(request, pk: int):
+    """Run a failed job again (its owner, while the subject is still visible to them)."""
+    job = jobs.retry(jobs.visible_job_or_404(request.user, pk))
+    return redirect(reverse("job-detail", args=[job.pk]))
