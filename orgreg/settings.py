@@ -319,6 +319,8 @@ LOGGING = {
         # WeasyPrint tells every step of every PDF at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # django-axes announces its version at every start; lock-outs are WARNING.
+        "axes": {"level": "WARNING"},
     },
 }
 
