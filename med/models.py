@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from orgreg import clock
 from units.models import Organisation, Structure, Unit
 
 
@@ -294,7 +295,7 @@ class Consultation(models.Model):
         without one; sent otherwise. Derived, never stored."""
         if self.responded_on is not None:
             return ConsultationStatus.ANSWERED
-        today = today or timezone.localdate()
+        today = today or clock.today()
         return ConsultationStatus.OVERDUE if today > self.deadline else ConsultationStatus.SENT
 
     @property

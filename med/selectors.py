@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
-from django.utils import timezone
 
+from orgreg import clock
 from orgreg.roles import Policy, policy
 from orgreg.text import danish_sort_key
 from units.lineage import Lineage, structure_chain
@@ -57,7 +57,7 @@ def body_tree(organisation: Organisation, user, *, on_date: datetime.date | None
               ) -> list[BodyNode]:
     """The organisation's MED bodies the user may see as a tree (parent body first, children
     by level and name), each with the units it covers. Two queries."""
-    on_date = on_date or timezone.localdate()
+    on_date = on_date or clock.today()
     bodies = list(
         policy(user).med_bodies().filter(organisation=organisation)
         .select_related("structure")
@@ -92,7 +92,7 @@ def bodies_covering(unit: Unit | UnitNode, *, on_date: datetime.date | None = No
                     ) -> list[MedBody]:
     """The bodies defined against the unit's structure that cover it: its own or an
     ancestor's coverage, not ended before `on_date` (today). Top level first. One query."""
-    on_date = on_date or timezone.localdate()
+    on_date = on_date or clock.today()
     bodies = list(
         MedBody.objects.filter(
             units__tree_id=unit.structure_id, units__lft__lte=unit.lft,
@@ -483,7 +483,7 @@ class BodyPage:
 def body_page(body: MedBody, user, *, on_date: datetime.date | None = None) -> BodyPage:
     """What the body page shows: members (current first), meetings if the user may see them,
     consultations the user may see, child bodies and covered units. Five queries."""
-    on_date = on_date or timezone.localdate()
+    on_date = on_date or clock.today()
     members = list(body.memberships.select_related("user"))
     members.sort(key=lambda m: (not m.is_valid_on(on_date), m.side,
                                 ["formand", "naestformand"].index(m.role)
@@ -513,7 +513,7 @@ def consultation_tracker(user, *, today: datetime.date | None = None,
                          organisation: Organisation | None = None) -> Tracker:
     """The consultations the user may see, split into open (deadline ahead), overdue (deadline
     passed, no answer) and answered. One query."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     qs = policy(user).consultations().select_related("structure__organisation", "body")
     if organisation is not None:
         qs = qs.filter(structure__organisation=organisation)

@@ -16,8 +16,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from orgreg import clock
 from orgreg.history import apply_changes, stamp
-from orgreg.text import danish_date, join_danish, quoted
+from orgreg.text import counted, danish_date, join_danish, quoted
 from orgreg.versions import check_version
 from units.models import Structure, Unit
 
@@ -223,7 +224,7 @@ def set_body_units(body: MedBody, units: Iterable[Unit], *, user,
     if added:
         parts.append(f"dækker nu også {join_danish(quoted(n) for n in added)}")
     if removed_count:
-        parts.append(f"{removed_count} enhed{'er' if removed_count > 1 else ''} fjernet")
+        parts.append(f"{counted(removed_count, 'enhed', 'enheder')} fjernet")
     stamp(locked, user, reason or f"{quoted(locked.name)}: {'; '.join(parts)}.")
     locked.units.set(units)
     return locked
@@ -561,7 +562,7 @@ def record_response(consultation: Consultation, *, response: str, responded_on: 
         raise ValidationError({"responded_on": (
             f"Svaret kan ikke komme før høringen blev sendt ({danish_date(c.sent_on)})."
         )})
-    if responded_on > timezone.localdate():
+    if responded_on > clock.today():
         raise ValidationError({"responded_on": "Svarets dato ligger i fremtiden."})
     c.response = response
     c.responded_on = responded_on

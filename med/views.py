@@ -18,6 +18,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from orgreg import clock
 from orgreg.forms import apply_refusal
 from orgreg.roles import editor_required, policy
 from orgreg.versions import current_version
@@ -95,7 +96,7 @@ def body_detail(request, pk):
     body = rules.get_med_body_or_404(pk)
     page = selectors.body_page(body, request.user)
     return render(request, "med/body_detail.html", {
-        "body": body, "page": page, "today": timezone.localdate(),
+        "body": body, "page": page, "today": clock.today(),
         "can_see_meetings": rules.can_see_meetings_of(body),
     })
 
@@ -123,7 +124,7 @@ def meeting_detail(request, pk):
 def consultation_list(request):
     tracker = selectors.consultation_tracker(request.user)
     return render(request, "med/consultation_list.html", {"tracker": tracker,
-                                                          "today": timezone.localdate()})
+                                                          "today": clock.today()})
 
 
 @login_required
@@ -219,8 +220,8 @@ def body_units(request, pk):
 def membership_create(request, pk):
     body = policy(request.user).get_med_body_or_404(pk)
     form = forms.MembershipForm(_data(request),
-                                initial={"valid_from": max(body.valid_from, timezone.localdate())
-                                         if body.is_valid_on(timezone.localdate())
+                                initial={"valid_from": max(body.valid_from, clock.today())
+                                         if body.is_valid_on(clock.today())
                                          else body.valid_from})
     if request.method == "POST" and form.is_valid():
         if _run(form, lambda d: services.add_membership(
@@ -392,7 +393,7 @@ def consultation_edit(request, pk):
 def consultation_response(request, pk):
     c = policy(request.user).get_consultation_or_404(pk)
     form = forms.ResponseForm(_data(request), initial={
-        "response": c.response, "responded_on": c.responded_on or timezone.localdate()})
+        "response": c.response, "responded_on": c.responded_on or clock.today()})
     if request.method == "POST" and form.is_valid():
         if _run(form, lambda d: services.record_response(
                 c, response=d["response"], responded_on=d["responded_on"], user=request.user,

@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.utils.text import capfirst
+
 T = TypeVar("T")
 
 
@@ -18,8 +20,9 @@ def stamp(obj: T, user, reason: str | None) -> T:
 
 
 def field_label(model, name: str) -> str:
-    """The Danish name of a model's field (its verbose name)."""
-    return str(getattr(model._meta.get_field(name), "verbose_name", name))
+    """The Danish name of a model's field (its verbose name) as a history line starts with it:
+    "Overordnet enhed: A → B"."""
+    return capfirst(str(getattr(model._meta.get_field(name), "verbose_name", name)))
 
 
 def apply_changes(obj, fields: Mapping[str, Any]) -> list[str]:

@@ -34,6 +34,7 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from orgreg import clock
 from orgreg.text import danish_date
 
 logger = logging.getLogger(__name__)
@@ -54,6 +55,18 @@ PDF_CONTEXT_KEYS = (
 
 class RefusedURL(ValueError):
     """A URL the PDF renderer will not fetch."""
+
+
+def _collected(name: str) -> str | None:
+    """A file collectstatic wrote under STATIC_ROOT: in production {% static %} names the
+    hashed copy (css/pdf.1a2b3c.css), which no finder knows."""
+    root = settings.STATIC_ROOT
+    if not root:
+        return None
+    path = (Path(root) / name).resolve()
+    if not path.is_relative_to(Path(root).resolve()) or not path.is_file():
+        return None
+    return str(path)
 
 
 class StaticOnlyURLFetcher(URLFetcher):
@@ -87,7 +100,7 @@ class StaticOnlyURLFetcher(URLFetcher):
         if (not relative or normalised.startswith(("..", "/")) or "\\" in relative
                 or "\x00" in relative or normalised != relative):
             return self._refuse(url, "not a plain static path")
-        found = finders.find(normalised)
+        found = finders.find(normalised) or _collected(normalised)
         if not found or isinstance(found, list):
             return self._refuse(url, "no such static file")
         path = Path(found)
@@ -188,7 +201,7 @@ def document_context(*, organisation: str, title: str = "", status_label: str = 
     calling app knows: the organisation's and document's names, the status label shown in
     the footer, the moment of the data printed, the stamp across every page (empty for
     none), and a confidentiality date (printed only while it lies ahead of `today`)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return {
         "pdf_organisation": organisation,
         "pdf_structure": title,

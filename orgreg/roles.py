@@ -36,7 +36,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
+
+from orgreg import clock
 
 EDITOR = "Redaktør"
 MANAGER = "Leder"
@@ -145,7 +146,7 @@ class Policy:
 
     @property
     def today(self) -> datetime.date:
-        return self._today or timezone.localdate()
+        return self._today or clock.today()
 
     # --- structures --------------------------------------------------------------------
 

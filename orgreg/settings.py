@@ -1,12 +1,23 @@
 """Settings for orgreg, read from the environment.
 
+The local trial (`make run`) sets DEBUG=1 and needs nothing else. A production installation is
+configured entirely from the environment; README.md ("Drift") lists every variable. The main
+ones:
+
 DATABASE_URL   default: a SQLite file in the project; postgres://user@host:port/name for PostgreSQL
 SECRET_KEY     required unless DEBUG is on
 DEBUG          "1"/"true" to turn on (default off; `make run` sets DEBUG=1 for the local trial)
 ALLOWED_HOSTS  comma-separated
+CACHE_URL      redis://host:6379/1 for a cache shared by every worker (default: per process)
+LOG_FORMAT     "json" for one JSON object per line on stdout (default: plain text lines)
+
+Each of Django's own security settings (SECURE_SSL_REDIRECT, SESSION_COOKIE_SECURE,
+CSRF_COOKIE_SECURE, SECURE_HSTS_SECONDS, ...) is read from an environment variable of the same
+name; with DEBUG off the defaults are the safe ones, behind a TLS-terminating reverse proxy.
 """
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,6 +34,38 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def cache_from_url(url: str) -> dict:
+    """Django's cache settings for CACHE_URL: redis:// or rediss:// is Django's own RedisCache
+    (shared by every worker and machine), locmem:// (or nothing) local memory per process,
+    dummy:// no cache at all."""
+    scheme = url.split("://", 1)[0].lower() if "://" in url else url.lower()
+    if scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
+                "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "orgreg"),
+                "TIMEOUT": env_int("CACHE_TIMEOUT", 3600)}
+    if scheme in {"", "locmem"}:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": url.split("://", 1)[-1] if "://" in url else "orgreg"}
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(
+        f"CACHE_URL must start with redis://, rediss://, locmem:// or dummy://, not {scheme}://.")
+
+
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -30,11 +73,40 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 
-ALLOWED_HOSTS = [
-    h.strip()
-    for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
-    if h.strip()
-]
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+
+# --- Behind the municipality's reverse proxy, over TLS ---------------------------------------
+# With DEBUG off every default is the safe one; each setting is overridden by an environment
+# variable of its own name (SECURE_SSL_REDIRECT=0 for a proxy that redirects by itself, ...).
+# The proxy must set X-Forwarded-Proto itself (and drop one sent by the client); another header
+# is named as "HTTP_X_SCHEME,https", and an empty value turns it off.
+_proxy_header = os.environ.get("SECURE_PROXY_SSL_HEADER",
+                               "" if DEBUG else "HTTP_X_FORWARDED_PROTO,https")
+SECURE_PROXY_SSL_HEADER = (tuple(part.strip() for part in _proxy_header.split(",", 1))
+                           if "," in _proxy_header else None)
+USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# The load balancer's probe may ask over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+# orgreg is served from a host of its own (orgreg.kommune.dk); the browsers' preload list takes
+# only registrable domains (kommune.dk), which the municipality submits or not on its own.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = env_bool("SECURE_CONTENT_TYPE_NOSNIFF", True)
+SECURE_REFERRER_POLICY = os.environ.get("SECURE_REFERRER_POLICY", "same-origin")
+SECURE_CROSS_ORIGIN_OPENER_POLICY = os.environ.get("SECURE_CROSS_ORIGIN_OPENER_POLICY",
+                                                   "same-origin")
+X_FRAME_OPTIONS = os.environ.get("X_FRAME_OPTIONS", "DENY")
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+SESSION_COOKIE_HTTPONLY = env_bool("SESSION_COOKIE_HTTPONLY", True)
+SESSION_COOKIE_SAMESITE = os.environ.get("SESSION_COOKIE_SAMESITE", "Lax")
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+# The forms read the token from the form field, never from the cookie by script.
+CSRF_COOKIE_HTTPONLY = env_bool("CSRF_COOKIE_HTTPONLY", True)
+CSRF_COOKIE_SAMESITE = os.environ.get("CSRF_COOKIE_SAMESITE", "Lax")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -57,7 +129,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every response and log line of a request (a redirect too) has its id.
+    "orgreg.middleware.RequestId",
     "django.middleware.security.SecurityMiddleware",
+    # Static files from the app itself, before anything that reads the session or the user.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -93,7 +169,8 @@ WSGI_APPLICATION = "orgreg.wsgi.application"
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=60,
+        conn_max_age=env_int("CONN_MAX_AGE", 60),
+        conn_health_checks=env_bool("CONN_HEALTH_CHECKS", True),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -136,40 +213,93 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# Production serves what `collectstatic` wrote: hashed names (cached for a year by browsers
+# and the proxy) with gzip and Brotli copies, through WhiteNoise. The trial and the tests read
+# the files where they lie, with no collectstatic.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG
+                    else "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+# A refused form answers in Danish in the site's layout (Django's own page is English).
+CSRF_FAILURE_VIEW = "orgreg.views.csrf_failure"
 
-# Calendar feed tokens travel in the URL path (/plan/<id>/kalender/<token>.ics); the filter
-# masks them in the request lines runserver logs (django.server) and in django.request's
-# "Not Found: <path>" records. Django's own default handlers otherwise.
+# --- Cache, mail -----------------------------------------------------------------------------
+# Unset, each process has its own cache (the trial); with several workers or machines set
+# CACHE_URL=redis://host:6379/1 so a change seen by one worker is seen by all.
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", ""))}
+
+# The trial prints mail to the console; production sends through the municipality's relay.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend" if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "orgreg@localhost")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# "Navn <adresse>" or a bare address, comma-separated: they get the 500 errors by mail.
+ADMINS = [(a.split("<")[0].strip() or a, a.split("<")[-1].rstrip(">").strip())
+          for a in env_list("ADMINS")]
+
+# --- Logging ---------------------------------------------------------------------------------
+# Everything to stdout, one line per event (the service manager or container keeps it), as
+# text or, with LOG_FORMAT=json, one JSON object per line with the request id and user where
+# known (orgreg.logging). Calendar feed tokens travel in the URL path (/plan/<id>/kalender/
+# <token>.ics); MaskFeedTokens masks them on every handler, and on runserver's request lines
+# (django.server) and django.request's "Not Found: <path>" records at the logger too.
+# A management command's stdout is its output (`exportstructure 12 > enheder.csv`, `renderpdf
+# -o -`), so its log lines go to stderr; servers (gunicorn, runserver) log to stdout.
+_COMMAND = (Path(sys.argv[0]).name == "manage.py" if sys.argv else False) and \
+    sys.argv[1:2] != ["runserver"]
+LOG_STREAM = os.environ.get("LOG_STREAM", "stderr" if _COMMAND else "stdout").strip().lower()
+if LOG_STREAM not in {"stdout", "stderr"}:
+    raise ImproperlyConfigured(f"LOG_STREAM must be stdout or stderr, not {LOG_STREAM!r}.")
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").strip().upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
-        "require_debug_true": {"()": "django.utils.log.RequireDebugTrue"},
         "mask_feed_tokens": {"()": "orgreg.logging.MaskFeedTokens"},
+        "request_context": {"()": "orgreg.logging.RequestContext"},
     },
     "formatters": {
+        "text": {"()": "orgreg.logging.TextFormatter"},
+        "json": {"()": "orgreg.logging.JsonFormatter"},
         "django.server": {"()": "django.utils.log.ServerFormatter",
                           "format": "[{server_time}] {message}", "style": "{"},
     },
     "handlers": {
-        "console": {"level": "INFO", "filters": ["require_debug_true"],
-                    "class": "logging.StreamHandler"},
+        "stdout": {"class": "logging.StreamHandler", "stream": f"ext://sys.{LOG_STREAM}",
+                   "formatter": "json" if LOG_FORMAT == "json" else "text",
+                   "filters": ["mask_feed_tokens", "request_context"]},
         "django.server": {"level": "INFO", "class": "logging.StreamHandler",
-                          "formatter": "django.server"},
-        "mail_admins": {"level": "ERROR", "filters": ["require_debug_false"],
+                          "formatter": "json" if LOG_FORMAT == "json" else "django.server",
+                          "filters": ["mask_feed_tokens"]},
+        "mail_admins": {"level": "ERROR", "filters": ["require_debug_false", "mask_feed_tokens"],
                         "class": "django.utils.log.AdminEmailHandler"},
     },
+    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {
-        "django": {"handlers": ["console", "mail_admins"], "level": "INFO"},
+        "django": {"handlers": ["mail_admins"], "level": LOG_LEVEL},
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False,
                           "filters": ["mask_feed_tokens"]},
         "django.request": {"filters": ["mask_feed_tokens"]},
+        # WeasyPrint tells every step of every PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

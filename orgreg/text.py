@@ -50,6 +50,15 @@ def danish_number(value: int | float | Decimal | None, decimals: int | None = No
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
+def counted(count: int | float | Decimal | None, one: str, many: str) -> str:
+    """A count with its noun in the right number: "1 enhed", "5.734 enheder", "0 enheder".
+    The noun may be several words ("ændret enhed", "ændrede enheder"). Every page, PDF,
+    export and message that shows a count writes it through here (templates through the
+    `antal` filter)."""
+    number = Decimal(str(count)) if count not in (None, "") else Decimal(0)
+    return f"{danish_number(number)} {one if number == 1 else many}"
+
+
 def join_danish(items: Iterable[str]) -> str:
     """»A«, »B« og »C«."""
     items = list(items)

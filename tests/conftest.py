@@ -1,4 +1,8 @@
+import datetime
+import zoneinfo
+
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from orgreg import roles
@@ -21,6 +25,17 @@ def role_user(username: str):
     database when it ends; the user is then made again."""
     user = get_user_model().objects.filter(username=username).first()
     return user or factories.make_user(username, ROLE_USERS[username])
+
+
+@pytest.fixture
+def on_date(time_machine):
+    """Sets today, as orgreg.clock reads it, without sleeping: ``on_date(date(2025, 1, 2))``
+    stops every clock at noon that day in Copenhagen (time-machine), until the test ends."""
+    def set_today(day: datetime.date) -> None:
+        noon = datetime.datetime.combine(day, datetime.time(12),
+                                         tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+        time_machine.move_to(noon, tick=False)
+    return set_today
 
 
 @pytest.fixture

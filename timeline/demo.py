@@ -14,6 +14,7 @@ import datetime
 
 from django.db import transaction
 
+from orgreg import clock
 from units import lifecycle
 from units import services as unit_services
 from units.models import Organisation, Structure
@@ -285,9 +286,8 @@ def _load_workstreams(organisation: Organisation, user) -> int:
 @transaction.atomic
 def load(*, user, stdout=None) -> None:
     """The three plans; what exists (same organisation, date and title) is left alone."""
-    from django.utils import timezone
 
-    today = timezone.localdate()
+    today = clock.today()
     counts = {}
     for name, steps in ((AARHUS, AARHUS_PLAN), (KOBENHAVN, KOBENHAVN_PLAN),
                         (NORDDJURS, NORDDJURS_PLAN)):

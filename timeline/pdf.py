@@ -8,6 +8,7 @@ import datetime
 from django.contrib.auth.decorators import login_required
 from django.utils import timezone
 
+from orgreg import clock
 from orgreg import pdf as shared_pdf
 from orgreg.roles import policy
 from units.models import Organisation
@@ -18,7 +19,7 @@ from . import selectors
 def plan_context(organisation: Organisation, *, user, today: datetime.date | None = None,
                  filters: selectors.PlanFilter | None = None) -> dict:
     """Everything templates/timeline/plan_pdf.html reads; used by the view and by tests."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     entries = selectors.plan(organisation, user=user, filters=filters, today=today)
     return {
         "organisation": organisation,

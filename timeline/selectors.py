@@ -21,6 +21,7 @@ from django.db.models import Model, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from orgreg import clock
 from orgreg.history import HISTORY_TYPES, FieldChange, field_changes, field_label, history_user
 from orgreg.roles import Policy, policy
 from orgreg.text import MONTHS, danish_date
@@ -34,6 +35,21 @@ EFFECTIVE_TITLE = "Ny organisering træder i kraft"
 SOURCE_MILESTONE = "milestone"
 SOURCE_STRUCTURE = "structure"
 SOURCE_MEETING = "meeting"
+
+
+# --- late ("Forsinket") -----------------------------------------------------------------
+
+
+def is_late(item: PlanEntry | Milestone | Deliverable, today: datetime.date) -> bool:
+    """Forsinket: a milestone (or plan entry) still planned after its last date, or a
+    deliverable neither done nor cancelled after its end. A derived entry is never late: its
+    source decides (a structure's date is done once in force, a meeting once held)."""
+    if isinstance(item, Deliverable):
+        return item.end < today and item.status not in (DeliverableStatus.DONE,
+                                                         DeliverableStatus.CANCELLED)
+    if isinstance(item, PlanEntry) and item.derived:
+        return False
+    return item.status == MilestoneStatus.PLANNED and (item.end_date or item.date) < today
 
 
 # --- plan entries -----------------------------------------------------------------------
@@ -82,7 +98,7 @@ class PlanEntry:
         return danish_date(self.date)
 
     def is_overdue(self, today: datetime.date) -> bool:
-        return self.status == MilestoneStatus.PLANNED and self.last_date < today
+        return is_late(self, today)
 
     @property
     def uid(self) -> str:
@@ -251,7 +267,7 @@ def plan(organisation: Organisation, *, user, start: datetime.date | None = None
     structures and MED meetings. Filters by kind, forum, workstream or structure narrow it;
     derived entries have no workstream, so a workstream filter keeps milestones only.
     Three queries (milestones, structures, meetings) whatever the size of the plan."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     f = filters or PlanFilter()
     if start or end:
         f = PlanFilter(start=start or f.start, end=end or f.end, kinds=f.kinds, forum=f.forum,
@@ -273,7 +289,7 @@ def next_entries(organisation: Organisation, *, user, today: datetime.date | Non
                  limit: int = 3, structure: Structure | None = None) -> list[PlanEntry]:
     """What comes next: planned entries dated today or later (or spanning today), soonest
     first."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     f = PlanFilter(start=today, structure_id=structure.pk if structure else None)
     upcoming = [e for e in plan(organisation, user=user, filters=f, today=today)
                 if e.status == MilestoneStatus.PLANNED]
@@ -282,9 +298,9 @@ def next_entries(organisation: Organisation, *, user, today: datetime.date | Non
 
 def overdue(organisation: Organisation, *, user, today: datetime.date | None = None
             ) -> list[Milestone]:
-    """Milestones still planned although their (last) date is past: the plan needs an update.
-    Derived entries are never overdue: their source decides. One query."""
-    today = today or timezone.localdate()
+    """Milestones still planned although their (last) date is past (`is_late`, as a query):
+    the plan needs an update. Derived entries are never overdue. One query."""
+    today = today or clock.today()
     qs = policy(user).milestones(Milestone.objects.filter(
         organisation=organisation, status=MilestoneStatus.PLANNED))
     qs = qs.filter(Q(end_date__lt=today) | Q(end_date__isnull=True, date__lt=today))
@@ -313,7 +329,7 @@ def progress(organisation: Organisation, *, user, structure: Structure | None = 
     """The process bar's numbers: the share of visible milestones done (cancelled ones do not
     count), how many are overdue, and the next `next_count` entries of the plan. For a
     structure: its own milestones and its effective date. Four queries."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     f = PlanFilter(structure_id=structure.pk if structure else None)
     entries = plan(organisation, user=user, filters=f, today=today)
     counted = [e for e in entries if e.source == SOURCE_MILESTONE
@@ -422,6 +438,15 @@ class Gantt:
     rows: list[GanttRow]
     ticks: list[GanttTick]
     today_left: float | None
+    today: datetime.date | None = None
+
+    @property
+    def today_outside(self) -> str:
+        """"før" or "efter" when today lies outside the chart's period (no line is drawn);
+        empty when it lies inside, or the chart is empty."""
+        if self.start is None or self.end is None or self.today is None:
+            return ""
+        return "før" if self.today < self.start else "efter" if self.today >= self.end else ""
 
 
 def _month_starts(start: datetime.date, end: datetime.date) -> list[datetime.date]:
@@ -436,13 +461,13 @@ def gantt(organisation: Organisation, *, today: datetime.date | None = None) -> 
     """Workstreams and their deliverables laid out on a time axis from the first start to the
     last end, whole months; positions in percent so HTML, SVG and PDF can all draw it. Two
     queries."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     streams = workstreams(organisation)
     deliverables = list(Deliverable.objects.filter(workstream__organisation=organisation)
                         .order_by("start", "order", "pk"))
     if not deliverables:
         return Gantt(start=None, end=None, rows=[GanttRow(w, []) for w in streams], ticks=[],
-                     today_left=None)
+                     today_left=None, today=today)
     start = min(d.start for d in deliverables).replace(day=1)
     last = max(d.end for d in deliverables)
     end = (last.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
@@ -461,7 +486,7 @@ def gantt(organisation: Organisation, *, today: datetime.date | None = None) -> 
              for i, m in enumerate(_month_starts(start, end - datetime.timedelta(days=1)))]
     today_left = pos(today) if start <= today < end else None
     return Gantt(start=start, end=end, rows=[GanttRow(w, by_stream[w.pk]) for w in streams],
-                 ticks=ticks, today_left=today_left)
+                 ticks=ticks, today_left=today_left, today=today)
 
 
 # --- history ----------------------------------------------------------------------------

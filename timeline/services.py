@@ -14,8 +14,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
+from orgreg import clock
 from orgreg.history import apply_changes, stamp
 from orgreg.text import danish_date, quoted
 from units.models import Organisation, Structure
@@ -87,7 +87,7 @@ def _check_choice(value: str, choices, field: str, label: str) -> None:
 
 
 def _check_not_future(date: datetime.date) -> None:
-    if date > timezone.localdate():
+    if date > clock.today():
         raise ValidationError({"status": (
             f"Milepælen ligger {danish_date(date)} og kan ikke være gennemført endnu. "
             "Flyt den først, hvis den er gennemført tidligere."

@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from orgreg import clock
 from orgreg.forms import apply_refusal
 from orgreg.roles import editor_required, policy
 from units.models import Organisation
@@ -57,7 +57,7 @@ def index(request):
 @login_required
 def plan_list(request, organisation_id):
     organisation = _organisation(request.user, organisation_id)
-    today = timezone.localdate()
+    today = clock.today()
     form, filters = _filters(request, organisation)
     entries = selectors.plan(organisation, user=request.user, filters=filters, today=today)
     show_today = (not filters.start or filters.start <= today) and (
@@ -77,7 +77,7 @@ def gantt(request, organisation_id):
     organisation = _organisation(request.user, organisation_id)
     return render(request, "timeline/gantt.html", {
         "organisation": organisation,
-        "chart": selectors.gantt(organisation, today=timezone.localdate()),
+        "chart": selectors.gantt(organisation, today=clock.today()),
     })
 
 
@@ -93,7 +93,7 @@ def milestone_detail(request, pk):
         # see that structure.
         "show_med": milestone.med_body is None or policy(request.user).can_see_med_body(
             milestone.med_body),
-        "status_choices": MilestoneStatus.choices,
+        "status_choices": MilestoneStatus.choices, "today": clock.today(),
     })
 
 

@@ -35,7 +35,11 @@ filling in.
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable
+import datetime
+from collections.abc import Callable, Container, Iterable, Sequence
+from typing import NamedTuple
+
+from orgreg.text import danish_date, join_danish
 
 
 class ChangeKind:
@@ -56,6 +60,8 @@ class ChangeKind:
         NEW: "Ny",
         CLOSED: "Nedlagt",
     }
+    # The same words inside a sentence ("… er X nedlagt"), where a badge's capital is wrong.
+    WORDS = {k: v.lower() for k, v in LABELS.items()}
     # The kind shown first when a unit has several (moved and renamed, say).
     PRIORITY = [NEW, CLOSED, MERGED, SPLIT, MOVED, RENAMED, CONTINUED]
 
@@ -156,6 +162,11 @@ class HasKinds:
     def labels(self) -> list[str]:
         return labels(self.kinds)
 
+    @property
+    def kind_word(self) -> str:
+        """The kind's label as a word inside a sentence: "flyttet", "nedlagt"."""
+        return ChangeKind.WORDS[primary(self.kinds)]
+
 
 def tally(kind_sets: Iterable[frozenset[str]]) -> dict[str, int]:
     """kind → how many of the given units carry it (a unit that is moved and renamed counts
@@ -171,24 +182,151 @@ def tally(kind_sets: Iterable[frozenset[str]]) -> dict[str, int]:
     return counts
 
 
-# The sentence that tells a unit where it goes, after "Fra <date>". Fields: {old} the unit
-# today, {new} the unit it goes to, {under} " under <parent>" (or nothing), {to} " til
-# <parent>" (or nothing), {share} the share of its staff.
+# --- the sentence ---------------------------------------------------------------------------
+#
+# Min enhed's answer, the home page, the unit page and the placement notice tell a line old →
+# new in one sentence, built here. The tense follows the calendar: a decided structure that
+# has taken effect is told in the past ("Siden 1. januar 2025 er … lagt sammen med …"),
+# anything else in the future ("Fra 1. januar 2027 lægges …"); a proposal whose date has
+# passed is still only a proposal, so it keeps the future.
+
+
+class Tense:
+    FUTURE = "future"
+    PAST = "past"
+
+
+def tense(effective_date: datetime.date, today: datetime.date, *, decided: bool = True) -> str:
+    """PAST once a decided (approved or published) structure has taken effect on or before
+    `today`; FUTURE otherwise."""
+    return Tense.PAST if decided and effective_date <= today else Tense.FUTURE
+
+
+class Partner(NamedTuple):
+    """Another unit of the older structure whose staff go to the same newer unit (a merger):
+    its name, and whether only part of its staff go along."""
+
+    name: str
+    part: bool = False
+
+
+# Roles of the pieces `mark` is asked to dress (bold, a link): the date, the older unit, the
+# newer unit, its parent, a partner of a merger, the share of staff.
+Mark = Callable[[str, str], str]
+
+
+def _plain(role: str, text: str) -> str:
+    return text
+
+
+# (tense, form) → the sentence. Fields: {date}, {old} the unit as it was, {new} the unit it
+# goes to, {under} " under <parent>" or nothing, {to} " til <parent>" or nothing, {share} the
+# share of its staff, {others} the partners of a merger ("A og en del af B").
 _SENTENCES = {
-    ChangeKind.SPLIT: "går {share} af medarbejderne i {old} til {new}{under}.",
-    ChangeKind.MERGED: "lægges {old} sammen med andre enheder til {new}{under}.",
-    ChangeKind.RENAMED: "bliver {old} til {new}{under}.",
-    ChangeKind.MOVED: "flyttes {new}{to}.",
-    ChangeKind.CONTINUED: "fortsætter {new} uændret{under}.",
-    ChangeKind.CLOSED: "er {old} nedlagt: enheden har ingen efterfølger i denne organisering.",
+    (Tense.FUTURE, ChangeKind.SPLIT): "Fra {date} går {share} af medarbejderne i {old} til "
+                                      "{new}{under}.",
+    (Tense.PAST, ChangeKind.SPLIT): "Siden {date} hører {share} af medarbejderne i {old} til "
+                                    "{new}{under}.",
+    (Tense.FUTURE, "merged-into-new"): "Fra {date} lægges {old} sammen med {others} til "
+                                       "{new}{under}.",
+    (Tense.PAST, "merged-into-new"): "Siden {date} er {old} lagt sammen med {others} til "
+                                     "{new}{under}.",
+    # The newer unit carries the older unit's own name: the others join it.
+    (Tense.FUTURE, "merged-keeps-own"): "Fra {date} lægges {others} sammen med {new}{under}.",
+    (Tense.PAST, "merged-keeps-own"): "Siden {date} er {others} lagt sammen med {new}{under}.",
+    # The newer unit carries a partner's name: the unit joins it ({others} ends with {new}).
+    (Tense.FUTURE, "merged-joins"): "Fra {date} lægges {old} sammen med {others}{under}.",
+    (Tense.PAST, "merged-joins"): "Siden {date} er {old} lagt sammen med {others}{under}.",
+    (Tense.FUTURE, ChangeKind.MERGED): "Fra {date} lægges {old} sammen med andre enheder til "
+                                       "{new}{under}.",
+    (Tense.PAST, ChangeKind.MERGED): "Siden {date} er {old} lagt sammen med andre enheder til "
+                                     "{new}{under}.",
+    (Tense.FUTURE, ChangeKind.RENAMED): "Fra {date} bliver {old} til {new}{under}.",
+    (Tense.PAST, ChangeKind.RENAMED): "Siden {date} er {old} blevet til {new}{under}.",
+    (Tense.FUTURE, ChangeKind.MOVED): "Fra {date} flyttes {new}{to}.",
+    (Tense.PAST, ChangeKind.MOVED): "Siden {date} er {new} flyttet{to}.",
+    (Tense.FUTURE, ChangeKind.CONTINUED): "Fra {date} fortsætter {new} uændret{under}.",
+    (Tense.PAST, ChangeKind.CONTINUED): "Siden {date} har {new} fortsat uændret{under}.",
+    (Tense.FUTURE, ChangeKind.CLOSED): "Fra {date} nedlægges {old}: enheden har ingen "
+                                       "efterfølger i denne organisering.",
+    (Tense.PAST, ChangeKind.CLOSED): "Siden {date} er {old} nedlagt: enheden har ingen "
+                                     "efterfølger i denne organisering.",
+    # Closed, but its sub-units go on: each is told by `sub_unit_sentence`.
+    (Tense.FUTURE, "closed-sub-units"): "Fra {date} nedlægges {old}, men dens underenheder "
+                                        "videreføres:",
+    (Tense.PAST, "closed-sub-units"): "Siden {date} er {old} nedlagt, men dens underenheder "
+                                      "er videreført:",
 }
 
 
-def sentence(kinds: frozenset[str]) -> str:
-    """The Danish sentence for a line of these kinds (Min enhed's answer), as a format
-    string with the fields {old}, {new}, {under}, {to} and {share}; the caller fills them
-    in as text or as links. A renamed unit "bliver … til …" even when it also moved, since
-    its new name must be told; a unit without a line (`CLOSED`) is told it is closed."""
+def _form(kinds: frozenset[str], *, old: str, new: str, others: Sequence[Partner],
+          sub_units: bool) -> str:
+    if ChangeKind.CLOSED in kinds or not new:
+        return "closed-sub-units" if sub_units else ChangeKind.CLOSED
     if ChangeKind.RENAMED in kinds and ChangeKind.MOVED in kinds:
-        return _SENTENCES[ChangeKind.RENAMED]
-    return _SENTENCES[primary(kinds)]
+        return ChangeKind.RENAMED  # its new name must be told
+    kind = primary(kinds)
+    if kind == ChangeKind.MERGED and others:
+        if new == old:
+            return "merged-keeps-own"
+        if any(p.name == new and not p.part for p in others):
+            return "merged-joins"
+        return "merged-into-new"
+    return kind
+
+
+def sentence(kinds: frozenset[str], *, effective_date: datetime.date, today: datetime.date,
+             decided: bool = True, old: str, new: str = "", parent: str = "",
+             share: str = "", others: Sequence[Partner] = (), sub_units: bool = False,
+             mark: Mark = _plain) -> str:
+    """The Danish sentence for a line old → new of these kinds, in the tense of `tense`: the
+    one wording every way out uses (Min enhed, the home page, notices). `old`, `new` and
+    `parent` are plain names (no `new` for a closed unit); `others` the partners of a merger
+    (named "A og en del af B"; without them "sammen med andre enheder"); `sub_units` tells a
+    closed unit that its sub-units go on (list them with `sub_unit_sentence`). `mark(role,
+    text)` dresses each piece (roles "date", "old", "new", "parent", "other", "share"): it
+    must escape for HTML, as the sentence is as safe as what it returns."""
+    form = _form(kinds, old=old, new=new, others=others, sub_units=sub_units)
+    when = tense(effective_date, today, decided=decided)
+    shown_new = mark("new", new) if new else ""
+    partners = [(shown_new if form == "merged-joins" and p.name == new and not p.part
+                 else ("en del af " if p.part else "") + mark("other", p.name))
+                for p in others]
+    if form == "merged-joins":  # the unit whose name goes on is named last, as the whole
+        partners.sort(key=lambda text: text == shown_new)
+    link = mark("parent", parent) if parent else ""
+    return _SENTENCES[when, form].format(
+        date=mark("date", danish_date(effective_date)), old=mark("old", old), new=shown_new,
+        under=f" under {link}" if link else "", to=f" til {link}" if link else "",
+        share=mark("share", share), others=join_danish(partners),
+    )
+
+
+class Target(NamedTuple):
+    """Where a sub-unit goes: the newer unit, its parent, and the share when it is split."""
+
+    name: str
+    parent: str = ""
+    share: str = ""
+
+
+def sub_unit_sentence(child: str, targets: Sequence[Target], *, effective_date: datetime.date,
+                      today: datetime.date, decided: bool = True, mark: Mark = _plain) -> str:
+    """Where one sub-unit of a closed unit goes ("Center for Hjemløse går til … under …"),
+    in the tense of `tense`; a sub-unit that goes nowhere is closed too."""
+    past = tense(effective_date, today, decided=decided) == Tense.PAST
+    if not targets:
+        return f"{mark('old', child)} {'er nedlagt' if past else 'nedlægges'}."
+    places = [mark("new", t.name) + (f" under {mark('parent', t.parent)}" if t.parent else "")
+              + (f" ({mark('share', t.share)})" if t.share else "") for t in targets]
+    return f"{mark('old', child)} {'er gået' if past else 'går'} til {join_danish(places)}."
+
+
+def leader_changed(old_leader: str, new_leader: str) -> bool | None:
+    """Whether the unit a line leads to has a new leader: True when its leader is not the
+    older unit's, False when the same person goes on, None when the newer unit names no
+    leader (nothing to tell)."""
+    new_leader = " ".join(new_leader.split())
+    if not new_leader:
+        return None
+    return new_leader.casefold() != " ".join(old_leader.split()).casefold()

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from django.utils import timezone
+from orgreg import clock
 
 from . import lifecycle
 from .models import Organisation, Structure
@@ -171,10 +171,25 @@ class Lineage:
         """The structure in force on `on_date` (today by default): approved or published,
         with the latest effective date on or before it, the later created one on a tie;
         None when none is in force yet."""
-        on_date = on_date or timezone.localdate()
+        on_date = on_date or clock.today()
         candidates = [s for s in self.structures.values()
                       if lifecycle.counts_in_force(s.status) and s.effective_date <= on_date]
         return max(candidates, key=order_key, default=None)
+
+    def replaced_by(self, structure: StructureRef, on_date: datetime.date | None = None
+                    ) -> Structure | None:
+        """The structure that took over from `structure` as the one in force, by `on_date`
+        (today by default): of the decided structures that follow it and have taken effect,
+        the one in force on the first of their dates. None for a structure not decided, or
+        when nothing after it has taken effect."""
+        found = self.get(structure)
+        if found is None or not lifecycle.counts_in_force(found.status):
+            return None
+        on_date = on_date or clock.today()
+        after = [s.effective_date for s in self.structures.values()
+                 if lifecycle.counts_in_force(s.status) and order_key(s) > order_key(found)
+                 and s.effective_date <= on_date]
+        return self.in_force(min(after)) if after else None
 
 
 def structure_in_force(organisation: Organisation | int,

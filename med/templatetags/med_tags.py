@@ -1,9 +1,9 @@
 """Template tags the other apps' pages use to show MED bodies (filled in by the med app)."""
 
 from django import template
-from django.utils import timezone
 
 from med.selectors import bodies_covering
+from orgreg import clock
 from orgreg.roles import policy
 
 register = template.Library()
@@ -22,7 +22,7 @@ def unit_med_bodies(context, unit):
     openable = set(
         policy(user).med_bodies().filter(pk__in=[b.pk for b in bodies]).values_list("pk", flat=True)
     ) if bodies else set()
-    today = timezone.localdate()
+    today = clock.today()
     return {
         "unit": unit,
         "bodies": [

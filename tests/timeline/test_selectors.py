@@ -235,7 +235,7 @@ def test_milestone_history_shows_the_old_date(editor, plan):
     history = selectors.milestone_history(m)
     assert [h.type_label for h in history] == ["Ændret", "Oprettet"]
     (change,) = history[0].changes
-    assert (change.label, change.old, change.new) == ("dato", "16. december 2024",
+    assert (change.label, change.old, change.new) == ("Dato", "16. december 2024",
                                                       "20. januar 2025")
 
 

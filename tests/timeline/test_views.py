@@ -19,9 +19,9 @@ D = datetime.date
 
 
 @pytest.fixture(autouse=True)
-def frozen_today(monkeypatch):
-    """Pages ask django.utils.timezone for today; pin it to the plan's today."""
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
+def frozen_today(on_date):
+    """Pages ask orgreg.clock for today; set every clock to the plan's today."""
+    on_date(TODAY)
 
 
 def login(client, user):
@@ -162,7 +162,7 @@ def test_edit_moves_the_date_only_with_a_reason(client, editor, plan):
     m.refresh_from_db()
     assert m.date == D(2025, 1, 20)
     detail = text(client.get(reverse("timeline:milestone-detail", args=[m.pk])))
-    assert "dato: 16. december 2024 → 20. januar 2025" in detail
+    assert "Dato: 16. december 2024 → 20. januar 2025" in detail
     assert "Mødet er flyttet" in detail
 
 
@@ -313,7 +313,7 @@ def test_process_bar_tag(rf: RequestFactory, editor, reader, organisation, plan)
     html = render(reader)
     assert "2 af 5 milepæle gennemført (40 %)" in html and "Fortroligt" not in html
     html = render(editor, plan["draft"])
-    assert "Proces: Ny organisering 2025" in html and "0 af 1 milepæle" in html
+    assert "Proces: Ny organisering 2025" in html and "0 af 1 milepæl gennemført" in html
     assert render(AnonymousUser()).strip() == ""
 
 

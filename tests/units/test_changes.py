@@ -73,24 +73,97 @@ def test_primary_labels_and_tally():
                       K.RENAMED: 1, K.CONTINUED: 1}
 
 
-@pytest.mark.parametrize(("kinds", "expected"), [
-    (changes.SPLIT, "går {share} af medarbejderne i {old} til {new}{under}."),
-    (changes.MERGED, "lægges {old} sammen med andre enheder til {new}{under}."),
-    (frozenset({K.RENAMED}), "bliver {old} til {new}{under}."),
-    (frozenset({K.RENAMED, K.MOVED}), "bliver {old} til {new}{under}."),
-    (frozenset({K.MOVED}), "flyttes {new}{to}."),
-    (changes.CONTINUED, "fortsætter {new} uændret{under}."),
-    (changes.CLOSED, "er {old} nedlagt: enheden har ingen efterfølger i denne organisering."),
+FUTURE = {"effective_date": datetime.date(2025, 1, 1), "today": datetime.date(2024, 12, 31)}
+PAST = {"effective_date": datetime.date(2025, 1, 1), "today": datetime.date(2025, 1, 2)}
+
+
+@pytest.mark.parametrize(("kinds", "future", "past"), [
+    (changes.SPLIT,
+     "Fra 1. januar 2025 går 50 % af medarbejderne i Center S til Center S Nord under F1.",
+     "Siden 1. januar 2025 hører 50 % af medarbejderne i Center S til Center S Nord under F1."),
+    (changes.MERGED,
+     "Fra 1. januar 2025 lægges Center S sammen med andre enheder til Center S Nord under F1.",
+     "Siden 1. januar 2025 er Center S lagt sammen med andre enheder til Center S Nord under "
+     "F1."),
+    (frozenset({K.RENAMED}),
+     "Fra 1. januar 2025 bliver Center S til Center S Nord under F1.",
+     "Siden 1. januar 2025 er Center S blevet til Center S Nord under F1."),
+    (frozenset({K.RENAMED, K.MOVED}),
+     "Fra 1. januar 2025 bliver Center S til Center S Nord under F1.",
+     "Siden 1. januar 2025 er Center S blevet til Center S Nord under F1."),
+    (frozenset({K.MOVED}),
+     "Fra 1. januar 2025 flyttes Center S Nord til F1.",
+     "Siden 1. januar 2025 er Center S Nord flyttet til F1."),
+    (changes.CONTINUED,
+     "Fra 1. januar 2025 fortsætter Center S Nord uændret under F1.",
+     "Siden 1. januar 2025 har Center S Nord fortsat uændret under F1."),
 ])
-def test_sentence(kinds, expected):
-    assert changes.sentence(kinds) == expected
+def test_sentence_in_both_tenses(kinds, future, past):
+    parts = {"old": "Center S", "new": "Center S Nord", "parent": "F1", "share": "50 %"}
+    assert changes.sentence(kinds, **FUTURE, **parts) == future
+    assert changes.sentence(kinds, **PAST, **parts) == past
+    # On the day itself the structure is in force: the past.
+    assert changes.sentence(kinds, effective_date=datetime.date(2025, 1, 1),
+                            today=datetime.date(2025, 1, 1), **parts) == past
 
 
-def test_sentence_reads_as_danish():
-    text = changes.sentence(changes.SPLIT).format(
-        share="50 %", old="Center S", new="Center S Nord", under=" under Socialforvaltningen")
-    assert text == "går 50 % af medarbejderne i Center S til Center S Nord under " \
-                   "Socialforvaltningen."
+def test_a_proposal_keeps_the_future_after_its_date():
+    assert changes.tense(datetime.date(2025, 1, 1), datetime.date(2026, 1, 1),
+                         decided=False) == changes.Tense.FUTURE
+    assert changes.sentence(changes.CLOSED, **PAST, decided=False, old="Center P") == (
+        "Fra 1. januar 2025 nedlægges Center P: enheden har ingen efterfølger i denne "
+        "organisering.")
+
+
+def test_closed_unit_in_both_tenses():
+    assert changes.sentence(changes.CLOSED, **PAST, old="Center P") == (
+        "Siden 1. januar 2025 er Center P nedlagt: enheden har ingen efterfølger i denne "
+        "organisering.")
+    assert changes.sentence(changes.CLOSED, **FUTURE, old="Center P", sub_units=True) == (
+        "Fra 1. januar 2025 nedlægges Center P, men dens underenheder videreføres:")
+    assert changes.sentence(changes.CLOSED, **PAST, old="Center P", sub_units=True) == (
+        "Siden 1. januar 2025 er Center P nedlagt, men dens underenheder er videreført:")
+
+
+def test_merger_names_the_other_units():
+    whole, part = changes.Partner("Center A"), changes.Partner("Center B", part=True)
+    assert changes.sentence(changes.MERGED, **FUTURE, old="Center M", new="Center N",
+                            parent="F1", others=[whole, part]) == (
+        "Fra 1. januar 2025 lægges Center M sammen med Center A og en del af Center B til "
+        "Center N under F1.")
+    # The merged unit carries the unit's own name: the others join it.
+    assert changes.sentence(changes.MERGED, **PAST, old="Center A", new="Center A",
+                            others=[changes.Partner("Center P")]) == (
+        "Siden 1. januar 2025 er Center P lagt sammen med Center A.")
+    # It carries a partner's name: the unit joins that one, named last.
+    assert changes.sentence(changes.MERGED, **FUTURE, old="Center M", new="Center N",
+                            parent="F2", others=[changes.Partner("Center N"), part]) == (
+        "Fra 1. januar 2025 lægges Center M sammen med en del af Center B og Center N under "
+        "F2.")
+
+
+def test_sentence_dresses_every_piece_through_mark():
+    text = changes.sentence(changes.SPLIT, **FUTURE, old="S", new="N", parent="F", share="5 %",
+                            mark=lambda role, t: f"[{role}:{t}]")
+    assert text == ("Fra [date:1. januar 2025] går [share:5 %] af medarbejderne i [old:S] til "
+                    "[new:N] under [parent:F].")
+
+
+def test_sub_unit_sentence():
+    targets = [changes.Target("Center N", "F1", "60 %"), changes.Target("Center O", "", "40 %")]
+    assert changes.sub_unit_sentence("Team T", targets, **FUTURE) == (
+        "Team T går til Center N under F1 (60 %) og Center O (40 %).")
+    assert changes.sub_unit_sentence("Team T", targets[:1], **PAST) == (
+        "Team T er gået til Center N under F1 (60 %).")
+    assert changes.sub_unit_sentence("Team T", [], **PAST) == "Team T er nedlagt."
+
+
+@pytest.mark.parametrize(("old", "new", "changed"), [
+    ("Birgitte Bonde", "Jonas Thorup", True), ("Pernille Brix", "Pernille  Brix", False),
+    ("", "Jonas Thorup", True), ("Birgitte Bonde", "", None),
+])
+def test_leader_changed(old, new, changed):
+    assert changes.leader_changed(old, new) is changed
 
 
 # --- the comparison and the badges keep the rule on real successions ---------------------------

@@ -99,7 +99,7 @@ def test_a_second_editor_shows_in_the_unit_history(small, editor):
     entries = selectors.unit_history(unit)
     assert entries[0].user == "Ida Holm"
     assert [(c.label, c.old, c.new) for c in entries[0].changes] == [
-        ("antal medarbejdere", "5", "6")]
+        ("Antal medarbejdere", "5", "6")]
     assert {e.user for e in entries[1:]} == {"redaktoer"}
 
 

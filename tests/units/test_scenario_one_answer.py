@@ -246,7 +246,7 @@ def answer_lines(html: str) -> list[tuple[str, str, str, int, str]]:
         sentence = re.search(r'<p class="answer-line">(.*?)<span class="badge', block, re.S)[1]
         new = re.search(r'<a href="/unit/\d+/"><strong>([^<]+)</strong></a>', sentence)[1]
         label = re.search(r'<span class="badge badge-\w+">([^<]+)</span></p>', block)[1]
-        place = re.search(r"<dt>Placering</dt><dd>([^<]+)</dd>", block)[1]
+        place = re.search(r"<dt>Placering i organisationen</dt><dd>([^<]+)</dd>", block)[1]
         people = int(re.search(r"Medarbejdere, der følger med</dt><dd>(\d+) af", block)[1])
         text = " ".join(re.sub(r"<[^>]+>", "", sentence).split())
         found.append((new, label, place, people, text))
@@ -296,8 +296,9 @@ def test_chart_badges_on_the_page_and_on_paper(world, logged_in, editor, tmp_pat
     assert chart_pdf_badges(page, names) == BADGES
 
 
-def test_min_enhed(world, logged_in):
+def test_min_enhed(world, logged_in, on_date):
     _, _, old_units = world
+    on_date(datetime.date(2024, 12, 1))  # before the new structure takes effect
     for code, unit in old_units.items():
         html = logged_in.get(reverse("units:my-unit") + f"?unit={unit.pk}").content.decode()
         got = answer_lines(html)
@@ -314,13 +315,13 @@ def test_min_enhed(world, logged_in):
     html = logged_in.get(reverse("units:my-unit") + f"?unit={old_units['M'].pk}").content.decode()
     [(_, _, place, _, text)] = answer_lines(html)
     assert place == "Kommunen › Sundhedsforvaltningen › Center N"
-    assert text == ("Fra 1. januar 2025 lægges Center M sammen med andre enheder til Center N "
-                    "under Sundhedsforvaltningen.")
+    assert text == ("Fra 1. januar 2025 lægges Center M sammen med Center N under "
+                    "Sundhedsforvaltningen.")
     html = logged_in.get(reverse("units:my-unit") + f"?unit={old_units['P'].pk}").content.decode()
     [(_, _, _, people, text)] = answer_lines(html)
     assert people == 0
-    assert text == ("Fra 1. januar 2025 lægges Center P sammen med andre enheder til Center A "
-                    "under Socialforvaltningen.")
+    assert text == ("Fra 1. januar 2025 lægges Center P sammen med Center A under "
+                    "Socialforvaltningen.")
 
 
 def test_notice_pdf(world, logged_in, tmp_path):

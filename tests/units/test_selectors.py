@@ -301,9 +301,9 @@ def test_unit_history_lists_every_change_newest_first(small, editor):
                                     "antal medarbejdere ændret."),
     ]
     assert [(c.label, c.old, c.new) for c in entries[0].changes] == [
-        ("overordnet enhed", "Afdeling A", "Afdeling B")]
+        ("Overordnet enhed", "Afdeling A", "Afdeling B")]
     assert [(c.label, c.old, c.new) for c in entries[1].changes] == [
-        ("navn", "Team A1", "Team Aa"), ("antal medarbejdere", "4", "5")]
+        ("Navn", "Team A1", "Team Aa"), ("Antal medarbejdere", "4", "5")]
     kinds_seen = sorted((e.object_kind, e.type, e.reason) for e in entries[2:])
     reason = "Kopieret fra »Organisering 2024«."
     assert kinds_seen == [("Enhed", "+", reason), ("Overgang", "+", reason)]

@@ -88,7 +88,7 @@ def test_organisation_page_marks_in_force_and_picks_a_date(client, reader, scena
     assert "Ny organisering 2030" in later.split("Gældende den")[1].split("</section>")[0]
     assert "Udkast 2031" not in later
     before = c.get(url + "?date=2020-01-01").content.decode()
-    assert "Ingen organisering, du kan se, var gældende" in before
+    assert "Ingen af de organiseringer, du har adgang til, var gældende" in before
 
 
 @pytest.mark.parametrize("who,status", [("reader", 404), ("manager", 404), ("med_member", 404),

@@ -16,3 +16,12 @@ def process_bar(context, organisation, structure=None):
     if organisation is not None and getattr(user, "is_authenticated", False):
         bar = selectors.progress(organisation, user=user, structure=structure)
     return {"organisation": organisation, "structure": structure, "bar": bar}
+
+
+@register.filter
+def late(item, today) -> bool:
+    """Whether a milestone, plan entry or deliverable is late ("Forsinket") on `today`:
+    timeline.selectors.is_late."""
+    from timeline import selectors
+
+    return today is not None and selectors.is_late(item, today)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
 
+from orgreg import clock
 from orgreg.forms import DateField
+from orgreg.text import danish_date, danish_number
 
 from ..models import Status, Structure
 from .reading import FORMATS, MAX_IMPORT_BYTES
@@ -19,7 +20,7 @@ class ImportForm(forms.Form):
     )
     format = forms.ChoiceField(
         label="Format", required=False,
-        choices=[("", "Find selv ud af det (efter filnavn og indhold)"), *FORMATS.items()],
+        choices=[("", "Automatisk (ud fra filnavn og indhold)"), *FORMATS.items()],
     )
     name = forms.CharField(label="Navn på den nye organisering", max_length=200)
     effective_date = DateField(label="Gældende fra")
@@ -44,17 +45,18 @@ class ImportForm(forms.Form):
             .exclude(status=Status.DISCARDED).order_by("-effective_date", "name")
         )
         self.fields["based_on"].label_from_instance = (
-            lambda s: f"{s.name} ({s.get_status_display().lower()}, {s.effective_date:%d.%m.%Y})"
+            lambda s: (f"{s.name} ({s.get_status_display().lower()}, "
+                       f"{danish_date(s.effective_date)})")
         )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_IMPORT_BYTES:
             raise forms.ValidationError(
-                f"Filen fylder {upload.size / 1024 / 1024:.1f} MB; højst "
+                f"Filen fylder {danish_number(upload.size / 1024 / 1024, 1)} MB; højst "
                 f"{MAX_IMPORT_BYTES // 1024 // 1024} MB kan indlæses ad gangen."
             )
         return upload
 
     def clean_on_date(self):
-        return self.cleaned_data.get("on_date") or timezone.localdate()
+        return self.cleaned_data.get("on_date") or clock.today()

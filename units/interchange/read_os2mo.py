@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from orgreg import clock
 from orgreg.text import quoted
 
 from .problems import FileRefused, Kind, Problem
@@ -91,7 +92,7 @@ def read_os2mo(data: bytes, on_date: datetime.date | None) -> Source:
     `validities` (a list of versions) or `current`; the version whose validity covers the date
     is used. Several top-level units are placed under one new root named in `meta`."""
     objects = _objects(load_json(data))
-    on_date = on_date or datetime.date.today()
+    on_date = on_date or clock.today()
     source = Source("os2mo", has_keys=True)
     for index, obj in enumerate(objects, start=1):
         if not isinstance(obj, dict):

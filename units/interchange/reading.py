@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 
-from orgreg.text import quoted
+from orgreg.text import danish_number, quoted
 
 from .problems import FileRefused, bad_file
 from .read_csv import read_csv
@@ -57,7 +57,7 @@ def read_file(data: bytes, *, filename: str = "", fmt: str | None = None,
         return Source(fmt, problems=[bad_file(f"Ukendt format {quoted(fmt)}.")])
     if len(data) > MAX_IMPORT_BYTES:
         return Source(fmt, problems=[bad_file(
-            f"Filen fylder {len(data) / 1024 / 1024:.1f} MB; højst "
+            f"Filen fylder {danish_number(len(data) / 1024 / 1024, 1)} MB; højst "
             f"{MAX_IMPORT_BYTES // 1024 // 1024} MB kan indlæses ad gangen."
         )])
     if not data.strip(b"\xef\xbb\xbf \t\r\n"):

@@ -7,7 +7,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from orgreg.text import quoted
+from orgreg.text import counted, quoted
 
 from .. import services
 from ..models import Organisation, Structure, UnitType
@@ -48,7 +48,8 @@ def import_structure(plan: ImportPlan, *, organisation: Organisation, name: str,
         ))
     label = FORMATS.get(plan.format, plan.format)
     reason = reason or (
-        f"Organiseringen {quoted(name.strip())} indlæst fra {label} med {len(rows)} enheder."
+        f"Organiseringen {quoted(name.strip())} indlæst fra {label} med "
+        f"{counted(len(rows), 'enhed', 'enheder')}."
     )
     return build_structure(organisation, name=name, effective_date=effective_date, rows=rows,
                            user=user, reason=reason, based_on=based_on)

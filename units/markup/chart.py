@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape  # the same as Django's escape, without its lazy-text wrapper
 
+from orgreg.text import counted
 from units.selectors import UnitNode
 
 from .badges import Badge
-from .html import children_of, facts, plural, url_maker
+from .html import children_of, facts, url_maker
 
 
 def render_chart(nodes: list[UnitNode], *, badges: dict[int, Badge], span: int,
@@ -38,15 +39,15 @@ def render_chart(nodes: list[UnitNode], *, badges: dict[int, Badge], span: int,
             w(f'<span class="oc-leader">{escape(leader)}</span>')
         w(f'<span class="oc-count">{facts(n)}</span>')
         if over:
-            w(f'<span class="oc-flag" title="Flere direkte underenheder end ledelsesspændet '
-              f'på {span}">⚑ {n.child_count} direkte underenheder</span>')
+            w(f'<span class="oc-flag" title="Flere end {span} direkte underenheder">'
+              f'⚑ {counted(n.child_count, "direkte underenhed", "direkte underenheder")}</span>')
         if shown_children:
             w(f'<button type="button" class="oc-toggle no-print" aria-expanded="true" '
               f'aria-controls="c-{n.id}" hidden>Fold sammen</button>')
         elif n.child_count:
             hidden = n.child_count
-            w(f'<a class="oc-more no-print" href="{focus_url(n.id)}">Vis {hidden} '
-              f'{plural(hidden, "underenhed", "underenheder")}</a>')
+            w(f'<a class="oc-more no-print" href="{focus_url(n.id)}">Vis '
+              f'{counted(hidden, "underenhed", "underenheder")}</a>')
         w("</div>")
 
     # Depth first with a stack of nodes still to open and closing tags still to write, not

@@ -32,10 +32,6 @@ def safe(html: str) -> SafeString:
     return mark_safe(html)  # noqa: S308
 
 
-def plural(count: int, one: str, many: str) -> str:
-    return one if count == 1 else many
-
-
 def facts(n: UnitNode) -> str:
     """Headcount line: the unit's own and its subtree's."""
     own = danish_number(n.headcount)

@@ -6,6 +6,8 @@ import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from orgreg.text import counted, danish_number
+
 from ..changes import ChangeKind
 from ..selectors import UnitNode
 from .measure import lines_height
@@ -29,9 +31,9 @@ class ChartUnit:
     def box_texts(self) -> list[tuple[str, bool]]:
         n = self.node
         leader = " ".join(p for p in (n.leader_title, n.leader_name) if p)
-        staff = f"{n.headcount} medarb."
+        staff = f"{danish_number(n.headcount)} medarb."
         if n.subtree_headcount != n.headcount:
-            staff += f" · i alt {n.subtree_headcount}"
+            staff += f" · i alt {danish_number(n.subtree_headcount)}"
         return [
             (n.name, True),
             (n.unit_type, False),
@@ -45,8 +47,7 @@ class ChartUnit:
     def hidden_text(self) -> str:
         if not self.hidden_children:
             return ""
-        word = "underenhed" if self.hidden_children == 1 else "underenheder"
-        return f"+ {self.hidden_children} {word} ikke vist"
+        return f"+ {counted(self.hidden_children, 'underenhed', 'underenheder')} ikke vist"
 
     @functools.cached_property
     def box_h(self) -> float:
@@ -59,7 +60,8 @@ class ChartUnit:
 
     @property
     def stub_detail(self) -> str:
-        return f"{self.size} enheder · {self.node.subtree_headcount} medarb."
+        return (f"{counted(self.size, 'enhed', 'enheder')} · "
+                f"{danish_number(self.node.subtree_headcount)} medarb.")
 
     @functools.cached_property
     def cont_h(self) -> float:

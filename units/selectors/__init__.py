@@ -23,12 +23,16 @@ from .integrity import INTEGRITY_RULES, tree_faults
 from .overview import (
     FuturePlacement,
     OrganisationOverview,
+    SubUnitPlacement,
+    UnitAnswer,
     future_placements,
     later_structures,
     organisation_overview,
     organisation_overviews,
+    replaced_by,
+    unit_answer,
 )
-from .placement import Placement, placement
+from .placement import Placement, placement, placements
 from .search import Hit, fold, search_units
 from .trees import UnitNode, ancestors, node, tree
 
@@ -43,6 +47,8 @@ __all__ = [
     "Link",
     "OrganisationOverview",
     "Placement",
+    "SubUnitPlacement",
+    "UnitAnswer",
     "RecordedStructure",
     "UnitChange",
     "UnitNode",
@@ -55,6 +61,8 @@ __all__ = [
     "organisation_overview",
     "organisation_overviews",
     "placement",
+    "placements",
+    "replaced_by",
     "search_units",
     "structure_as_recorded",
     "structure_chain",
@@ -62,5 +70,6 @@ __all__ = [
     "structure_in_force",
     "tree",
     "tree_faults",
+    "unit_answer",
     "unit_history",
 ]

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Q
 
 from orgreg.history import HISTORY_TYPES, FieldChange, field_changes, field_label, history_user
+from orgreg.text import danish_number
 
 from .. import shares
 from ..models import Category, Status, Structure, Succession, Unit, UnitType
@@ -23,6 +25,13 @@ _UNIT_DIFF_FIELDS = ("name", "short_name", "parent_id", "unit_type_id", "categor
                      "leader_title", "leader_name", "headcount", "fte", "location", "description")
 
 
+# What a step did, in the words of the domain: a unit removed from a draft is closed there
+# (nedlagt) unless a merger absorbed it (see `_merged_into`); a succession is a link that is
+# added or removed.
+_UNIT_TYPES = {**HISTORY_TYPES, "-": "Nedlagt"}
+_SUCCESSION_TYPES = {**HISTORY_TYPES, "-": "Fjernet"}
+
+
 @dataclass(frozen=True, slots=True)
 class HistoryEntry:
     when: datetime.datetime
@@ -33,43 +42,101 @@ class HistoryEntry:
     object_name: str
     object_id: int
     changes: tuple[FieldChange, ...] = ()
+    # The parent the unit left in this step (a move), to tell a merger from a closure.
+    left_parent: int | None = None
+    # The unit that absorbed this one, when the step removed it by a merger.
+    merged_into: str = ""
+    # The unit has since been removed: its page is gone, so it is named, not linked.
+    gone: bool = False
 
     @property
     def type_label(self) -> str:
-        return HISTORY_TYPES.get(self.type, self.type)
+        """What the step did: "Oprettet", "Ændret", "Nedlagt", "Lagt sammen i X"."""
+        if self.merged_into:
+            return f"Lagt sammen i {self.merged_into}"
+        types = {"Enhed": _UNIT_TYPES, "Overgang": _SUCCESSION_TYPES}.get(self.object_kind,
+                                                                          HISTORY_TYPES)
+        return types.get(self.type, self.type)
 
 
-def _unit_entries(records: Iterable, *, names: dict[int, str]) -> list[HistoryEntry]:
-    """Entries with field diffs from unit history records ordered oldest first per unit."""
+class _Names:
+    """Units' names as history recorded them, asked for the name a unit had at a moment: a
+    parent is told by the name it had when the change was made, also when it is since renamed
+    or removed."""
+
+    def __init__(self, rows: Iterable[tuple[int, datetime.datetime, str]]):
+        self._by_id: dict[int, tuple[list[datetime.datetime], list[str]]] = {}
+        for uid, when, name in sorted(rows, key=lambda r: (r[0], r[1])):
+            dates, names = self._by_id.setdefault(uid, ([], []))
+            dates.append(when)
+            names.append(name)
+
+    def at(self, uid: int, when: datetime.datetime) -> str:
+        dates, names = self._by_id.get(uid, ((), ()))
+        if not names:
+            return "(ukendt enhed)"
+        index = bisect.bisect_right(dates, when) - 1
+        return names[max(index, 0)]
+
+
+def _unit_entries(records: Iterable, *, names: _Names) -> list[HistoryEntry]:
+    """Entries with field diffs from unit history records ordered oldest first per unit; a
+    parent is named as it was called at the time, never by its id."""
     type_names = dict(UnitType.objects.values_list("pk", "name"))
     labels = {f: field_label(Unit, f.removesuffix("_id")) for f in _UNIT_DIFF_FIELDS}
     category_labels = dict(Category.choices)
+    moment: list[datetime.datetime] = []
 
     def show(f: str, value) -> str:
         if value in (None, ""):
             return "–"
         if f == "parent_id":
-            return names.get(value, f"enhed {value}")
+            return names.at(value, moment[0])
         if f == "unit_type_id":
             return type_names.get(value, str(value))
         if f == "category":
             return str(category_labels.get(value, value))
+        if f in ("headcount", "fte"):
+            return danish_number(value)
         return str(value)
 
-    previous: dict[int, object] = {}
+    previous: dict[int, Any] = {}
     entries = []
     for rec in records:
         before = previous.get(rec.id)
         changes: tuple[FieldChange, ...] = ()
+        left_parent = None
         if before is not None and rec.history_type == "~":
+            moment[:] = [rec.history_date]
             changes = field_changes(before, rec, _UNIT_DIFF_FIELDS, labels, show)
+            if before.parent_id != rec.parent_id:
+                left_parent = before.parent_id
         previous[rec.id] = rec
         entries.append(HistoryEntry(
             when=rec.history_date, user=history_user(rec.history_user), type=rec.history_type,
             reason=rec.history_change_reason or "", object_kind="Enhed", object_name=rec.name,
-            object_id=rec.id, changes=changes,
+            object_id=rec.id, changes=changes, left_parent=left_parent,
         ))
     return entries
+
+
+def _merged_into(group: list[HistoryEntry]) -> list[HistoryEntry]:
+    """One operation's entries with each unit it removed by a merger told as "Lagt sammen i
+    X". A merger saves the unit it keeps (or creates) and removes the others, moving their
+    children to it; closing a unit removes it and moves its children only. So a removed unit
+    was merged when the same operation saved exactly one other unit that stays and that is
+    not a child moved out of a removed unit."""
+    removed = {e.object_id for e in group if e.object_kind == "Enhed" and e.type == "-"}
+    if not removed:
+        return group
+    kept = {e.object_id: e.object_name for e in group
+            if e.object_kind == "Enhed" and e.type in "+~" and e.object_id not in removed
+            and e.left_parent not in removed}
+    if len(kept) != 1:
+        return group
+    (name,) = kept.values()
+    return [replace(e, merged_into=name) if e.object_id in removed and e.type == "-"
+            and e.object_kind == "Enhed" else e for e in group]
 
 
 def _redacted(entries: list[HistoryEntry], viewer: Policy | None) -> list[HistoryEntry]:
@@ -78,8 +145,7 @@ def _redacted(entries: list[HistoryEntry], viewer: Policy | None) -> list[Histor
     if viewer is None:
         return entries
     return [e if viewer.redact(e.reason) == e.reason else
-            HistoryEntry(e.when, e.user, e.type, viewer.redact(e.reason), e.object_kind,
-                         e.object_name, e.object_id, e.changes)
+            replace(e, reason=viewer.redact(e.reason))
             for e in entries]
 
 
@@ -92,7 +158,9 @@ def unit_history(unit: Unit, *, viewer: Policy | None = None) -> list[HistoryEnt
         unit.history.select_related("history_user").order_by("history_date", "history_id")
     )
     parent_ids = {r.parent_id for r in records if r.parent_id}
-    names = dict(Unit.objects.filter(pk__in=parent_ids).values_list("pk", "name"))
+    # Parents as history has them: a parent since removed (merged, closed) is still named.
+    names = _Names(Unit.history.filter(id__in=parent_ids, structure_id=unit.structure_id)
+                   .values_list("id", "history_date", "name")) if parent_ids else _Names(())
     entries = _unit_entries(records, names=names)
     successions = list(Succession.history.filter(Q(to_unit_id=unit.pk) | Q(from_unit_id=unit.pk))
                        .select_related("history_user"))
@@ -136,7 +204,7 @@ def structure_changelog(structure: Structure, *, limit: int | None = None,
         HistoricalUnit.objects.filter(structure_id=structure.pk)
         .select_related("history_user").order_by("history_date", "history_id")
     )
-    names = {r.id: r.name for r in unit_records}
+    names = _Names((r.id, r.history_date, r.name) for r in unit_records)
     entries = _unit_entries(unit_records, names=names)
     for rec in structure_records:
         entries.append(HistoryEntry(
@@ -154,6 +222,9 @@ def structure_changelog(structure: Structure, *, limit: int | None = None,
             groups[-1].append(entry)
         else:
             groups.append([entry])
+    gone = {r.id for r in unit_records if r.history_type == "-"}
+    groups = [[replace(e, gone=True) if e.object_kind == "Enhed" and e.object_id in gone else e
+               for e in _merged_into(g)] for g in groups]
     result = [ChangeGroup(g[0].when, g[0].user, g[0].reason, tuple(g)) for g in reversed(groups)]
     return result[:limit] if limit else result
 

@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from orgreg.history import stamp
-from orgreg.text import danish_date, quoted
+from orgreg.text import counted, danish_date, quoted
 
 from .. import shares
 from ..models import Organisation, Status, Structure, Succession, Unit, UnitType
@@ -199,7 +199,7 @@ def build_structure(organisation: Organisation, *, name: str, effective_date: da
     Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
     reason = reason or (
         f"Organiseringen {quoted(name)} oprettet pr. {danish_date(effective_date)} "
-        f"med {len(rows)} enheder."
+        f"med {counted(len(rows), 'enhed', 'enheder')}."
     )
     structure = Structure(organisation=organisation, name=name, effective_date=effective_date,
                           status=Status.DRAFT, based_on=based_on, **structure_fields)

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from orgreg.history import stamp
-from orgreg.text import quoted
+from orgreg.text import counted, quoted
 from orgreg.versions import check_version
 
 from ..models import Succession, Unit
@@ -106,7 +106,7 @@ def close_unit(unit: Unit, *, user, reason: str | None = None,
             )
     elif children:
         raise ValidationError(
-            f"{quoted(unit.name)} har {len(children)} underenheder. "
+            f"{quoted(unit.name)} har {counted(len(children), 'underenhed', 'underenheder')}. "
             "Vælg hvor de skal flyttes hen, før enheden nedlægges."
         )
     moved_to = f" Underenhederne flyttet til {quoted(target.name)}." \

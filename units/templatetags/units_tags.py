@@ -4,8 +4,8 @@ what a structure's status allows (asked of units.lifecycle)."""
 from __future__ import annotations
 
 from django import template
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from orgreg.text import danish_date, danish_datetime, danish_number, danish_sort_key
 from units import changes, lifecycle
@@ -64,21 +64,54 @@ def prints_notices(status) -> bool:
     return lifecycle.prints_notices(str(status))
 
 
+def _html_mark(links: dict[str, str]):
+    """units.changes' `mark` for a page: the units bold, the newer unit and its parent as
+    links (`links`: role → url), every piece escaped."""
+    def mark(role: str, text: str) -> str:
+        if role in ("old", "new", "share", "date"):
+            inner = format_html("<strong>{}</strong>", text)
+        else:
+            inner = conditional_escape(text)
+        if links.get(role):
+            return format_html('<a href="{}">{}</a>', links[role], inner)
+        return inner
+    return mark
+
+
 @register.simple_tag
-def placement_sentence(unit, placement=None) -> SafeString:
-    """Min enhed's sentence (after "Fra <date>") for `unit` going to `placement`, or closed
-    when there is none: the wording of units.changes.sentence, with the units as links."""
-    old = format_html("<strong>{}</strong>", unit.name)
+def placement_sentence(unit, placement, structure, today, sub_units=False) -> SafeString:
+    """Min enhed's sentence for `unit` going to `placement` in `structure` (closed when
+    `placement` is None), in the tense `today` calls for: units.changes.sentence, with the
+    units as links."""
+    decided = lifecycle.counts_in_force(str(structure.status))
     if placement is None:
-        return format_html(changes.sentence(changes.CLOSED), old=old)
-    new = format_html('<a href="{}"><strong>{}</strong></a>', placement.unit.get_absolute_url(),
-                      placement.unit.name)
+        return mark_safe(changes.sentence(  # noqa: S308 - every piece escaped by the mark
+            changes.CLOSED, effective_date=structure.effective_date, today=today,
+            decided=decided, old=unit.name, sub_units=bool(sub_units), mark=_html_mark({})))
     parent = placement.parent
-    link = (format_html('<a href="{}">{}</a>', parent.get_absolute_url(), parent.name)
-            if parent is not None else "")
-    return format_html(
-        changes.sentence(placement.kinds), old=old, new=new,
-        under=format_html(" under {}", link) if link else "",
-        to=format_html(" til {}", link) if link else "",
-        share=format_html("<strong>{}</strong>", share_text(placement.share)),
-    )
+    mark = _html_mark({"new": placement.unit.get_absolute_url(),
+                       "parent": parent.get_absolute_url() if parent is not None else ""})
+    return mark_safe(changes.sentence(  # noqa: S308 - every piece escaped by the mark
+        placement.kinds, effective_date=structure.effective_date, today=today,
+        decided=decided, old=unit.name, new=placement.unit.name,
+        parent=parent.name if parent is not None else "", share=share_text(placement.share),
+        others=placement.partners, mark=mark))
+
+
+@register.simple_tag
+def sub_unit_sentence(sub_unit, structure, today) -> SafeString:
+    """Where one sub-unit of a closed unit goes (units.changes.sub_unit_sentence), the units
+    it goes to as links."""
+    targets = [changes.Target(p.unit.name, p.parent.name if p.parent is not None else "",
+                              share_text(p.share) if len(sub_unit.placements) > 1 else "")
+               for p in sub_unit.placements]
+    urls = {p.unit.name: p.unit.get_absolute_url() for p in sub_unit.placements}
+
+    def mark(role: str, text: str) -> str:
+        if role == "new" and text in urls:
+            return format_html('<a href="{}">{}</a>', urls[text], text)
+        return conditional_escape(text)
+
+    return mark_safe(changes.sub_unit_sentence(  # noqa: S308 - every piece escaped by the mark
+        sub_unit.unit.name, targets, effective_date=structure.effective_date, today=today,
+        decided=lifecycle.counts_in_force(str(structure.status)), mark=mark))

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from orgreg.roles import editor_required, policy
+from orgreg.text import counted
 from units import interchange
 from units.interchange import ImportForm, exporters
 from units.models import Organisation, Status, Structure
@@ -174,5 +175,5 @@ def structure_import_confirm(request, pk):
                         refused=" ".join(exc.messages))
     request.session.pop(SESSION_KEY, None)
     messages.success(request, f"»{structure.name}« er oprettet som udkast med "
-                              f"{len(plan.units)} enheder.")
+                              f"{counted(len(plan.units), 'enhed', 'enheder')}.")
     return redirect(structure.get_absolute_url())

@@ -9,8 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
+from orgreg import clock
 from orgreg.roles import policy
 from units import markup, selectors
 from units.forms import AtForm, CopyForm, DateForm, NewStructureForm, StatusForm
@@ -48,7 +48,7 @@ def home(request):
     return render(request, "units/home.html", {
         "overviews": selectors.organisation_overviews(request.user),
         "answers": answers,
-        "today": timezone.localdate(),
+        "today": clock.today(),
     })
 
 
@@ -65,8 +65,10 @@ def organisation_detail(request, pk):
         "organisation": organisation, "view": view, "date_form": date_form,
         "picked_date": on_date, "new_form": NewStructureForm() if rules.is_editor else None,
         "status_by_group": [
-            ("Kommende", view.upcoming), ("I proces", view.in_process), ("Udkast", view.drafts),
-            ("Tidligere", view.earlier), ("Forkastede", view.discarded),
+            (title, [(s, view.replaced.get(s.pk)) for s in group]) for title, group in (
+                ("Kommende", view.upcoming), ("I proces", view.in_process),
+                ("Udkast", view.drafts), ("Tidligere", view.earlier),
+                ("Forkastede", view.discarded))
         ],
     })
 
@@ -81,6 +83,7 @@ def _structure_context(request, structure: Structure) -> dict:
         "structure": structure,
         "organisation": structure.organisation,
         "basis": basis if basis is not None and rules.can_see_structure(basis) else None,
+        "replaced_by": selectors.replaced_by(request.user, structure),
         "can_edit": rules.can_edit_structure(structure),
         "copy_form": CopyForm(initial={"name": f"{structure.name} (kopi)",
                                        "effective_date": structure.effective_date})

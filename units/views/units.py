@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -14,20 +12,11 @@ from units import selectors
 from units.models import Succession, Unit
 
 
-@dataclass(frozen=True)
-class UnitAnswer:
-    """A unit with its placement in every later structure the user may see."""
-
-    unit: Unit
-    path: list
-    futures: list[selectors.FuturePlacement]
+def answer_for(user, unit: Unit) -> selectors.UnitAnswer:
+    return selectors.unit_answer(user, unit)
 
 
-def answer_for(user, unit: Unit) -> UnitAnswer:
-    return UnitAnswer(unit, selectors.ancestors(unit), selectors.future_placements(user, unit))
-
-
-def managed_unit_answers(user) -> list[UnitAnswer]:
+def managed_unit_answers(user) -> list[selectors.UnitAnswer]:
     """The units a manager is linked to (in structures they may see), each with its future."""
     units = (
         policy(user).units(Unit.objects.filter(managers=user))
