@@ -100,7 +100,7 @@ class Command(BaseCommand):
             f"draft, {figure.seconds:.1f} s")
         self.stdout.write(f"  operations tried     {figure.operations}")
         self.stdout.write(f"  done                 {figure.done}")
-        self.stdout.write(f"  refused (Danish msg) {figure.refused}")
+        self.stdout.write(f"  refused              {figure.refused}")
         for kind, (done, refused) in figure.by_kind.items():
             self.stdout.write(f"    {kind:<8} done {done:4d}  refused {refused:4d}")
         self.stdout.write(f"  database errors      {len(figure.errors)}")
