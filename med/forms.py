@@ -1,17 +1,18 @@
-"""Forms of the MED pages. They only parse input; the rules live in med.services."""
+"""Forms of the MED pages. They only parse input; the rules live in med.services.
+
+Edit forms are partial and versioned (orgreg.forms.PartialUpdateForm): a field a post leaves
+out keeps its stored value, and the version the form was made from goes to the service, which
+refuses a stale one."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
 
-from orgreg.forms import DateField
+from orgreg.forms import DateField, DateTimeField, PartialUpdateForm, VersionedForm
 from units.models import Structure, Unit
 
 from .models import Level, MedBody, Role, Side, Treatment
-
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 
 class ReasonMixin(forms.Form):
@@ -45,10 +46,11 @@ class BodyForm(ReasonMixin):
         self.fields["parent"].queryset = qs
 
 
-class BodyEditForm(BodyForm):
-    """Editing a body; carries the version it was made from (orgreg.versions)."""
+class BodyEditForm(PartialUpdateForm, BodyForm):
+    """Editing a body: partial and versioned."""
 
-    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    FIELDS = ("name", "level", "parent", "valid_from", "valid_to", "transitional",
+              "description")
 
 
 class BodyCreateForm(BodyForm):
@@ -64,7 +66,7 @@ class UnitNodeChoiceField(forms.ModelMultipleChoiceField):
         return f"{'— ' * obj.level}{obj.name}"
 
 
-class BodyUnitsForm(ReasonMixin):
+class BodyUnitsForm(VersionedForm, ReasonMixin):
     units = UnitNodeChoiceField(label="Dækker enheder (med alt under dem)",
                                 queryset=Unit.objects.none(), required=False,
                                 widget=forms.CheckboxSelectMultiple)
@@ -92,11 +94,20 @@ class MembershipForm(ReasonMixin):
             is_active=True).order_by("username")
 
 
+class MembershipEditForm(PartialUpdateForm, MembershipForm):
+    """Editing a membership: partial and versioned. `person_user` is the service's `user`."""
+
+    FIELDS = ("person_name", "side", "role", "union", "valid_from", "valid_to", "person_user")
+
+
 class MeetingForm(ReasonMixin):
     title = forms.CharField(label="Betegnelse", max_length=200, required=False)
-    starts_at = forms.DateTimeField(label="Tidspunkt", widget=DATETIME,
-                                    input_formats=DATETIME_FORMATS)
+    starts_at = DateTimeField(label="Tidspunkt")
     place = forms.CharField(label="Sted", max_length=200, required=False)
+
+
+class MeetingEditForm(PartialUpdateForm, MeetingForm):
+    FIELDS = ("title", "starts_at", "place")
 
 
 class AgendaItemForm(ReasonMixin):
@@ -117,9 +128,12 @@ class AgendaItemForm(ReasonMixin):
             organisation=organisation).order_by("-effective_date", "name")
 
 
+class AgendaItemEditForm(PartialUpdateForm, AgendaItemForm):
+    FIELDS = ("number", "title", "treatment", "structure", "description", "minutes")
+
+
 class SendAgendaForm(ReasonMixin):
-    at = forms.DateTimeField(label="Udsendt", widget=DATETIME, input_formats=DATETIME_FORMATS,
-                             required=False, help_text="Tom: nu.")
+    at = DateTimeField(label="Udsendt", required=False, help_text="Tom: nu.")
 
 
 class ConsultationForm(ReasonMixin):
@@ -134,6 +148,12 @@ class ConsultationForm(ReasonMixin):
     deadline = DateField(label="Frist")
 
 
-class ResponseForm(ReasonMixin):
+class ConsultationEditForm(PartialUpdateForm, ConsultationForm):
+    """Editing a consultation; its structure is fixed (shown, not sent)."""
+
+    FIELDS = ("body", "council", "title", "sent_on", "deadline")
+
+
+class ResponseForm(VersionedForm, ReasonMixin):
     response = forms.CharField(label="Høringssvar", widget=forms.Textarea(attrs={"rows": 6}))
     responded_on = DateField(label="Svar modtaget")

@@ -14,10 +14,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from orgreg import clock
+from orgreg.dates import local_date
 from units.models import Organisation, Structure, Unit
 
 
@@ -197,7 +197,7 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         from orgreg.text import danish_date
 
-        return self.title or f"{self.body} {danish_date(timezone.localtime(self.starts_at))}"
+        return self.title or f"{self.body} {danish_date(local_date(self.starts_at))}"
 
     def get_absolute_url(self) -> str:
         return reverse("med:meeting-detail", args=[self.pk])

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q
 
 from orgreg import clock
+from orgreg.dates import day_before
 from orgreg.roles import Policy, policy
 from orgreg.text import danish_sort_key
 from units.lineage import Lineage, structure_chain
@@ -358,7 +359,7 @@ def propose_med_structure(new: Structure, old: Structure | None = None) -> list[
         MedBody.objects.filter(structure=old)
         # A body that ends the day before the new structure starts is the one to replace.
         .filter(Q(valid_to__isnull=True)
-                | Q(valid_to__gte=new.effective_date - datetime.timedelta(days=1)))
+                | Q(valid_to__gte=day_before(new.effective_date)))
         .prefetch_related(Prefetch("units", queryset=Unit.objects.only("id", "lft", "rght")))
     )
     if not bodies:

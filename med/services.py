@@ -4,6 +4,8 @@ One function per business operation: atomic, validating everything before the fi
 recording the acting user and a reason (the caller's words or a generated Danish sentence) in
 history. A refusal is a ``ValidationError`` with a Danish message and leaves the database as it
 was. Writes to one body (its members, meetings) are serialised by locking the body's row.
+Dates outside 1900–2200 are refused (orgreg.dates). Updates refuse a stale `expected_version`
+(orgreg.versions); None (imports, demo data, scripts) skips that check.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from orgreg import clock
+from orgreg.dates import check_date, check_dates
 from orgreg.history import apply_changes, stamp
 from orgreg.text import counted, danish_date, join_danish, quoted
 from orgreg.versions import check_version
@@ -66,6 +69,7 @@ def _lock_body(body: MedBody) -> MedBody:
 def _period(valid_from, valid_to, what: str) -> None:
     if not valid_from:
         raise ValidationError({"valid_from": f"Angiv hvornår {what} gælder fra."})
+    check_dates(valid_from=valid_from, valid_to=valid_to)
     if valid_to is not None and valid_to < valid_from:
         raise ValidationError({"valid_to": (
             f"{what[0].upper()}{what[1:]} kan ikke slutte ({danish_date(valid_to)}) før det "
@@ -207,11 +211,13 @@ def update_body(body: MedBody, *, user, reason: str | None = None,
 
 
 @transaction.atomic
-def set_body_units(body: MedBody, units: Iterable[Unit], *, user,
-                   reason: str | None = None) -> MedBody:
+def set_body_units(body: MedBody, units: Iterable[Unit], *, user, reason: str | None = None,
+                   expected_version: int | None = None) -> MedBody:
     """The units a body covers (each with its subtree), replacing the previous ones. Refuses
-    units that are not in the structure the body is defined against."""
+    units that are not in the structure the body is defined against, and a body saved by
+    someone else since `expected_version`."""
     locked = _lock_body(body)
+    check_version(locked, expected_version, what=f"MED-udvalget {quoted(locked.name)}")
     structure = locked.structure
     units = _check_units(structure, units)
     before = set(locked.units.values_list("pk", flat=True))
@@ -287,12 +293,13 @@ def add_membership(body: MedBody, *, person_name: str, side: str, valid_from: da
 
 @transaction.atomic
 def update_membership(membership: Membership, *, user, reason: str | None = None,
-                      **fields) -> Membership:
+                      expected_version: int | None = None, **fields) -> Membership:
     """Change a membership (role, side, union, period, the linked user). Refuses what
-    add_membership refuses."""
+    add_membership refuses, and a membership saved by someone else since `expected_version`."""
     _unknown(fields, MEMBERSHIP_FIELDS, "membership")
     locked = _lock_body(membership.body)
     m = Membership.objects.get(pk=membership.pk)
+    check_version(m, expected_version, what=f"Medlemskabet for {m.person_name}")
     changed = apply_changes(m, fields)
     if not changed:
         return m
@@ -302,13 +309,14 @@ def update_membership(membership: Membership, *, user, reason: str | None = None
 
 
 @transaction.atomic
-def end_membership(membership: Membership, *, on: datetime.date, user,
-                   reason: str | None = None) -> Membership:
-    """A member leaves `body` after `on`. Refuses a date before the membership began."""
-    m = update_membership(membership, valid_to=on, user=user,
-                          reason=reason or f"{membership.person_name} udtrådt af "
-                          f"{quoted(membership.body.name)} pr. {danish_date(on)}.")
-    return m
+def end_membership(membership: Membership, *, on: datetime.date, user, reason: str | None = None,
+                   expected_version: int | None = None) -> Membership:
+    """A member leaves `body` after `on`. Refuses a date before the membership began, and
+    what update_membership refuses."""
+    return update_membership(membership, valid_to=on, user=user,
+                             expected_version=expected_version,
+                             reason=reason or f"{membership.person_name} udtrådt af "
+                             f"{quoted(membership.body.name)} pr. {danish_date(on)}.")
 
 
 # --- meetings and agendas -------------------------------------------------------------
@@ -319,6 +327,7 @@ def _check_meeting(meeting: Meeting, body: MedBody) -> None:
     meeting.place = (meeting.place or "").strip()
     if not meeting.starts_at:
         raise ValidationError({"starts_at": "Angiv mødets dato og tidspunkt."})
+    check_date(meeting.starts_at, "starts_at")
     day = timezone.localtime(meeting.starts_at).date() if timezone.is_aware(meeting.starts_at) \
         else meeting.starts_at.date()
     if not body.is_valid_on(day):
@@ -342,7 +351,8 @@ def _aware(value: datetime.datetime | None) -> datetime.datetime | None:
 @transaction.atomic
 def create_meeting(body: MedBody, *, starts_at: datetime.datetime, user, reason: str | None = None,
                    title: str = "", place: str = "") -> Meeting:
-    """A meeting of `body`. Refuses a missing time and a date outside the body's period."""
+    """A meeting of `body`. Refuses a missing time, a date outside the body's period and one
+    outside 1900–2200."""
     locked = _lock_body(body)
     meeting = Meeting(body=locked, starts_at=_aware(starts_at), title=title, place=place)
     _check_meeting(meeting, locked)
@@ -351,11 +361,14 @@ def create_meeting(body: MedBody, *, starts_at: datetime.datetime, user, reason:
 
 
 @transaction.atomic
-def update_meeting(meeting: Meeting, *, user, reason: str | None = None, **fields) -> Meeting:
-    """Change a meeting's title, time or place. Refuses what create_meeting refuses."""
+def update_meeting(meeting: Meeting, *, user, reason: str | None = None,
+                   expected_version: int | None = None, **fields) -> Meeting:
+    """Change a meeting's title, time or place. Refuses what create_meeting refuses, and a
+    meeting saved by someone else since `expected_version`."""
     _unknown(fields, MEETING_FIELDS, "meeting")
     locked = _lock_body(meeting.body)
     m = Meeting.objects.get(pk=meeting.pk)
+    check_version(m, expected_version, what=f"Mødet {quoted(str(m))}")
     if "starts_at" in fields:
         fields["starts_at"] = _aware(fields["starts_at"])
     changed = apply_changes(m, fields)
@@ -418,12 +431,15 @@ def add_agenda_item(meeting: Meeting, *, title: str, treatment: str, user,
 
 @transaction.atomic
 def update_agenda_item(item: AgendaItem, *, user, reason: str | None = None,
-                       **fields) -> AgendaItem:
+                       expected_version: int | None = None, **fields) -> AgendaItem:
     """Change an agenda item, e.g. write its minutes. A structure set after the agenda was
-    sent is pinned to the moment it was sent. Refuses what add_agenda_item refuses."""
+    sent is pinned to the moment it was sent. Refuses what add_agenda_item refuses, and an
+    item saved by someone else since `expected_version`."""
     _unknown(fields, ITEM_FIELDS, "agenda item")
     _lock_body(item.meeting.body)
     found = AgendaItem.objects.select_related("meeting__body").get(pk=item.pk)
+    check_version(found, expected_version,
+                  what=f"Punkt {found.number} {quoted(found.title)}")
     texts = {k: ("" if v is None else v) for k, v in fields.items() if k != "structure"}
     changed = apply_changes(found, texts)
     pinned = apply_changes(found, {"structure": fields["structure"]}) \
@@ -458,6 +474,7 @@ def send_agenda(meeting: Meeting, *, user, reason: str | None = None,
     _lock_body(meeting.body)
     m = Meeting.objects.get(pk=meeting.pk)
     at = _aware(at) or timezone.now()
+    check_date(at, "at")
     if at > timezone.now():
         raise ValidationError("Dagsordenen kan ikke være udsendt i fremtiden.")
     items = list(m.items.select_related("structure"))
@@ -499,6 +516,7 @@ def _check_consultation(c: Consultation) -> None:
         raise ValidationError({"sent_on": "Angiv hvornår høringen blev sendt."})
     if not c.deadline:
         raise ValidationError({"deadline": "Angiv høringsfristen."})
+    check_dates(sent_on=c.sent_on, deadline=c.deadline)
     if c.deadline < c.sent_on:
         raise ValidationError({"deadline": (
             f"Fristen ({danish_date(c.deadline)}) ligger før høringen blev sendt "
@@ -510,15 +528,23 @@ def _check_consultation(c: Consultation) -> None:
         )})
 
 
+def _lock_consultation(consultation: Consultation) -> Consultation:
+    try:
+        return (Consultation.objects.select_for_update(of=("self",))
+                .select_related("structure", "body").get(pk=consultation.pk))
+    except Consultation.DoesNotExist:
+        raise ValidationError("Høringen findes ikke længere.") from None
+
+
 @transaction.atomic
 def create_consultation(structure: Structure, *, sent_on: datetime.date, deadline: datetime.date,
                         user, reason: str | None = None, body: MedBody | None = None,
                         council: str = "", title: str = "") -> Consultation:
     """`structure` sent in consultation to a MED body or to a council (Ældrerådet,
     Handicaprådet). Refuses neither or both, a body of another organisation or not in force
-    when sent, and a deadline before the sending."""
-    c = Consultation(structure=structure, body=body, council=council, title=title,
-                     sent_on=sent_on, deadline=deadline)
+    when sent, a deadline before the sending and dates outside 1900–2200."""
+    c = Consultation(structure=structure, body=body, council=council, title=title, sent_on=sent_on,
+                     deadline=deadline)
     _check_consultation(c)
     return _save(c, user, reason or (
         f"{quoted(structure.name)} sendt i høring hos {c.consulted} med frist "
@@ -528,13 +554,13 @@ def create_consultation(structure: Structure, *, sent_on: datetime.date, deadlin
 
 @transaction.atomic
 def update_consultation(consultation: Consultation, *, user, reason: str | None = None,
-                        **fields) -> Consultation:
+                        expected_version: int | None = None, **fields) -> Consultation:
     """Change whom a consultation was sent to, when, the deadline or the subject. Refuses what
-    create_consultation refuses."""
+    create_consultation refuses, and a consultation saved by someone else since
+    `expected_version`."""
     _unknown(fields, CONSULTATION_FIELDS, "consultation")
-    c = Consultation.objects.select_for_update(of=("self",)).select_related(
-        "structure", "body") \
-        .get(pk=consultation.pk)
+    c = _lock_consultation(consultation)
+    check_version(c, expected_version, what=f"Høringen hos {c.consulted}")
     changed = apply_changes(c, fields)
     if not changed:
         return c
@@ -546,18 +572,20 @@ def update_consultation(consultation: Consultation, *, user, reason: str | None 
 
 @transaction.atomic
 def record_response(consultation: Consultation, *, response: str, responded_on: datetime.date,
-                    user, reason: str | None = None) -> Consultation:
+                    user, reason: str | None = None,
+                    expected_version: int | None = None) -> Consultation:
     """The consulted body's answer (høringssvar) and the day it came. Refuses an empty answer,
-    a day before the consultation was sent and a day in the future. An answer after the
-    deadline is recorded (and shown as late)."""
-    c = Consultation.objects.select_for_update(of=("self",)).select_related(
-        "structure", "body") \
-        .get(pk=consultation.pk)
+    a day before the consultation was sent, a day in the future, and a consultation saved by
+    someone else since `expected_version` (another answer recorded meanwhile). An answer
+    after the deadline is recorded (and shown as late)."""
+    c = _lock_consultation(consultation)
+    check_version(c, expected_version, what=f"Høringen hos {c.consulted}")
     response = (response or "").strip()
     if not response:
         raise ValidationError({"response": "Skriv høringssvaret eller et resumé af det."})
     if not responded_on:
         raise ValidationError({"responded_on": "Angiv hvornår svaret kom."})
+    check_date(responded_on, "responded_on")
     if responded_on < c.sent_on:
         raise ValidationError({"responded_on": (
             f"Svaret kan ikke komme før høringen blev sendt ({danish_date(c.sent_on)})."

@@ -3,6 +3,7 @@
 Every object is read through orgreg.roles.policy: read pages answer 404 for what the user may
 not see (a body defined against a draft, the meetings of a body the user is not a member of),
 so that nothing's existence leaks, and editing pages answer 404 to anyone but an editor.
+Edit pages carry the object's version (orgreg.versions) and send only the fields posted.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from orgreg import clock
+from orgreg.dates import local_moment
 from orgreg.forms import apply_refusal
 from orgreg.roles import editor_required, policy
 from orgreg.versions import current_version
@@ -56,6 +58,11 @@ def structure_history_url(structure_id: int, at) -> str:
     # The history page reads a local date-time without an offset.
     local = timezone.localtime(at).replace(tzinfo=None).isoformat()
     return f"{base}?{urlencode({'at': local})}"
+
+
+def _initial(obj, names, **extra) -> dict:
+    """An edit form's initial values: the object's fields and its current version."""
+    return {**{f: getattr(obj, f) for f in names}, **extra, "version": current_version(obj)}
 
 
 def _form_page(request, form, *, title: str, back: str, submit: str = "Gem", intro: str = ""):
@@ -183,15 +190,13 @@ def body_create(request):
 @editor_required
 def body_edit(request, pk):
     body = policy(request.user).get_med_body_or_404(pk)
-    initial = {f: getattr(body, f) for f in ("name", "level", "parent", "valid_from", "valid_to",
-                                             "transitional", "description")}
-    initial["version"] = current_version(body)
-    form = forms.BodyEditForm(_data(request), initial=initial,
+    form = forms.BodyEditForm(_data(request), initial=_initial(body, forms.BodyEditForm.FIELDS),
                               organisation=body.organisation, exclude_pk=body.pk)
     if request.method == "POST" and form.is_valid():
-        fields = {k: v for k, v in form.cleaned_data.items() if k not in ("reason", "version")}
+        fields = form.sent_fields(form.FIELDS)
         if _run(form, lambda d: services.update_body(body, user=request.user, reason=_reason(d),
-                                                     expected_version=d["version"], **fields)):
+                                                     expected_version=form.expected_version(),
+                                                     **fields)):
             messages.success(request, "Udvalget er gemt.")
             return redirect(body)
     return _form_page(request, form, title=f"Ret {body.name}", back=body.get_absolute_url())
@@ -201,10 +206,12 @@ def body_edit(request, pk):
 def body_units(request, pk):
     body = policy(request.user).get_med_body_or_404(pk)
     form = forms.BodyUnitsForm(_data(request), structure=body.structure,
-                               initial={"units": list(body.units.all())})
+                               initial={"units": list(body.units.all()),
+                                        "version": current_version(body)})
     if request.method == "POST" and form.is_valid():
         if _run(form, lambda d: services.set_body_units(body, d["units"], user=request.user,
-                                                        reason=_reason(d))):
+                                                        reason=_reason(d),
+                                                        expected_version=d["version"])):
             messages.success(request, "Dækningen er gemt.")
             return redirect(body)
     return _form_page(request, form, title=f"Enheder som {body.name} dækker",
@@ -237,16 +244,15 @@ def membership_create(request, pk):
 @editor_required
 def membership_edit(request, pk):
     m = policy(request.user).get_membership_or_404(pk)
-    initial = {"person_name": m.person_name, "side": m.side, "role": m.role, "union": m.union,
-               "valid_from": m.valid_from, "valid_to": m.valid_to, "person_user": m.user}
-    form = forms.MembershipForm(_data(request), initial=initial)
+    initial = _initial(m, forms.MembershipEditForm.FIELDS[:-1], person_user=m.user)
+    form = forms.MembershipEditForm(_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        fields = {"person_name": d["person_name"], "side": d["side"], "role": d["role"],
-                  "union": d["union"], "valid_from": d["valid_from"], "valid_to": d["valid_to"],
-                  "user": d["person_user"]}
-        if _run(form, lambda d: services.update_membership(m, user=request.user,
-                                                           reason=_reason(d), **fields)):
+        fields = form.sent_fields(form.FIELDS)
+        if "person_user" in fields:
+            fields["user"] = fields.pop("person_user")
+        if _run(form, lambda d: services.update_membership(
+                m, user=request.user, reason=_reason(d),
+                expected_version=form.expected_version(), **fields)):
             messages.success(request, "Medlemskabet er gemt.")
             return redirect(m.body)
     return _form_page(request, form, title=f"Ret medlemskab: {m.person_name}",
@@ -275,13 +281,16 @@ def meeting_create(request, pk):
 @editor_required
 def meeting_edit(request, pk):
     meeting = policy(request.user).get_meeting_or_404(pk)
-    form = forms.MeetingForm(_data(request), initial={
-        "title": meeting.title, "starts_at": timezone.localtime(meeting.starts_at),
-        "place": meeting.place})
+    form = forms.MeetingEditForm(_data(request), initial=_initial(
+        meeting, ("title", "place"),
+        # Naive local time, which the picker shows as is (and a moment at the calendar's
+        # very end, stored before orgreg.dates' rule, cannot overflow).
+        starts_at=local_moment(meeting.starts_at).replace(tzinfo=None)))
     if request.method == "POST" and form.is_valid():
+        fields = form.sent_fields(form.FIELDS)
         if _run(form, lambda d: services.update_meeting(
-                meeting, title=d["title"], starts_at=d["starts_at"], place=d["place"],
-                user=request.user, reason=_reason(d))):
+                meeting, user=request.user, reason=_reason(d),
+                expected_version=form.expected_version(), **fields)):
             messages.success(request, "Mødet er gemt.")
             return redirect(meeting)
     return _form_page(request, form, title=f"Ret mødet {meeting}", back=meeting.get_absolute_url())
@@ -320,16 +329,16 @@ def item_create(request, pk):
 @editor_required
 def item_edit(request, pk):
     item = policy(request.user).get_agenda_item_or_404(pk)
-    initial = {f: getattr(item, f) for f in ("number", "title", "treatment", "structure",
-                                             "description", "minutes")}
-    form = forms.AgendaItemForm(_data(request), initial=initial,
-                                organisation=item.meeting.body.organisation)
+    form = forms.AgendaItemEditForm(_data(request),
+                                    initial=_initial(item, forms.AgendaItemEditForm.FIELDS),
+                                    organisation=item.meeting.body.organisation)
     if request.method == "POST" and form.is_valid():
-        fields = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
-        if fields["number"] is None:
+        fields = form.sent_fields(form.FIELDS)
+        if fields.get("number", 0) is None:
             fields.pop("number")
-        if _run(form, lambda d: services.update_agenda_item(item, user=request.user,
-                                                            reason=_reason(d), **fields)):
+        if _run(form, lambda d: services.update_agenda_item(
+                item, user=request.user, reason=_reason(d),
+                expected_version=form.expected_version(), **fields)):
             messages.success(request, "Punktet er gemt.")
             return redirect(item.meeting)
     return _form_page(request, form, title=f"Ret punkt {item.number}",
@@ -375,15 +384,14 @@ def consultation_create(request):
 @editor_required
 def consultation_edit(request, pk):
     c = policy(request.user).get_consultation_or_404(pk)
-    initial = {f: getattr(c, f) for f in ("structure", "body", "council", "title", "sent_on",
-                                          "deadline")}
-    form = forms.ConsultationForm(_data(request), initial=initial)
+    initial = _initial(c, ("structure", *forms.ConsultationEditForm.FIELDS))
+    form = forms.ConsultationEditForm(_data(request), initial=initial)
     form.fields["structure"].disabled = True
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        fields = {k: d[k] for k in ("body", "council", "title", "sent_on", "deadline")}
-        if _run(form, lambda d: services.update_consultation(c, user=request.user,
-                                                             reason=_reason(d), **fields)):
+        fields = form.sent_fields(form.FIELDS)
+        if _run(form, lambda d: services.update_consultation(
+                c, user=request.user, reason=_reason(d),
+                expected_version=form.expected_version(), **fields)):
             messages.success(request, "Høringen er gemt.")
             return redirect(c)
     return _form_page(request, form, title="Ret høring", back=c.get_absolute_url())
@@ -393,11 +401,12 @@ def consultation_edit(request, pk):
 def consultation_response(request, pk):
     c = policy(request.user).get_consultation_or_404(pk)
     form = forms.ResponseForm(_data(request), initial={
-        "response": c.response, "responded_on": c.responded_on or clock.today()})
+        "response": c.response, "responded_on": c.responded_on or clock.today(),
+        "version": current_version(c)})
     if request.method == "POST" and form.is_valid():
         if _run(form, lambda d: services.record_response(
                 c, response=d["response"], responded_on=d["responded_on"], user=request.user,
-                reason=_reason(d))):
+                reason=_reason(d), expected_version=d["version"])):
             messages.success(request, "Høringssvaret er registreret.")
             return redirect(c)
     return _form_page(request, form, title=f"Høringssvar fra {c.consulted}",

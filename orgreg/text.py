@@ -26,10 +26,9 @@ def danish_datetime(value: datetime.datetime | None) -> str:
     """1. januar 2025 kl. 14.05 in the current time zone."""
     if value is None:
         return ""
-    from django.utils import timezone
+    from .dates import local_moment
 
-    if timezone.is_aware(value):
-        value = timezone.localtime(value)
+    value = local_moment(value)
     return f"{danish_date(value)} kl. {value:%H.%M}"
 
 

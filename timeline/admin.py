@@ -3,10 +3,24 @@ services validate and record a reason; the admin only reads (and may revoke cale
 tokens)."""
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 
 from orgreg.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import Deliverable, FeedToken, Milestone, Workstream
+
+
+class DateHierarchyChangeList(ChangeList):
+    """Django's date drill-down computes the end of year 9999 (date__year=9999, typed or from a
+    milestone stored before orgreg.dates' rule) and fails with a 500; an impossible period
+    is a bad lookup instead, which the admin answers by dropping the filter."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (ValueError, OverflowError) as error:
+            raise IncorrectLookupParameters(error) from error
 
 
 @admin.register(Milestone)
@@ -15,6 +29,9 @@ class MilestoneAdmin(ReadOnlyAdmin):
     list_filter = ("organisation", "kind", "status")
     search_fields = ("title", "forum", "description")
     date_hierarchy = "date"
+
+    def get_changelist(self, request, **kwargs):
+        return DateHierarchyChangeList
     list_select_related = ("organisation", "structure")
 
 

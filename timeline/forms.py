@@ -1,12 +1,14 @@
 """Browser forms of the plan. They parse and check input shapes; the rules live in
-timeline.services, which the views call with the cleaned data."""
+timeline.services, which the views call with the cleaned data. Edit forms are partial and
+versioned (orgreg.forms.PartialUpdateForm): a field a post leaves out keeps its stored value,
+and a stale form is refused by the service."""
 
 from __future__ import annotations
 
 from django import forms
 
 from med.models import MedBody, Meeting
-from orgreg.forms import DateField
+from orgreg.forms import DateField, PartialUpdateForm, VersionedForm
 from units.models import Organisation, Status, Structure
 
 from .models import DeliverableStatus, Kind, MilestoneStatus, Workstream
@@ -57,7 +59,12 @@ class MilestoneForm(forms.Form):
         )
 
 
-class StatusForm(forms.Form):
+class MilestoneEditForm(PartialUpdateForm, MilestoneForm):
+    FIELDS = ("title", "date", "end_date", "kind", "status", "forum", "structure",
+              "workstream", "med_body", "meeting", "description")
+
+
+class StatusForm(VersionedForm):
     status = forms.ChoiceField(choices=MilestoneStatus.choices)
     reason = forms.CharField(label="Begrundelse", required=False, max_length=1000)
 
@@ -68,6 +75,10 @@ class WorkstreamForm(forms.Form):
                                   widget=forms.Textarea(attrs={"rows": 3}))
     order = forms.IntegerField(label="Rækkefølge", min_value=0, required=False)
     reason = forms.CharField(label="Begrundelse", required=False, max_length=1000)
+
+
+class WorkstreamEditForm(PartialUpdateForm, WorkstreamForm):
+    FIELDS = ("name", "description", "order")
 
 
 class DeliverableForm(forms.Form):
@@ -81,6 +92,12 @@ class DeliverableForm(forms.Form):
     description = forms.CharField(label="Beskrivelse", required=False,
                                   widget=forms.Textarea(attrs={"rows": 3}))
     reason = forms.CharField(label="Begrundelse", required=False, max_length=1000)
+
+    FIELDS = ("title", "start", "end", "status", "progress", "description")
+
+
+class DeliverableEditForm(PartialUpdateForm, DeliverableForm):
+    pass
 
 
 class PlanFilterForm(forms.Form):

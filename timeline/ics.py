@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from orgreg.dates import day_after
 from units.models import Organisation
 
 from .models import MilestoneStatus
@@ -38,7 +39,8 @@ def plan_calendar(organisation: Organisation, entries: Iterable[PlanEntry], *, h
         event.add("uid", f"{entry.uid}@{host}")
         event.add("dtstamp", stamp)
         event.add("dtstart", entry.date)
-        event.add("dtend", entry.last_date + datetime.timedelta(days=1))
+        # An all-day event ends (exclusively) the day after; 9999-12-31 has none.
+        event.add("dtend", day_after(entry.last_date))
         summary = entry.title
         if entry.forum:
             summary = f"{entry.forum}: {summary}"

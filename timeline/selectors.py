@@ -19,9 +19,9 @@ from typing import cast
 
 from django.db.models import Model, Q
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 
 from orgreg import clock
+from orgreg.dates import clamp, day_after, in_range, local_date, next_month
 from orgreg.history import HISTORY_TYPES, FieldChange, field_changes, field_label, history_user
 from orgreg.roles import Policy, policy
 from orgreg.text import MONTHS, danish_date
@@ -241,7 +241,7 @@ def _read_meetings(Meeting, organisation, user, f: PlanFilter,
         body = getattr(meeting, body_field)
         when = getattr(meeting, date_field)
         if is_datetime:
-            when = timezone.localtime(when).date() if timezone.is_aware(when) else when.date()
+            when = local_date(when)
         if f.forum and f.forum.casefold() != body.name.casefold():
             continue
         title = getattr(meeting, "title", "") or f"Møde i {body.name}"
@@ -453,13 +453,24 @@ def _month_starts(start: datetime.date, end: datetime.date) -> list[datetime.dat
     months, d = [], start.replace(day=1)
     while d <= end:
         months.append(d)
-        d = (d.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        d = next_month(d)
     return months
+
+
+def _axis(deliverables: list[Deliverable]) -> tuple[datetime.date, datetime.date]:
+    """Whole months from the first start to the last end of the deliverables within orgreg.dates'
+    range (one stored outside it would stretch the axis over millennia); with none, the range."""
+    dated = [d for d in deliverables if in_range(d.start) and in_range(d.end)]
+    first = min((d.start for d in dated), default=None) or clamp(
+        min(d.start for d in deliverables))
+    last = max((d.end for d in dated), default=None) or clamp(max(d.end for d in deliverables))
+    return first.replace(day=1), next_month(last)
 
 
 def gantt(organisation: Organisation, *, today: datetime.date | None = None) -> Gantt:
     """Workstreams and their deliverables laid out on a time axis from the first start to the
-    last end, whole months; positions in percent so HTML, SVG and PDF can all draw it. Two
+    last end, whole months; positions in percent so HTML, SVG and PDF can all draw it. A bar
+    reaching past the axis (a date outside orgreg.dates' range) is cut at its edge. Two
     queries."""
     today = today or clock.today()
     streams = workstreams(organisation)
@@ -468,18 +479,16 @@ def gantt(organisation: Organisation, *, today: datetime.date | None = None) -> 
     if not deliverables:
         return Gantt(start=None, end=None, rows=[GanttRow(w, []) for w in streams], ticks=[],
                      today_left=None, today=today)
-    start = min(d.start for d in deliverables).replace(day=1)
-    last = max(d.end for d in deliverables)
-    end = (last.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    start, end = _axis(deliverables)
     span = (end - start).days or 1
 
     def pos(d: datetime.date) -> float:
-        return round(100 * (d - start).days / span, 3)
+        return round(100 * (clamp(d, start, end) - start).days / span, 3)
 
     by_stream: dict[int, list[GanttBar]] = {w.pk: [] for w in streams}
     for d in deliverables:
-        left = pos(d.start)
-        width = max(round(pos(d.end + datetime.timedelta(days=1)) - left, 3), 0.5)
+        left = min(pos(d.start), 99.5)
+        width = max(round(pos(day_after(d.end)) - left, 3), 0.5)
         by_stream.setdefault(d.workstream_id, []).append(GanttBar(d, left, width))
     ticks = [GanttTick(f"{MONTHS[m.month - 1][:3]}. {m.year}" if m.month == 1 or i == 0
                        else f"{MONTHS[m.month - 1][:3]}.", pos(m))

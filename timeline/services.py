@@ -4,7 +4,10 @@ Every function is one business operation: atomic, validating before the first wr
 recording the acting user and a reason in history (the editor's own words where given, else a
 Danish sentence that says what happened). A refusal is a ``ValidationError`` with a Danish
 message and leaves the database as it was. Rescheduling needs a reason; the old date stays in
-the milestone's history.
+the milestone's history. Dates outside 1900–2200 are refused (orgreg.dates). Every change to an
+existing milestone, workstream or deliverable takes `expected_version`
+(orgreg.versions.current_version when the edit form was made) and refuses to save over a change
+made since then; None (demo data, scripts) skips that check.
 """
 
 from __future__ import annotations
@@ -16,8 +19,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from orgreg import clock
+from orgreg.dates import check_dates
 from orgreg.history import apply_changes, stamp
 from orgreg.text import danish_date, quoted
+from orgreg.versions import check_version
 from units.models import Organisation, Structure
 
 from .models import (
@@ -36,13 +41,15 @@ WORKSTREAM_FIELDS = ("name", "description", "order")
 DELIVERABLE_FIELDS = ("title", "description", "start", "end", "status", "progress", "order")
 
 
-def _lock_milestone(milestone: Milestone) -> Milestone:
+def _lock_milestone(milestone: Milestone, expected_version: int | None = None) -> Milestone:
     try:
-        return (Milestone.objects.select_for_update(of=("self",))
-                .select_related("organisation", "structure", "workstream", "med_body",
-                                "meeting__body").get(pk=milestone.pk))
+        locked = (Milestone.objects.select_for_update(of=("self",))
+                  .select_related("organisation", "structure", "workstream", "med_body",
+                                  "meeting__body").get(pk=milestone.pk))
     except Milestone.DoesNotExist:
         raise ValidationError("Milepælen findes ikke længere.") from None
+    check_version(locked, expected_version, what=f"Milepælen {quoted(locked.title)}")
+    return locked
 
 
 def _clean_text(value: Any) -> str:
@@ -52,6 +59,7 @@ def _clean_text(value: Any) -> str:
 def _check_dates(date: datetime.date | None, end_date: datetime.date | None) -> None:
     if not date:
         raise ValidationError({"date": "Angiv en dato."})
+    check_dates(date=date, end_date=end_date)
     if end_date and end_date < date:
         raise ValidationError({"end_date": (
             f"Slutdatoen ({danish_date(end_date)}) ligger før datoen ({danish_date(date)})."
@@ -105,9 +113,9 @@ def create_milestone(organisation: Organisation, *, title: str, date: datetime.d
                      workstream: Workstream | None = None, med_body=None, meeting=None,
                      reason: str | None = None) -> Milestone:
     """A new milestone in the organisation's plan. Refuses an empty title, a missing date, an
-    end before the start, and a structure, workstream, MED body or meeting of another
-    organisation. A meeting brings its body, and a body its name as the forum, when those are
-    not given."""
+    end before the start, a date outside 1900–2200, and a structure, workstream, MED body or
+    meeting of another organisation. A meeting brings its body, and a body its name as the
+    forum, when those are not given."""
     title = _clean_text(title)
     if not title:
         raise ValidationError({"title": "Milepælen skal have en titel."})
@@ -137,14 +145,14 @@ def create_milestone(organisation: Organisation, *, title: str, date: datetime.d
 
 @transaction.atomic
 def update_milestone(milestone: Milestone, *, user, reason: str | None = None,
-                     **fields) -> Milestone:
+                     expected_version: int | None = None, **fields) -> Milestone:
     """Change a milestone's text, forum, kind, structure or workstream. Dates change only
     through `reschedule_milestone` and status through `set_milestone_status`, so that each
-    of those carries its own reason."""
+    of those carries its own reason. Refuses a milestone saved since `expected_version`."""
     unknown = set(fields) - set(MILESTONE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown milestone fields: {', '.join(sorted(unknown))}")
-    locked = _lock_milestone(milestone)
+    locked = _lock_milestone(milestone, expected_version)
     for key in ("title", "description", "forum"):
         if key in fields:
             fields[key] = _clean_text(fields[key])
@@ -168,14 +176,15 @@ def update_milestone(milestone: Milestone, *, user, reason: str | None = None,
 @transaction.atomic
 def reschedule_milestone(milestone: Milestone, *, date: datetime.date,
                          end_date: datetime.date | None = None, reason: str,
-                         user) -> Milestone:
+                         user, expected_version: int | None = None) -> Milestone:
     """Move a milestone to a new date. The reason is required and recorded with the old date
     in history. A postponed milestone with a new date is planned again. Refuses a done or
-    cancelled milestone and an end before the start."""
+    cancelled milestone, an end before the start, a date outside 1900–2200 and a milestone
+    saved since `expected_version`."""
     reason = _clean_text(reason)
     if not reason:
         raise ValidationError({"reason": "Angiv en begrundelse for den nye dato."})
-    locked = _lock_milestone(milestone)
+    locked = _lock_milestone(milestone, expected_version)
     if locked.status in (MilestoneStatus.DONE, MilestoneStatus.CANCELLED):
         raise ValidationError(
             f"Milepælen {quoted(locked.title)} er {locked.get_status_display().lower()} "
@@ -195,11 +204,13 @@ def reschedule_milestone(milestone: Milestone, *, date: datetime.date,
 
 @transaction.atomic
 def set_milestone_status(milestone: Milestone, status: str, *, user,
-                         reason: str | None = None) -> Milestone:
+                         reason: str | None = None,
+                         expected_version: int | None = None) -> Milestone:
     """Mark a milestone planned, done, postponed or cancelled. Postponing or cancelling needs
-    a reason; a milestone cannot be marked done before its date."""
+    a reason; a milestone cannot be marked done before its date. Refuses a milestone saved
+    since `expected_version`."""
     _check_choice(status, MilestoneStatus, "status", "status")
-    locked = _lock_milestone(milestone)
+    locked = _lock_milestone(milestone, expected_version)
     reason = _clean_text(reason)
     if locked.status == status:
         return locked
@@ -229,14 +240,20 @@ def mark_postponed(milestone: Milestone, *, user, reason: str) -> Milestone:
 
 
 @transaction.atomic
-def edit_milestone(milestone: Milestone, *, user, date: datetime.date,
-                   end_date: datetime.date | None, status: str, reason: str = "",
-                   **fields) -> Milestone:
+def edit_milestone(milestone: Milestone, *, user, reason: str = "",
+                   expected_version: int | None = None, **fields) -> Milestone:
     """One edit from the browser: text and links, then a new date, then a new status, each
     through its own operation so each keeps its own rule (a new date needs a reason, a done
-    or cancelled milestone keeps its date). All or nothing."""
+    or cancelled milestone keeps its date). `date`, `end_date` and `status` among `fields`
+    are optional: left out, they keep their stored value (a partial form). The version is
+    checked once, before the first write. All or nothing."""
     reason = _clean_text(reason)
-    updated = update_milestone(milestone, user=user, reason=reason or None, **fields)
+    moves = {k: fields.pop(k) for k in ("date", "end_date", "status") if k in fields}
+    updated = update_milestone(milestone, user=user, reason=reason or None,
+                               expected_version=expected_version, **fields)
+    date = moves.get("date", updated.date)
+    end_date = moves.get("end_date", updated.end_date)
+    status = moves.get("status", updated.status)
     if updated.date != date or updated.end_date != end_date:
         if updated.status in (MilestoneStatus.DONE, MilestoneStatus.CANCELLED) \
                 and status == MilestoneStatus.PLANNED:
@@ -292,12 +309,14 @@ def create_workstream(organisation: Organisation, *, name: str, user, descriptio
 
 @transaction.atomic
 def update_workstream(workstream: Workstream, *, user, reason: str | None = None,
-                      **fields) -> Workstream:
-    """Rename, describe or reorder a workstream. Refuses an empty or taken name."""
+                      expected_version: int | None = None, **fields) -> Workstream:
+    """Rename, describe or reorder a workstream. Refuses an empty or taken name, and a
+    workstream saved since `expected_version`."""
     unknown = set(fields) - set(WORKSTREAM_FIELDS)
     if unknown:
         raise TypeError(f"Unknown workstream fields: {', '.join(sorted(unknown))}")
     locked = Workstream.objects.select_for_update().get(pk=workstream.pk)
+    check_version(locked, expected_version, what=f"Indsatsområdet {quoted(locked.name)}")
     if "name" in fields:
         fields["name"] = _clean_text(fields["name"])
         _check_workstream_name(locked.organisation_id, fields["name"], exclude_pk=locked.pk)
@@ -316,6 +335,7 @@ def _validate_deliverable(d: Deliverable) -> None:
         raise ValidationError({"title": "Leverancen skal have en titel."})
     if not d.start or not d.end:
         raise ValidationError({"start": "Angiv både start og slut."})
+    check_dates(start=d.start, end=d.end)
     if d.end < d.start:
         raise ValidationError({"end": (
             f"Slut ({danish_date(d.end)}) ligger før start ({danish_date(d.start)})."
@@ -336,8 +356,8 @@ def create_deliverable(workstream: Workstream, *, title: str, start: datetime.da
                        end: datetime.date, user, description: str = "",
                        status: str = DeliverableStatus.PLANNED, progress: int = 0,
                        order: int = 0, reason: str | None = None) -> Deliverable:
-    """A new deliverable of a workstream. Refuses an empty title, an end before the start
-    and progress outside 0–100."""
+    """A new deliverable of a workstream. Refuses an empty title, an end before the start,
+    a date outside 1900–2200 and progress outside 0–100."""
     deliverable = Deliverable(workstream=workstream, title=_clean_text(title),
                               description=_clean_text(description), start=start, end=end,
                               status=status, progress=progress, order=order)
@@ -349,13 +369,14 @@ def create_deliverable(workstream: Workstream, *, title: str, start: datetime.da
 
 @transaction.atomic
 def update_deliverable(deliverable: Deliverable, *, user, reason: str | None = None,
-                       **fields) -> Deliverable:
-    """Change a deliverable: dates, status, progress or text. Same refusals as creating one;
-    progress 100 marks it done."""
+                       expected_version: int | None = None, **fields) -> Deliverable:
+    """Change a deliverable: dates, status, progress or text. Same refusals as creating one,
+    and a deliverable saved since `expected_version`; progress 100 marks it done."""
     unknown = set(fields) - set(DELIVERABLE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown deliverable fields: {', '.join(sorted(unknown))}")
     locked = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
+    check_version(locked, expected_version, what=f"Leverancen {quoted(locked.title)}")
     for key in ("title", "description"):
         if key in fields:
             fields[key] = _clean_text(fields[key])

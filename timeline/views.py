@@ -1,6 +1,7 @@
 """Pages of the plan: thin views that parse, check permission, call a selector or service and
 render. Every object is read through orgreg.roles.policy: milestones of a structure a user may
-not see are 404 to that user, and editing pages are 404 to anyone but an editor."""
+not see are 404 to that user, and editing pages are 404 to anyone but an editor. Edit pages
+carry the object's version (orgreg.versions) and send only the fields posted."""
 
 from __future__ import annotations
 
@@ -15,10 +16,20 @@ from django.views.decorators.http import require_POST
 from orgreg import clock
 from orgreg.forms import apply_refusal
 from orgreg.roles import editor_required, policy
+from orgreg.versions import current_version
 from units.models import Organisation
 
 from . import selectors, services
-from .forms import DeliverableForm, MilestoneForm, PlanFilterForm, StatusForm, WorkstreamForm
+from .forms import (
+    DeliverableEditForm,
+    DeliverableForm,
+    MilestoneEditForm,
+    MilestoneForm,
+    PlanFilterForm,
+    StatusForm,
+    WorkstreamEditForm,
+    WorkstreamForm,
+)
 from .ics import plan_calendar
 from .models import FeedToken, Milestone, MilestoneStatus
 
@@ -29,6 +40,11 @@ def _organisation(user, pk) -> Organisation:
 
 def _visible_milestone(user, pk) -> Milestone:
     return policy(user).get_milestone_or_404(pk)
+
+
+def _initial(obj, names) -> dict:
+    """An edit form's initial values: the object's fields and its current version."""
+    return {**{f: getattr(obj, f) for f in names}, "version": current_version(obj)}
 
 
 def _filters(request, organisation) -> tuple[PlanFilterForm, selectors.PlanFilter]:
@@ -94,6 +110,7 @@ def milestone_detail(request, pk):
         "show_med": milestone.med_body is None or policy(request.user).can_see_med_body(
             milestone.med_body),
         "status_choices": MilestoneStatus.choices, "today": clock.today(),
+        "version": current_version(milestone),
     })
 
 
@@ -128,19 +145,15 @@ def milestone_create(request, organisation_id):
 def milestone_edit(request, pk):
     milestone = _visible_milestone(request.user, pk)
     organisation = milestone.organisation
-    initial = {f: getattr(milestone, f) for f in (
-        "title", "date", "end_date", "kind", "status", "forum", "structure", "workstream",
-        "med_body", "meeting", "description")}
-    form = MilestoneForm(request.POST or None, initial=initial, organisation=organisation)
+    form = MilestoneEditForm(request.POST or None,
+                             initial=_initial(milestone, MilestoneEditForm.FIELDS),
+                             organisation=organisation)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             services.edit_milestone(
-                milestone, user=request.user, date=data["date"], end_date=data["end_date"],
-                status=data["status"], reason=data["reason"], title=data["title"],
-                kind=data["kind"], forum=data["forum"], structure=data["structure"],
-                workstream=data["workstream"], description=data["description"],
-                med_body=data["med_body"], meeting=data["meeting"],
+                milestone, user=request.user, reason=form.cleaned_data["reason"] or "",
+                expected_version=form.expected_version(),
+                **form.sent_fields(MilestoneEditForm.FIELDS),
             )
         except ValidationError as error:
             apply_refusal(form, error)
@@ -162,7 +175,8 @@ def milestone_status(request, pk):
         try:
             services.set_milestone_status(milestone, form.cleaned_data["status"],
                                           user=request.user,
-                                          reason=form.cleaned_data["reason"] or None)
+                                          reason=form.cleaned_data["reason"] or None,
+                                          expected_version=form.expected_version())
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -186,18 +200,21 @@ def workstream_form(request, organisation_id=None, pk=None):
     workstream = policy(request.user).get_workstream_or_404(pk) if pk else None
     organisation = (workstream.organisation if workstream
                     else _organisation(request.user, organisation_id))
-    initial = ({"name": workstream.name, "description": workstream.description,
-                "order": workstream.order} if workstream else {})
-    form = WorkstreamForm(request.POST or None, initial=initial)
+    if workstream:
+        form: WorkstreamForm = WorkstreamEditForm(
+            request.POST or None, initial=_initial(workstream, WorkstreamEditForm.FIELDS))
+    else:
+        form = WorkstreamForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            if workstream:
-                fields = {"name": data["name"], "description": data["description"]}
-                if data["order"] is not None:
-                    fields["order"] = data["order"]
+            if isinstance(form, WorkstreamEditForm):
+                fields = form.sent_fields(form.FIELDS)
+                if fields.get("order", 0) is None:
+                    fields.pop("order")
                 services.update_workstream(workstream, user=request.user,
-                                           reason=data["reason"] or None, **fields)
+                                           reason=data["reason"] or None,
+                                           expected_version=form.expected_version(), **fields)
             else:
                 services.create_workstream(organisation, user=request.user, name=data["name"],
                                            description=data["description"],
@@ -220,19 +237,23 @@ def deliverable_form(request, workstream_id=None, pk=None):
     deliverable = rules.get_deliverable_or_404(pk) if pk else None
     workstream = (deliverable.workstream if deliverable
                   else rules.get_workstream_or_404(workstream_id))
-    fields = ("title", "start", "end", "status", "progress", "description")
-    initial = {f: getattr(deliverable, f) for f in fields} if deliverable else {}
-    form = DeliverableForm(request.POST or None, initial=initial)
+    if deliverable:
+        form: DeliverableForm = DeliverableEditForm(
+            request.POST or None, initial=_initial(deliverable, DeliverableForm.FIELDS))
+    else:
+        form = DeliverableForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        values = {f: data[f] for f in fields}
         try:
-            if deliverable:
+            if isinstance(form, DeliverableEditForm):
                 services.update_deliverable(deliverable, user=request.user,
-                                            reason=data["reason"] or None, **values)
+                                            reason=data["reason"] or None,
+                                            expected_version=form.expected_version(),
+                                            **form.sent_fields(form.FIELDS))
             else:
                 services.create_deliverable(workstream, user=request.user,
-                                            reason=data["reason"] or None, **values)
+                                            reason=data["reason"] or None,
+                                            **{f: data[f] for f in form.FIELDS})
         except ValidationError as error:
             apply_refusal(form, error)
         else:

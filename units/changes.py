@@ -7,7 +7,8 @@ what the links mean is decided by `classify` alone, a cheap function over a few 
 
 The rule. Between an older and a newer structure, a unit's change is read from the
 successions that lead from units of the one to units of the other (followed through the
-structures between, or matched by unit code for two alternative models):
+structures between, or matched by unit code for two alternative models). A unit's change is
+a set of kinds, not one: a unit can be merged and moved, or renamed and moved.
 
 - new: a unit of the newer structure with no predecessor;
   closed: a unit of the older structure with no successor;
@@ -15,15 +16,24 @@ structures between, or matched by unit code for two alternative models):
   several predecessors;
 - split: an older unit with several successors, and a newer unit whose one predecessor has
   several successors;
-- otherwise the change is one to one: renamed when the name differs, moved when the new
-  parent is not a successor of the old parent (a top unit that stays on top is not moved),
-  both, or neither: continued.
+- renamed: a one-to-one pair whose names differ (a merged or split unit's new name is part
+  of the merger or split);
+- moved, whatever else happened: a line old → new is moved when the new unit's parent is not
+  a unit the old unit's parent went to (a top unit that stays on top is not moved; under a
+  closed parent every unit is moved). An older unit is moved when one of its lines is; a
+  newer unit when every line into it is (a unit that took in a unit from elsewhere stays
+  where it was; the unit that came is moved);
+- continued: none of these.
 
 The unit's own side decides first: a newer unit with several predecessors is merged even
 when one of them was also split; an older unit with several successors is split even when
-one of them also took in other units. A line old → new (a row of the comparison, a
-placement, a notice, a line of the spreadsheet or the API) has the kinds of its older unit;
-see `line_kinds`.
+one of them also took in other units. A line old → new (a line of the comparison, a
+placement, a notice, a line of the spreadsheet or the API) has its own kinds: merged or split
+as its older unit, moved as the line itself (see `line_kinds`); its older unit's kinds are
+those of all its lines together.
+
+Counts (`tally`) count units: every kind among the units of the older structure, except new,
+which is counted among the units of the newer one (`COUNTED_AMONG`).
 
 A succession counts whatever its share. A 0 % succession is a recorded link: the editor
 said where the unit's tasks (or name) go though no staff go along, so it counts for the kind
@@ -31,6 +41,9 @@ said where the unit's tasks (or name) go though no staff go along, so it counts 
 people along a line come from units.shares). Dropping such links would call a unit closed
 that the editor placed, and would make the kind depend on a number the editor may still be
 filling in.
+
+The colours of the kinds' badges (`PALETTE`) are one palette for the screen and the paper:
+units.markup.badges writes them as CSS variables that both style sheets use.
 """
 
 from __future__ import annotations
@@ -66,6 +79,24 @@ class ChangeKind:
     PRIORITY = [NEW, CLOSED, MERGED, SPLIT, MOVED, RENAMED, CONTINUED]
 
 
+# Which structure's units a kind is counted among: new units exist only in the newer
+# structure, every other kind is told of the units of the older one (see `tally`).
+OLDER, NEWER = "older", "newer"
+COUNTED_AMONG = {kind: NEWER if kind == ChangeKind.NEW else OLDER for kind in ChangeKind.PRIORITY}
+
+# The badge colours, background and text, the same on screen and on paper (see the module).
+# Each background carries its white text at a contrast of at least 4.5:1.
+PALETTE = {
+    ChangeKind.NEW: ("#1f6e36", "#ffffff"),
+    ChangeKind.CLOSED: ("#a3261b", "#ffffff"),
+    ChangeKind.MERGED: ("#8a4b08", "#ffffff"),
+    ChangeKind.SPLIT: ("#9b2a64", "#ffffff"),
+    ChangeKind.MOVED: ("#1a5296", "#ffffff"),
+    ChangeKind.RENAMED: ("#6a4aa0", "#ffffff"),
+    ChangeKind.CONTINUED: ("#59636e", "#ffffff"),
+}
+
+
 # One frozenset per answer, shared by every unit that has it: cheap to hand out for 10,000
 # units and quick to hash and compare.
 NEW = frozenset({ChangeKind.NEW})
@@ -73,40 +104,44 @@ CLOSED = frozenset({ChangeKind.CLOSED})
 MERGED = frozenset({ChangeKind.MERGED})
 SPLIT = frozenset({ChangeKind.SPLIT})
 CONTINUED = frozenset({ChangeKind.CONTINUED})
-# One-to-one kinds by (renamed, moved).
-_ONE_TO_ONE = {
+MOVED = frozenset({ChangeKind.MOVED})
+MERGED_MOVED = frozenset({ChangeKind.MERGED, ChangeKind.MOVED})
+SPLIT_MOVED = frozenset({ChangeKind.SPLIT, ChangeKind.MOVED})
+# One-to-one kinds by (renamed, moved): classify's answer when both counts are one.
+ONE_TO_ONE = {
     (False, False): CONTINUED,
     (True, False): frozenset({ChangeKind.RENAMED}),
-    (False, True): frozenset({ChangeKind.MOVED}),
+    (False, True): MOVED,
     (True, True): frozenset({ChangeKind.RENAMED, ChangeKind.MOVED}),
 }
 
 
 def classify(*, newer: bool, came_from: int, went_to: int, renamed: bool = False,
              moved: bool = False) -> frozenset[str]:
-    """The kinds of one unit's change (see the module's rule), from the links around it.
+    """The kinds of one unit's change, or of one line (see the module's rule), from the
+    links around it.
 
     For a unit of the newer structure (`newer`): `came_from` is how many older units lead to
     it, and `went_to` how many newer units its predecessor leads to when it has exactly one.
-    For a unit of the older structure: `went_to` is how many newer units it leads to, and
-    `came_from` how many older units lead to its successor when it has exactly one.
-    `renamed` and `moved` describe the one-to-one pair (see `is_moved`) and matter only
-    when both counts are one."""
+    For a unit of the older structure, or a line from it: `went_to` is how many newer units
+    it leads to, and `came_from` how many older units lead to its successor (the line's
+    newer end). `moved` is the caller's reading of the rule (see `is_moved`) and counts for
+    every kind but new and closed; `renamed` counts for a one-to-one pair only."""
     if newer:
         if came_from == 0:
             return NEW
         if came_from > 1:
-            return MERGED
+            return MERGED_MOVED if moved else MERGED
         if went_to > 1:
-            return SPLIT
+            return SPLIT_MOVED if moved else SPLIT
     else:
         if went_to == 0:
             return CLOSED
         if went_to > 1:
-            return SPLIT
+            return SPLIT_MOVED if moved else SPLIT
         if came_from > 1:
-            return MERGED
-    return _ONE_TO_ONE[renamed, moved]
+            return MERGED_MOVED if moved else MERGED
+    return ONE_TO_ONE[renamed, moved]
 
 
 def is_moved(old_parent: int | None, new_parent: int | None,
@@ -120,10 +155,17 @@ def is_moved(old_parent: int | None, new_parent: int | None,
 
 
 def line_kinds(older: frozenset[str], newer: frozenset[str]) -> frozenset[str]:
-    """The kinds of one line old → new: a split older unit makes each of its lines a split;
-    otherwise the line has the newer unit's kinds, which are then the older unit's as well
-    (the same merger seen from either end, or the same one-to-one change)."""
-    return older if ChangeKind.SPLIT in older else newer
+    """The kinds of one line old → new from the kinds of its two ends. Exact except in one
+    case: units.selectors.compare gives every line its own kinds (`Link.kinds`), prefer
+    those. A split older unit's line is a split, moved when the line is: the newer end's
+    kinds when its one predecessor is the older unit; when the newer end also took in other
+    units, moved only when that end is (every line into it is moved). Otherwise the line has
+    the older unit's kinds (its one line: the same merger or one-to-one change)."""
+    if ChangeKind.SPLIT in older:
+        if ChangeKind.SPLIT in newer:
+            return newer
+        return SPLIT_MOVED if ChangeKind.MOVED in newer else SPLIT
+    return older
 
 
 _PRIMARY: dict[frozenset[str], str] = {}
@@ -138,9 +180,28 @@ def primary(kinds: frozenset[str]) -> str:
     return found
 
 
+_BADGES: dict[frozenset[str], tuple[tuple[str, str], ...]] = {}
+
+
 def labels(kinds: frozenset[str]) -> list[str]:
     """The Danish labels of every kind of the set, in ChangeKind.PRIORITY order."""
-    return [ChangeKind.LABELS[k] for k in ChangeKind.PRIORITY if k in kinds]
+    return [label for _, label in badges(kinds)]
+
+
+def badges(kinds: frozenset[str]) -> tuple[tuple[str, str], ...]:
+    """(kind, Danish label) of every kind of the set, in ChangeKind.PRIORITY order: one badge
+    each, coloured by its own kind. Memoised per set."""
+    found = _BADGES.get(kinds)
+    if found is None:
+        found = _BADGES[kinds] = tuple(
+            (k, ChangeKind.LABELS[k]) for k in ChangeKind.PRIORITY if k in kinds)
+    return found
+
+
+def labels_text(kinds: frozenset[str]) -> str:
+    """The labels as one cell of a spreadsheet: "Flyttet, omdøbt" (the first capitalised)."""
+    words = labels(kinds)
+    return ", ".join([words[0], *(w.lower() for w in words[1:])]) if words else ""
 
 
 class HasKinds:
@@ -163,6 +224,10 @@ class HasKinds:
         return labels(self.kinds)
 
     @property
+    def badges(self) -> tuple[tuple[str, str], ...]:
+        return badges(self.kinds)
+
+    @property
     def kind_word(self) -> str:
         """The kind's label as a word inside a sentence: "flyttet", "nedlagt"."""
         return ChangeKind.WORDS[primary(self.kinds)]
@@ -171,7 +236,8 @@ class HasKinds:
 def tally(kind_sets: Iterable[frozenset[str]]) -> dict[str, int]:
     """kind → how many of the given units carry it (a unit that is moved and renamed counts
     under both), for every kind: counts that match what the rows show and what filtering
-    the rows by a kind finds."""
+    the rows by a kind finds. Give the units of the older structure and the new units of
+    the newer one (`COUNTED_AMONG`)."""
     per_set: dict[frozenset[str], int] = {}
     for kinds in kind_sets:
         per_set[kinds] = per_set.get(kinds, 0) + 1

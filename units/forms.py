@@ -11,7 +11,7 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 
-from orgreg.forms import DateField
+from orgreg.forms import DateField, PartialUpdateForm
 from orgreg.moments import parse_moment
 from orgreg.versions import current_version
 
@@ -44,37 +44,6 @@ class ShareField(forms.Field):
             return shares.parse_share(value)
         except shares.ShareError as error:
             raise ValidationError(error.message) from None
-
-
-
-class PartialUpdateForm(forms.Form):
-    """A form for a partial update, partial on purpose: a field the submitted data does not
-    carry at all keeps its stored value (it is not required and is left out of the update),
-    while a field sent empty is cleared where it may be blank. It also carries `version`,
-    the object's orgreg.versions.current_version when the form was made, which the update
-    service checks so that a stale form is refused instead of reverting someone's change."""
-
-    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.is_bound:
-            for name, field in self.fields.items():
-                if not self.was_sent(name):
-                    field.required = False
-
-    def was_sent(self, name: str) -> bool:
-        """Whether the submitted data carries field `name` at all (sent empty counts)."""
-        field = self.fields[name]
-        return not field.widget.value_omitted_from_data(self.data, self.files,
-                                                        self.add_prefix(name))
-
-    def sent_fields(self, names) -> dict:
-        """The cleaned values of those of `names` the submitted data carries."""
-        return {f: self.cleaned_data.get(f) for f in names if self.was_sent(f)}
-
-    def expected_version(self) -> int | None:
-        return self.cleaned_data.get("version")
 
 
 class UnitFieldsForm(forms.Form):

@@ -67,6 +67,11 @@ class Structure(models.Model):
         "tekst til orienteringsbreve", blank=True,
         help_text="Kontakt, link til spørgsmål og svar o.l. Står på hver placeringsorientering.",
     )
+    notice_sender = models.CharField(
+        "afsender af orienteringsbreve", max_length=300, blank=True,
+        help_text="F.eks. »Socialforvaltningen, Københavns Kommune, HR og Organisation«. "
+                  "Tom: organisationens navn.",
+    )
     created_at = models.DateTimeField("oprettet", auto_now_add=True)
 
     history = HistoricalRecords()

@@ -93,12 +93,25 @@ class ComparisonRowSerializer(serializers.Serializer):
 
     old = UnitRefSerializer(allow_null=True)
     new = UnitRefSerializer(allow_null=True)
-    kind = serializers.CharField()
+    kind = serializers.CharField(help_text="The first of `kinds`, the one the line is shown by.")
     kind_label = serializers.CharField()
+    kinds = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Every kind of the line (a line can be merged and moved, or renamed and "
+                  "moved), in the order they are shown.")
+    kind_labels = serializers.ListField(child=serializers.CharField())
     share = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
-    headcount = serializers.IntegerField(
+    staff_moving = serializers.IntegerField(
+        allow_null=True,
         help_text="Staff of the old unit that move along this line, whole people that add up "
-                  "to its headcount over its lines (for a new unit: its own).")
+                  "to its headcount over its lines; null for a new unit and a closed one.")
+    old_headcount = serializers.IntegerField(allow_null=True,
+                                             help_text="The old unit's own headcount.")
+    new_headcount = serializers.IntegerField(
+        allow_null=True, help_text="The new unit's own headcount, all of its staff.")
+    headcount = serializers.IntegerField(
+        help_text="`staff_moving`; for a new unit its own headcount, for a closed one the old "
+                  "unit's (kept for earlier readers).")
 
 
 class ComparisonSerializer(serializers.Serializer):
@@ -108,8 +121,9 @@ class ComparisonSerializer(serializers.Serializer):
         help_text="True when matched by successions, false when matched by unit code.")
     counts = serializers.DictField(
         child=serializers.IntegerField(),
-        help_text="Kind → how many rows carry it: the old units, then the new ones; a unit "
-                  "moved and renamed counts under both.")
+        help_text="Kind → how many units carry it: units of the old structure for every "
+                  "kind but `new`, which counts units of the new one; a unit moved and renamed "
+                  "counts under both. Filtering `rows` by the kind finds the same units.")
     staff_affected = serializers.IntegerField()
     rows = ComparisonRowSerializer(many=True)
 

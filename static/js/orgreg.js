@@ -110,7 +110,8 @@
     });
   }
 
-  /* /min-enhed/: search as you type. */
+  /* /min-enhed/: search as you type. The server renders the results (the same partial as
+     the page without script), so the script only fetches and places them. */
   function initSearch(form) {
     var input = form.querySelector("input[type=search]");
     var results = document.getElementById("search-results");
@@ -127,38 +128,23 @@
           .then(function (r) { return r.json(); })
           .then(function (data) {
             if (ticket !== latest) return;
-            results.textContent = "";
-            var p = document.createElement("p");
-            if (!data.results.length) {
-              p.textContent = "Ingen enheder matcher »" + query + "«. Prøv en del af navnet eller koden.";
-              results.appendChild(p);
-              return;
-            }
-            p.textContent = data.results.length + (data.results.length === 1 ? " enhed" : " enheder") + " matcher »" + query + "«:";
-            results.appendChild(p);
-            var list = document.createElement("ul");
-            list.className = "hits";
-            data.results.forEach(function (hit) {
-              var li = document.createElement("li");
-              var a = document.createElement("a");
-              a.href = hit.url;
-              a.textContent = hit.name;
-              li.appendChild(a);
-              if (hit.code) {
-                var code = document.createElement("span");
-                code.className = "muted";
-                code.textContent = " (" + hit.code + ")";
-                li.appendChild(code);
-              }
-              var where = document.createElement("span");
-              where.className = "muted";
-              where.textContent = " · " + hit.structure + " · " + hit.status.toLowerCase();
-              li.appendChild(where);
-              list.appendChild(li);
-            });
-            results.appendChild(list);
+            results.innerHTML = data.html;
           });
       }, 150);
+    });
+    /* "Vis også tidligere organiseringer": a link to ?tidligere=1 without script; with it,
+       the hits already on the page are revealed in place. */
+    results.addEventListener("click", function (event) {
+      var link = event.target.closest("[data-reveal-earlier]");
+      if (!link) return;
+      var earlier = document.getElementById(link.getAttribute("aria-controls"));
+      if (!earlier) return;
+      event.preventDefault();
+      earlier.hidden = false;
+      link.setAttribute("aria-expanded", "true");
+      link.parentNode.hidden = true;
+      var first = earlier.querySelector("a");
+      if (first) first.focus();
     });
   }
 

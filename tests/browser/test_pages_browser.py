@@ -121,3 +121,53 @@ def test_manager_finds_their_unit_and_cannot_open_a_draft(page, manager, scenari
     response = page.goto(f"/structure/{scenario['draft'].pk}/")
     assert response.status == 404
     expect(page.locator("body")).not_to_contain_text("Udkast 2031")
+
+
+def test_manager_picks_the_right_distrikt_nord_by_its_path(page, manager):
+    """The demo has three "Distrikt Nord" in Aarhus's structure in force, and three more in
+    the one before it: typing the name and clicking the path is all it takes."""
+    from units import demo
+
+    demo.load()  # the suite's users exist already and keep their password
+    wanted = Unit.objects.get(code="MSO-9100",
+                              structure__name="Ny organisering, sidste step pr. 1. januar 2022")
+    login(page, "leder")
+    page.goto("/min-enhed/")
+    # 1: type.
+    page.get_by_label("Søg på enhedens navn eller kode").press_sequentially(
+        "distrikt nord", delay=20)
+    results = page.locator("#search-results")
+    aarhus = results.locator(".hit-group", has_text="Aarhus Kommune, Sundhed og Omsorg").first
+    expect(aarhus.locator(".hit")).to_have_count(4)
+    expect(aarhus).to_contain_text("gældende fra 1. januar 2022")
+    # The superseded 2021 structure's namesakes wait behind the toggle.
+    expect(page.locator("#earlier-hits")).to_be_hidden()
+    screenshot(page, "07-min-enhed-soegning")
+    # 2: click the one under Hjemmeplejen.
+    aarhus.get_by_role("link", name="Sundhed og Omsorg › Hjemmeplejen › Distrikt Nord",
+                       exact=True).click()
+    page.wait_for_url(f"**/min-enhed/?unit={wanted.pk}")
+    answer = page.locator("article.answer")
+    expect(answer.locator("h2").first).to_contain_text("Distrikt Nord")
+    expect(answer).to_contain_text("Sundhed og Omsorg › Hjemmeplejen › Distrikt Nord")
+
+
+def test_earlier_structures_are_revealed_in_place(page, editor, reader):
+    import datetime
+
+    from units import services
+
+    old, _ = factories.make_structure(editor, {"D": ("Distrikt Vest", 4)}, status="published")
+    new = services.copy_structure(old, name="Ny 2025", user=editor,
+                                  effective_date=datetime.date(2025, 1, 1))
+    services.set_status(new, "published", user=editor)
+    login(page, "laeser")
+    page.goto("/min-enhed/")
+    page.get_by_label("Søg på enhedens navn eller kode").press_sequentially("vest", delay=20)
+    toggle = page.get_by_role("link", name="Vis også tidligere organiseringer (1 enhed)")
+    expect(toggle).to_be_visible()
+    expect(page.locator("#earlier-hits")).to_be_hidden()
+    toggle.click()
+    expect(page.locator("#earlier-hits")).to_be_visible()
+    expect(page.locator("#earlier-hits")).to_contain_text("udmeldt, gjaldt fra 1. januar 2024")
+    assert "tidligere=1" not in page.url  # revealed in place, no new page

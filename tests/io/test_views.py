@@ -219,18 +219,21 @@ def test_comparison_export(client, editor, rich):
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     rows = list(book["Sammenligning"].iter_rows(values_only=True))
-    assert rows[0] == ("Gammel kode", "Gammel enhed", "Ny kode", "Ny enhed", "Ændring",
-                       "Andel (%)", "Antal medarbejdere")
+    assert rows[0] == ("Gammel kode", "Gammel enhed", "Medarbejdere i gammel enhed", "Ny kode",
+                       "Ny enhed", "Ændring", "Andel (%)", "Medarbejdere der flytter",
+                       "Medarbejdere i ny enhed i alt")
     by_old = {}
     for row in rows[1:]:
         by_old.setdefault(row[0], []).append(row)
-    assert [(r[2], r[4], r[5], r[6]) for r in by_old["A2"]] == [
-        ("A2N", "Delt", 60, 4), ("A2S", "Delt", 40, 2)]
-    assert [(r[2], r[4]) for r in by_old["B"]] == [("B", "Sammenlagt")]
-    assert [(r[2], r[4]) for r in by_old["C"]] == [("B", "Sammenlagt")]
-    assert [(r[2], r[4]) for r in by_old["A1"]] == [("A1", "Omdøbt")]
+    # (new code, kinds, share, staff moving, the new unit's total)
+    assert [(r[3], r[5], r[6], r[7], r[8]) for r in by_old["A2"]] == [
+        ("A2N", "Delt", 60, 4, 4), ("A2S", "Delt", 40, 2, 2)]
+    assert sum(r[7] for r in by_old["A2"]) == by_old["A2"][0][2]
+    assert [(r[3], r[5]) for r in by_old["B"]] == [("B", "Sammenlagt")]
+    assert [(r[3], r[5]) for r in by_old["C"]] == [("B", "Sammenlagt")]
+    assert [(r[3], r[5]) for r in by_old["A1"]] == [("A1", "Omdøbt")]
     new_units = [r for r in rows[1:] if r[0] is None]
-    assert [(r[3], r[4], r[6]) for r in new_units] == [("Uden kode", "Ny", 3)]
+    assert [(r[4], r[5], r[7], r[8]) for r in new_units] == [("Uden kode", "Ny", None, 3)]
     summary = {r[0]: r[1] for r in book["Oversigt"].iter_rows(values_only=True)}
     assert summary["Gammel organisering"] == "Organisering 2024"
     assert summary["Sammenlagt"] >= 1

@@ -27,7 +27,7 @@ from units.models import Unit
 D = datetime.date
 TODAY = timezone.localdate()
 STATUSES = ["draft", "consultation", "approved", "published", "discarded"]
-SECRECY = {"none": None, "lifted": D(2000, 1, 1), "secret": D(2999, 1, 1)}
+SECRECY = {"none": None, "lifted": D(2000, 1, 1), "secret": D(2199, 1, 1)}
 ROLES = ["anonymous", "inactive", "no_group", "reader", "manager", "med_member", "editor",
          "superuser"]
 PATH = {"draft": [], "consultation": ["consultation"], "approved": ["consultation", "approved"],

@@ -2,12 +2,14 @@
 
 import datetime
 import io
+import re
 import subprocess
 import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
 
+from tests import factories
 from units import printing, services
 
 
@@ -30,9 +32,9 @@ def test_notice_of_a_moved_unit(decided, manager, read_pdf):
     assert "ORIENTERING OM NY ORGANISERING" in text
     assert "Team B1" in text
     assert "Testkommune › Afdeling B" in text  # where it is today
-    assert "Fra 1. januar 2025" in text
+    assert "Siden 1. januar 2025 er Team B1" in text  # issued after the day
     assert "Testkommune › Center A" in text  # where it goes
-    assert "Flyttet" in text
+    assert "flyttet" in text
     assert "Centerchef Søren Østergaard" in text  # the new leader above it
     assert "Kontakt HR på hr@testkommune.dk." in text
     assert "Spørgsmål og svar: intra/ny-organisering" in text
@@ -48,7 +50,7 @@ def test_notice_of_a_split_and_a_closed_unit(decided, editor, read_pdf):
     assert "60 % af medarbejderne (ca. 3)" in text
     assert "40 % af medarbejderne (ca. 2)" in text
     text = read_pdf(printing.notices_pdf(new, editor, unit_ids=[old_units["B"].pk]))[0]
-    assert "Enheden nedlægges" in text
+    assert "Afdeling B nedlagt" in text
 
 
 def test_all_notices_one_pdf_one_unit_per_page(decided, editor, read_pdf):
@@ -78,7 +80,7 @@ def test_zip_has_one_pdf_per_unit(decided, editor, tmp_path):
 
 def test_zip_notice_longer_than_a_page_counts_its_own_pages(decided, editor, tmp_path):
     old, new, old_units = decided
-    # A unit split into many parts gets a notice over two pages.
+    # A unit split into many parts gets a notice over more than one page.
     draft = services.copy_structure(new, name="Mange dele", user=editor,
                                     effective_date=datetime.date(2027, 1, 1))
     parts = [{"name": f"Del {i} af Afdeling C Vest", "share": 10} for i in range(10)]
@@ -93,8 +95,10 @@ def test_zip_notice_longer_than_a_page_counts_its_own_pages(decided, editor, tmp
                                      capture_output=True, text=True, check=True).stdout
     long = [t for t in texts.values() if "Enheden deles" in t]
     assert len(long) == 1
-    pages = long[0].split("\f")
-    assert "side 1 af 2" in pages[0] and "side 2 af 2" in pages[1]
+    pages = [p for p in long[0].split("\f") if p.strip()]
+    assert len(pages) > 1
+    for number, page in enumerate(pages, start=1):
+        assert f"side {number} af {len(pages)}" in page
     assert all(t.count("side 1 af 1") == 1 for t in texts.values() if t is not long[0])
 
 
@@ -116,7 +120,7 @@ def test_notices_through_two_steps(decided, editor, read_pdf):
                                    user=editor)
     last = services.set_status(last, "approved", user=editor)
     text = read_pdf(printing.notices_pdf(last, editor, old=old, unit_ids=[old_units["B1"].pk]))[0]
-    assert "Team B1" in text and "Fra 1. januar 2026" in text
+    assert "Team B1" in text and "Siden 1. januar 2026" in text
     assert "Testkommune › Center A" in text
 
 
@@ -125,3 +129,128 @@ def test_notices_read_a_fixed_number_of_queries(decided, editor, django_assert_m
     with django_assert_max_num_queries(8):
         items = printing.notices(new)
     assert len(items) == 7
+
+
+def _flat(text: str) -> str:
+    """pdftotext's layout with every run of spaces and line breaks as one space."""
+    return " ".join(text.split())
+
+
+def _moved_and_renamed(editor, *, leader_name: str = "Åse Ørnsø",
+                       sender: str = "Socialforvaltningen, Testkommune, HR og Organisation"):
+    """Team B1 (leader: Teamleder `leader_name`) moves from Afdeling B to Afdeling C and is
+    renamed Team C1 on 1 January 2025. Team A1 has no named leader and continues."""
+    old, old_units = factories.make_structure(editor, {
+        "A": ("Afdeling A", 10, {"A1": ("Team A1", 4)}),
+        "B": ("Afdeling B", 20, {"B1": ("Team B1", 8)}),
+        "C": ("Afdeling C", 5),
+    }, organisation=factories.make_organisation(editor, "Testkommune"))
+    services.update_unit(old_units["B1"], user=editor, leader_title="Teamleder",
+                         leader_name=leader_name)
+    old = services.set_status(old, "published", user=editor)
+    new = services.copy_structure(old, name="Ny organisering 2025", user=editor,
+                                  effective_date=datetime.date(2025, 1, 1))
+    units = {u.code: u for u in new.units}
+    services.move_unit(units["B1"], units["C"], user=editor)
+    services.update_unit(new.units.get(code="B1"), user=editor, name="Team C1")
+    new = services.update_structure(new, user=editor, notice_sender=sender,
+                                    notice_text="Spørgsmål: skriv til hr@testkommune.dk.")
+    new = services.set_status(new, "approved", user=editor)
+    return old, new, old_units
+
+
+@pytest.fixture
+def moved_and_renamed(editor):
+    return _moved_and_renamed(editor)
+
+
+def test_notice_is_a_letter_with_date_sender_addressee_and_min_enheds_sentence(
+        moved_and_renamed, editor, read_pdf):
+    old, new, old_units = moved_and_renamed
+    data = printing.notices_pdf(new, editor, unit_ids=[old_units["B1"].pk],
+                                issued=datetime.date(2024, 11, 20))
+    text = _flat(read_pdf(data)[0])
+    assert "Dato 20. november 2024" in text
+    assert "Fra Socialforvaltningen, Testkommune, HR og Organisation" in text
+    assert "Til Teamleder Åse Ørnsø, Team B1" in text
+    # Min enhed's sentence (units.changes.sentence) for a renamed and moved unit.
+    assert "Fra 1. januar 2025 bliver Team B1 til Team C1 under Afdeling C." in text
+    # Every kind of the change, in lower case, not only the first.
+    assert "Ændring flyttet og omdøbt" in text
+    assert "Spørgsmål: skriv til hr@testkommune.dk." in text
+
+
+def test_notice_without_a_leader_name_goes_to_the_leader_and_sender_falls_back(
+        moved_and_renamed, editor, read_pdf):
+    old, new, old_units = moved_and_renamed
+    new = services.update_structure(new, user=editor, notice_sender="")
+    text = _flat(read_pdf(printing.notices_pdf(new, editor,
+                                               unit_ids=[old_units["A1"].pk]))[0])
+    assert "Til lederen af Team A1" in text
+    assert f"Fra {new.organisation.name}" in text
+    assert "Ændring uændret" in text
+    # The date of issue defaults to the day it is made.
+    assert re.search(r"Dato \d{1,2}\. (januar|februar|marts|april|maj|juni|juli|august|"
+                     r"september|oktober|november|december) \d{4}", text)
+
+
+def test_notice_of_a_closed_unit_says_so_in_the_sentence_and_the_kinds(decided, editor,
+                                                                      read_pdf):
+    old, new, old_units = decided
+    issued = datetime.date(2024, 11, 20)
+    text = _flat(read_pdf(printing.notices_pdf(new, editor, unit_ids=[old_units["B"].pk],
+                                               issued=issued))[0])
+    assert ("Fra 1. januar 2025 nedlægges Afdeling B: enheden har ingen efterfølger i denne "
+            "organisering.") in text
+    # Issued after the day, the same letter tells it in the past tense.
+    text = _flat(read_pdf(printing.notices_pdf(new, editor, unit_ids=[old_units["B"].pk],
+                                               issued=datetime.date(2025, 2, 1)))[0])
+    assert "Siden 1. januar 2025 er Afdeling B nedlagt" in text
+    assert "Ændring nedlagt" in text
+
+
+def test_notice_text_sender_and_names_stay_escaped(editor, read_pdf):
+    from django.template.loader import render_to_string
+
+    old, new, old_units = _moved_and_renamed(editor, leader_name="<b>Bo</b> & Co",
+                                             sender="<i>HR</i> & <script>x</script>")
+    context = printing.notice_context(new, editor, printing.notices(
+        new, unit_ids=[old_units["B1"].pk]))
+    page = render_to_string("units/pdf_notices.html", context)
+    assert "<i>HR</i>" not in page and "&lt;i&gt;HR&lt;/i&gt; &amp; &lt;script&gt;" in page
+    assert "<b>Bo</b>" not in page and "&lt;b&gt;Bo&lt;/b&gt; &amp; Co" in page
+    text = _flat(read_pdf(printing.notices_pdf(new, editor, unit_ids=[old_units["B1"].pk]))[0])
+    assert "Fra <i>HR</i> & <script>x</script>" in text
+    assert "Til Teamleder <b>Bo</b> & Co, Team B1" in text
+
+
+def test_sender_is_edited_with_the_notice_text_and_copied_with_the_structure(
+        moved_and_renamed, editor, reader, client):
+    from django.urls import reverse
+
+    from units.models import Structure
+
+    old, new, _ = moved_and_renamed
+    url = reverse("units:structure-notice-text", args=[new.pk])
+    client.force_login(editor)
+    page = client.get(url).content.decode()
+    assert 'value="Socialforvaltningen, Testkommune, HR og Organisation"' in page
+    response = client.post(url, {"notice_text": "Ny tekst", "notice_sender": "  HR  og  Org "})
+    assert response.status_code == 302
+    new.refresh_from_db()
+    assert (new.notice_sender, new.notice_text) == ("HR og Org", "Ny tekst")
+    # Too long: refused with a Danish message, nothing changed.
+    response = client.post(url, {"notice_text": "Anden tekst", "notice_sender": "x" * 301})
+    assert response.status_code == 400
+    assert "Afsenderen må højst være 300 tegn." in response.content.decode()
+    new.refresh_from_db()
+    assert (new.notice_sender, new.notice_text) == ("HR og Org", "Ny tekst")
+    # A copy keeps the sender, as it keeps the notice text.
+    copy = services.copy_structure(new, name="Næste", user=editor,
+                                   effective_date=datetime.date(2026, 1, 1))
+    assert Structure.objects.get(pk=copy.pk).notice_sender == "HR og Org"
+    # Readers do not reach the page.
+    client.force_login(reader)
+    assert client.post(url, {"notice_sender": "Hacket"}).status_code == 404
+    new.refresh_from_db()
+    assert new.notice_sender == "HR og Org"

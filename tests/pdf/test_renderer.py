@@ -55,7 +55,7 @@ def test_refuses_every_url_but_static_files(pdf_test_templates):
     assert "ftp://example.com/z.png" in refused
     assert any("passwd" in url and url.startswith(pdf.BASE_URL) for url in refused)
     assert not any("settings.py" in s or "passwd" in s for s in fetcher.served)
-    assert set(fetcher.served) <= {"css/pdf.css", "fonts/DejaVuSans.ttf",
+    assert set(fetcher.served) <= {"css/pdf.css", "css/badges.css", "fonts/DejaVuSans.ttf",
                                    "fonts/DejaVuSans-Bold.ttf"}
 
 

@@ -147,7 +147,7 @@ def by_status(editor, organisation, small):
                                                 structure=s, user=editor)
     confidential = unit_services.copy_structure(published, name="S fortrolig",
                                                 effective_date=D(2025, 6, 1), user=editor)
-    unit_services.update_structure(confidential, confidential_until=D(2999, 1, 1), user=editor)
+    unit_services.update_structure(confidential, confidential_until=D(2199, 1, 1), user=editor)
     for status in ("consultation", "approved", "published"):
         unit_services.set_status(confidential, status, user=editor)
     out["confidential"] = services.create_milestone(organisation, title="confidential",

@@ -41,7 +41,7 @@ def test_create_milestone_records_user_and_reason(editor, organisation):
     ({"date": None}, "date", "Angiv en dato"),
     ({"end_date": D(2024, 11, 1)}, "end_date", "ligger før datoen"),
     ({"kind": "party"}, "kind", "Ukendt type"),
-    ({"status": "done", "date": D(2999, 1, 1)}, "status", "kan ikke være gennemført endnu"),
+    ({"status": "done", "date": D(2199, 1, 1)}, "status", "kan ikke være gennemført endnu"),
 ])
 def test_create_milestone_refusals_change_nothing(editor, organisation, kwargs, field, text):
     args = {"title": "Møde", "date": D(2024, 11, 13), **kwargs}
@@ -138,7 +138,7 @@ def test_postponing_or_cancelling_needs_a_reason(editor, plan):
 
 
 def test_mark_done_refuses_a_future_date(editor, organisation):
-    m = services.create_milestone(organisation, title="Fremtid", date=D(2999, 1, 1), user=editor)
+    m = services.create_milestone(organisation, title="Fremtid", date=D(2199, 1, 1), user=editor)
     with pytest.raises(ValidationError, match="kan ikke være gennemført endnu"):
         services.mark_done(m, user=editor)
     m.refresh_from_db()

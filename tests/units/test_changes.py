@@ -23,9 +23,11 @@ D2025 = datetime.date(2025, 1, 1)
     (True, 1, 1, False, True, {K.MOVED}),
     (True, 1, 1, True, True, {K.RENAMED, K.MOVED}),
     (True, 2, 1, False, False, {K.MERGED}),
-    (True, 3, 0, True, True, {K.MERGED}),  # renamed/moved do not count for a merger
+    (True, 3, 0, True, False, {K.MERGED}),  # renamed does not count for a merger
+    (True, 3, 0, True, True, {K.MERGED, K.MOVED}),  # moved does, whatever else happened
     (True, 1, 2, False, False, {K.SPLIT}),
-    (True, 1, 3, True, True, {K.SPLIT}),
+    (True, 1, 3, True, False, {K.SPLIT}),
+    (True, 1, 3, True, True, {K.SPLIT, K.MOVED}),
     (True, 2, 2, False, False, {K.MERGED}),  # its own side first: several predecessors
     # Units of the older structure.
     (False, 0, 0, False, False, {K.CLOSED}),
@@ -33,6 +35,10 @@ D2025 = datetime.date(2025, 1, 1)
     (False, 1, 1, True, True, {K.RENAMED, K.MOVED}),
     (False, 1, 2, False, False, {K.SPLIT}),
     (False, 2, 1, False, False, {K.MERGED}),
+    (False, 2, 1, True, True, {K.MERGED, K.MOVED}),
+    (False, 1, 2, True, True, {K.SPLIT, K.MOVED}),
+    (False, 0, 0, True, True, {K.CLOSED}),  # nothing to move
+    (True, 0, 0, True, True, {K.NEW}),
     (False, 2, 2, False, False, {K.SPLIT}),  # its own side first: several successors
 ])
 def test_classify(newer, came_from, went_to, renamed, moved, expected):
@@ -252,5 +258,7 @@ def test_placement_over_two_steps_is_the_net_change(small, editor):
     # A merger with another unit of the first structure, on the second step, is one.
     services.merge_units([u["A1"], u["B1"]], into=u["B1"], user=editor)
     [p] = selectors.placement(old_units["A1"], new)
-    assert p.kind == K.MERGED
-    assert selectors.compare(old, new).old_changes[old_units["A1"].pk].kinds == {K.MERGED}
+    # ... and A1 moves with it, from under A to under B: merged and moved.
+    assert p.kinds == {K.MERGED, K.MOVED}
+    assert selectors.compare(old, new).old_changes[old_units["A1"].pk].kinds == {
+        K.MERGED, K.MOVED}

@@ -261,10 +261,12 @@ def test_kobenhavn_centre_placements_show_change_kinds(loaded):
     }
     # A split unit's lines are splits, though its parts take in other centres too: the one
     # rule of units.changes, as the comparison has it (placement once said merged as well).
-    assert all(p.kinds == {ChangeKind.SPLIT} for p in split)
+    # Its old parent, Borgercenter Voksne, is closed, so both lines are moved as well.
+    assert all(p.kinds == {ChangeKind.SPLIT, ChangeKind.MOVED} for p in split)
     comparison = selectors.compare(s2024, s2025)
     old_change = next(c for c in comparison.old_changes.values() if c.unit.code == "SOF-3500")
-    assert old_change.kinds == {ChangeKind.SPLIT}
+    assert old_change.kinds == {ChangeKind.SPLIT, ChangeKind.MOVED}
+    assert [link.kinds for link in old_change.successors] == [p.kinds for p in split]
     assert [p.staff for p in split] == old_change.staff_moving()
     assert sum(p.staff for p in split) == _unit(s2024, "SOF-3500").headcount
     assert selectors.placement(_unit(s2024, "SOF-2000"), s2025) == []  # closed

@@ -156,7 +156,8 @@ def test_compare_every_kind(wide, editor):
         ("C", Decimal("100.00")), ("D", Decimal("100.00"))]
     rows = [(r.unit.code, r.kind) for r in result.rows()]
     assert rows[-1] == ("F", "new") and len(rows) == 12
-    assert {c.unit.code for c in result.moved()} == {"A1", "A2"}
+    assert {(c.unit.code, link.unit.code) for c, link in result.moved_lines()} == {
+        ("A1", "A1"), ("A2", "A2")}
 
 
 def test_compare_a_structure_with_itself_and_its_plain_copy(small, editor):

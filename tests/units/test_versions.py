@@ -191,3 +191,42 @@ def test_a_bad_version_is_shown_not_swallowed(scenario, editor, client):
     assert "Indtast et heltal" in response.content.decode()
     unit.refresh_from_db()
     assert unit.name != "X"
+
+
+# --- the notice text page ---------------------------------------------------------------
+
+
+def test_stale_notice_text_form_is_refused(scenario, two_editors):
+    anna, bo = two_editors
+    new = scenario["new"]
+    url = reverse("units:structure-notice-text", args=[new.pk])
+    version = re.search(r'name="version" value="(\d+)"',
+                        bo.get(url).content.decode()).group(1)
+    assert version == str(current_version(new))
+    assert anna.post(url, {"notice_text": "Ring til Anna", "version": version}).status_code \
+        == 302
+    history = Structure.history.count()
+    response = bo.post(url, {"notice_text": "Skriv til Bo", "version": version})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "er ændret, siden du åbnede formularen" in html and "Skriv til Bo" in html
+    assert Structure.objects.get(pk=new.pk).notice_text == "Ring til Anna"
+    assert Structure.history.count() == history
+    fresh = str(current_version(new))
+    assert bo.post(url, {"notice_text": "Skriv til Bo", "version": fresh}).status_code == 302
+    assert Structure.objects.get(pk=new.pk).notice_text == "Skriv til Bo"
+
+
+def test_notice_text_post_without_the_text_clears_nothing(scenario, editor, client):
+    new = scenario["new"]
+    services.update_structure(new, notice_text="Spørg HR", user=editor)
+    client.force_login(editor)
+    url = reverse("units:structure-notice-text", args=[new.pk])
+    history = Structure.history.count()
+    response = client.post(url, {"version": str(current_version(new))})
+    assert response.status_code == 400
+    assert "intet er gemt" in response.content.decode()
+    assert Structure.objects.get(pk=new.pk).notice_text == "Spørg HR"
+    assert Structure.history.count() == history
+    assert client.post(url, {"notice_text": "x", "version": "abc"}).status_code == 400
+    assert Structure.objects.get(pk=new.pk).notice_text == "Spørg HR"

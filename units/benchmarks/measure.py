@@ -7,6 +7,7 @@ import statistics
 import time
 import tracemalloc
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TypeVar
 
 from django.db import connection, transaction
@@ -42,6 +43,52 @@ def timed(fn: Callable[[], T], repeat: int) -> tuple[float, int, T]:
             times.append((time.perf_counter() - start) * 1000)
         queries = len(ctx.captured_queries)
     return statistics.median(times), queries, result
+
+
+@dataclass(frozen=True)
+class Against:
+    """An operation timed against its floor, run by turns so both meet the same load: the
+    medians of wall time (ms) and of CPU time (ms, this process) of each, the operation's
+    queries of one run and its last result."""
+
+    ms: float
+    cpu_ms: float
+    floor_ms: float
+    floor_cpu_ms: float
+    queries: int
+    result: object
+
+    @property
+    def cpu_ratio(self) -> float:
+        return self.cpu_ms / self.floor_cpu_ms if self.floor_cpu_ms else 0.0
+
+
+def timed_against(fn: Callable[[], object], floor: Callable[[], object], repeat: int, *,
+                  before: Callable[[], None] | None = None) -> Against:
+    """`fn` and `floor` by turns, `repeat` times each (`before` runs untimed before each
+    `fn`); on a shared machine the ratio of the two stays put when the load moves."""
+    walls: list[float] = []
+    cpus: list[float] = []
+    floor_walls: list[float] = []
+    floor_cpus: list[float] = []
+    queries = 0
+    result: object = None
+    for _ in range(repeat):
+        cpu, wall = time.process_time(), time.perf_counter()
+        floor()
+        floor_walls.append((time.perf_counter() - wall) * 1000)
+        floor_cpus.append((time.process_time() - cpu) * 1000)
+        if before is not None:
+            before()
+        with CaptureQueriesContext(connection) as ctx:
+            cpu, wall = time.process_time(), time.perf_counter()
+            result = fn()
+            walls.append((time.perf_counter() - wall) * 1000)
+            cpus.append((time.process_time() - cpu) * 1000)
+        queries = len(ctx.captured_queries)
+    median = statistics.median
+    return Against(median(walls), median(cpus), median(floor_walls), median(floor_cpus),
+                   queries, result)
 
 
 def peak_kib(fn: Callable[[], object]) -> float:

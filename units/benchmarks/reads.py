@@ -9,32 +9,18 @@ import time
 from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
-from django.db import connection
 
 from units import selectors, services
 from units.models import Organisation, Structure, Unit
 from units.services.bulk import build_structure
 
-from .measure import peak_kib, rolled_back, timed
+from .floors import raw_fetch
+from .measure import peak_kib, rolled_back, timed, timed_against
+from .pages import measure_pages
 from .synthetic import balanced_rows
 
 # line(label, ms, queries=None, floor=None, extra="") prints one figure.
 Line = Callable[..., None]
-
-_NODE_COLUMNS = ", ".join(f"u.{c}" for c in (
-    "id", "parent_id", "structure_id", "name", "short_name", "code", "category",
-    "leader_title", "leader_name", "headcount", "fte", "location", "level", "lft", "rght",
-))
-_RAW_TREE = (f"SELECT {_NODE_COLUMNS}, t.name FROM units_unit u LEFT JOIN units_unittype t "
-             "ON t.id = u.unit_type_id WHERE u.tree_id = %s ORDER BY u.lft")
-
-
-def raw_fetch(structure_id: int) -> list[tuple]:
-    """The floor of a tree read: the same rows by one raw query, no objects."""
-    with connection.cursor() as cursor:
-        cursor.execute(_RAW_TREE, [structure_id])
-        return cursor.fetchall()
-
 
 def _bulk_insert_ms(nodes, user) -> float:
     """ms for one bulk insert of the same unit rows into a throwaway tree (rolled back)."""
@@ -92,12 +78,17 @@ def measure_reads(size: int, repeat: int, line: Line) -> None:
     deep = Unit.objects.filter(tree_id=new.pk).order_by("-level", "lft").first()
     target = Unit.objects.filter(tree_id=new.pk, level=1).order_by("-lft").first()
     services.move_unit(deep, target, user=user)
-    floor_cmp, _, _ = timed(lambda: (raw_fetch(old.pk), raw_fetch(new.pk)), repeat)
-    t_cmp, q_cmp, result = timed(lambda: selectors.compare(old, new), repeat)
-    line("compare", t_cmp, q_cmp, floor_cmp, f"moved={result.counts['moved']}")
+    got = timed_against(lambda: selectors.compare(old, new),
+                        lambda: (raw_fetch(old.pk), raw_fetch(new.pk)), repeat)
+    line("compare", got.ms, got.queries, got.floor_ms,
+         f"cpu {got.cpu_ratio:4.1f}x; moved={got.result.counts['moved']}")  # type: ignore[attr-defined]
 
     # placement through two steps: old → new → newer.
     services.set_status(new, "published", user=user)
+    # The pages, as a user who sees every structure (rolled back with the rest).
+    user.is_superuser = True
+    user.save(update_fields=["is_superuser"])
+    measure_pages(old, new, user, repeat, line)
     newer = services.copy_structure(new, name="Nyere", effective_date=datetime.date(2026, 1, 1),
                                     user=user)
     probe = Unit.objects.filter(tree_id=old.pk).order_by("-level", "-lft").first()

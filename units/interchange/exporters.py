@@ -261,38 +261,48 @@ def _category_value(label: str) -> str:
     return ""
 
 
+# What each count of a comparison counts (units.changes.COUNTED_AMONG), in words.
+COUNTED_TEXT = {changes.OLDER: "enheder i den gamle organisering",
+                changes.NEWER: "enheder i den nye organisering"}
+
+
 def comparison_xlsx(old: Structure, new: Structure) -> bytes:
-    """The comparison old → new as a sheet of rows (old unit, new unit, kind, share,
-    headcount) and a summary sheet. Uses selectors.compare: a fixed number of queries."""
+    """The comparison old → new as a sheet of lines (old unit and its staff, new unit, kinds,
+    share, the staff who move along the line and the new unit's total) and a summary sheet
+    with the counts, each saying what it counts. Uses selectors.compare: a fixed number of
+    queries."""
     comparison = selectors.compare(old, new)
     workbook = _workbook()
     sheet = workbook.active
     sheet.title = "Sammenligning"
-    labels = ["Gammel kode", "Gammel enhed", "Ny kode", "Ny enhed", "Ændring", "Andel (%)",
-              "Antal medarbejdere"]
-    _header(sheet, labels, [14, 40, 14, 40, 14, 10, 12])
+    labels = ["Gammel kode", "Gammel enhed", "Medarbejdere i gammel enhed", "Ny kode",
+              "Ny enhed", "Ændring", "Andel (%)", "Medarbejdere der flytter",
+              "Medarbejdere i ny enhed i alt"]
+    _header(sheet, labels, [14, 40, 14, 14, 40, 24, 10, 14, 14])
     lines = [
         (line.old.code if line.old else None, line.old.name if line.old else None,
-         line.new.code if line.new else None, line.new.name if line.new else None,
-         line.kind_label, line.share, line.headcount)
+         line.old_headcount, line.new.code if line.new else None,
+         line.new.name if line.new else None, line.kinds_text, line.share, line.staff_moving,
+         line.new_headcount)
         for line in comparison_lines(comparison)
     ]
     for index, values in enumerate(lines, start=2):
         sheet.append(_xlsx_row([v if v != "" else None for v in values]))
-        _text_cells(sheet, index, [1, 2, 3, 4])
-        if values[5] is not None:
-            cell = sheet.cell(row=index, column=6)
-            cell.value = float(values[5])
+        _text_cells(sheet, index, [1, 2, 4, 5])
+        if values[6] is not None:
+            cell = sheet.cell(row=index, column=7)
+            cell.value = float(values[6])
             cell.number_format = "0.##"
 
     summary = workbook.create_sheet("Oversigt")
-    _header(summary, ["", ""], [36, 40])
+    _header(summary, ["", "", ""], [36, 40, 36])
     summary.append(_xlsx_row(["Gammel organisering", old.name]))
     summary.append(_xlsx_row(["Ny organisering", new.name]))
     summary.append(["Sammenlignet efter", "overgange" if comparison.by_successions else "koder"])
     summary.append(["Berørte medarbejdere", comparison.staff_affected])
     for kind in changes.ChangeKind.PRIORITY:
-        summary.append([changes.ChangeKind.LABELS[kind], comparison.counts.get(kind, 0)])
+        summary.append([changes.ChangeKind.LABELS[kind], comparison.counts.get(kind, 0),
+                        COUNTED_TEXT[changes.COUNTED_AMONG[kind]]])
     for row in range(2, summary.max_row + 1):
         _text_cells(summary, row, [2])
     return _save(workbook)
@@ -300,37 +310,45 @@ def comparison_xlsx(old: Structure, new: Structure) -> bytes:
 
 @dataclass(frozen=True)
 class ComparisonLine:
-    """One line of a comparison: an old unit, the new unit (part of) it goes to, the kind of
-    change, the share of its staff and how many people that is. `old` is None for a new unit,
-    `new` for a closed one."""
+    """One line of a comparison: an old unit, the new unit (part of) it goes to, the line's
+    kinds (`kind` the first of them), the share of its staff, how many people that is
+    (`staff_moving`; the lines of an old unit add up to its headcount) and the two units'
+    own headcounts. `old` is None for a new unit, `new` for a closed one. `headcount` is
+    the people moving, or a new unit's own staff (kept for the API's readers)."""
 
     old: selectors.UnitNode | None
     new: selectors.UnitNode | None
     kind: str
     kind_label: str
+    kinds: list[str]
+    kind_labels: list[str]
+    kinds_text: str
     share: Decimal | None
-    headcount: int
+    staff_moving: int | None
+    old_headcount: int | None
+    new_headcount: int | None
+
+    @property
+    def headcount(self) -> int:
+        if self.staff_moving is not None:
+            return self.staff_moving
+        return self.new.headcount if self.new is not None else self.old.headcount  # type: ignore[union-attr]
 
 
 def comparison_lines(comparison: selectors.Comparison) -> list[ComparisonLine]:
     """Every old unit in tree order, one line per successor (or one line when closed), then
-    the new units without a predecessor."""
-    lines = []
-    old_ids = {n.id for n in comparison.old_tree}
-    for change in comparison.rows():
-        unit = change.unit
-        if unit.id not in old_ids:
-            lines.append(ComparisonLine(None, unit, change.kind, change.kind_label, None,
-                                        unit.headcount))
-        elif not change.successors:
-            lines.append(ComparisonLine(unit, None, change.kind, change.kind_label, None,
-                                        unit.headcount))
-        for link, moving in zip(change.successors, change.staff_moving(), strict=True):
-            kind = changes.primary(
-                changes.line_kinds(change.kinds, comparison.new_changes[link.unit.id].kinds))
-            lines.append(ComparisonLine(unit, link.unit, kind, changes.ChangeKind.LABELS[kind],
-                                        link.share, moving))
-    return lines
+    the new units without a predecessor (selectors.Comparison.lines)."""
+    result = []
+    for line in comparison.lines():
+        kinds = line.kinds
+        result.append(ComparisonLine(
+            line.old, line.new, changes.primary(kinds), changes.ChangeKind.LABELS[
+                changes.primary(kinds)],
+            [k for k, _ in changes.badges(kinds)], changes.labels(kinds),
+            changes.labels_text(kinds), line.share, line.staff_moving,
+            line.old.headcount if line.old else None, line.new.headcount if line.new else None,
+        ))
+    return result
 
 
 def filename(structure: Structure, extension: str) -> str:

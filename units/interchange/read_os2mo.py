@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from orgreg import clock
+from orgreg.dates import OUT_OF_RANGE, in_range
 from orgreg.text import quoted
 
 from .problems import FileRefused, Kind, Problem
@@ -90,7 +91,11 @@ def _mark_tops_and_unknown_parents(source: Source) -> None:
 def read_os2mo(data: bytes, on_date: datetime.date | None) -> Source:
     """Units of an OS2mo GraphQL answer valid on `on_date` (today when None). Each object has
     `validities` (a list of versions) or `current`; the version whose validity covers the date
-    is used. Several top-level units are placed under one new root named in `meta`."""
+    is used. Several top-level units are placed under one new root named in `meta`. Refuses
+    an `on_date` outside 1900–2200 (orgreg.dates); validities in the file may lie anywhere
+    (open-ended ones often end 9999-12-31), as they are only compared, never stored."""
+    if not in_range(on_date):
+        raise FileRefused(f"Læst pr. {on_date}: {OUT_OF_RANGE}")
     objects = _objects(load_json(data))
     on_date = on_date or clock.today()
     source = Source("os2mo", has_keys=True)

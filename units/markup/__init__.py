@@ -12,12 +12,14 @@ anything the markup depends on; a warm outline page then runs no tree query at a
 from .badges import BADGE_LEGEND, CATEGORY_LEGEND, Badge, badges_from, change_badges
 from .cache import CACHE_SECONDS, cached, frozen_key
 from .chart import render_chart
+from .comparison import render_moved
+from .comparison import render_rows as render_compare_rows
 from .html import children_of, safe
 from .outline import render_outline
 from .pickers import unit_options
 
 __all__ = [
     "BADGE_LEGEND", "CACHE_SECONDS", "CATEGORY_LEGEND", "Badge", "badges_from", "cached",
-    "change_badges", "children_of", "frozen_key", "render_chart", "render_outline", "safe",
-    "unit_options",
+    "change_badges", "children_of", "frozen_key", "render_chart", "render_compare_rows",
+    "render_moved", "render_outline", "safe", "unit_options",
 ]

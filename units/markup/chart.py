@@ -30,7 +30,7 @@ def render_chart(nodes: list[UnitNode], *, badges: dict[int, Badge], span: int,
         w(f'<div class="oc-box cat-{cat}{" oc-over" if over else ""}" id="u-{n.id}">')
         badge = badges.get(n.id)
         if badge:
-            w(f'<span class="badge badge-{badge.kind}">{badge.label}</span>')
+            w(badge.html)
         w(f'<a class="oc-name" href="{unit_url(n.id)}">{escape(n.name)}</a>')
         if n.unit_type:
             w(f'<span class="oc-type">{escape(n.unit_type)}</span>')

@@ -39,8 +39,7 @@ def render_outline(nodes: list[UnitNode], *, badges: dict[int, Badge], span: int
             depth_open.pop()
             w("</ul></details></li>")
         badge = badges.get(n.id)
-        badge_html = (f' <span class="badge badge-{badge.kind}">{badge.label}</span>'
-                      if badge else "")
+        badge_html = f" {badge.html}" if badge else ""
         over = f' <span class="oc-flag">⚑ {n.child_count} direkte</span>' \
             if n.child_count > span else ""
         type_html = f' <span class="o-type">{escape(n.unit_type)}</span>' if n.unit_type else ""

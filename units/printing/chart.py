@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from orgreg.text import counted, danish_number
 
+from .. import changes
 from ..changes import ChangeKind
 from ..selectors import UnitNode
 from .measure import lines_height
@@ -21,6 +22,7 @@ class ChartUnit:
     children: list[ChartUnit] = field(default_factory=list)
     badge: str = ""
     badge_kind: str = ""
+    badges: tuple[tuple[str, str], ...] = ()  # (kind, label) of every kind of its change
     hidden_children: int = 0
     size: int = 1  # units in the shown subtree, itself included
 
@@ -77,17 +79,20 @@ class ChartUnit:
             stack.extend(reversed(unit.children))
 
 
-def build_chart(nodes: Sequence[UnitNode], *, badges: dict[int, str] | None = None
-                ) -> ChartUnit | None:
-    """The chart tree from nodes in tree order (the first is the top)."""
+def build_chart(nodes: Sequence[UnitNode], *,
+                badges: dict[int, frozenset[str]] | None = None) -> ChartUnit | None:
+    """The chart tree from nodes in tree order (the first is the top), each unit with the
+    badges of its change kinds (`badges`: unit id → kinds; none for an unchanged unit)."""
     if not nodes:
         return None
     badges = badges or {}
     by_id: dict[int, ChartUnit] = {}
     top = None
     for n in nodes:
-        kind = badges.get(n.id, "")
-        unit = ChartUnit(n, badge=ChangeKind.LABELS.get(kind, ""), badge_kind=kind)
+        kinds = badges.get(n.id)
+        kind = changes.primary(kinds) if kinds else ""
+        unit = ChartUnit(n, badge=ChangeKind.LABELS.get(kind, ""), badge_kind=kind,
+                         badges=changes.badges(kinds) if kinds else ())
         by_id[n.id] = unit
         parent = by_id.get(n.parent_id) if n.parent_id is not None else None
         if parent is not None:

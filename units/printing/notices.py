@@ -3,6 +3,7 @@ one PDF or as a zip of one PDF per unit."""
 
 from __future__ import annotations
 
+import datetime
 import io
 import zipfile
 from collections.abc import Callable, Sequence
@@ -10,9 +11,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
+from orgreg import clock
 from orgreg import pdf as pdf_renderer
-from orgreg.text import danish_date
+from orgreg.text import danish_date, join_danish
 
 from .. import changes, lifecycle, lineage, selectors
 from ..models import Structure
@@ -81,10 +85,11 @@ def notices(structure: Structure, *, old: Structure | None = None,
         placements = []
         for link, people in zip(change.successors, change.staff_moving(), strict=True):
             new_node = link.unit
-            kinds = changes.line_kinds(change.kinds, comparison.new_changes[new_node.id].kinds)
+            # The line's own kinds, as the comparison gives them (exact where line_kinds
+            # would guess).
             placements.append(selectors.Placement(
                 new_node, link.share.quantize(Decimal("0.01")), _path(new_node, new_by_id),
-                kinds, people,
+                link.kinds, people,
             ))
         result.append(Notice(old_node, _path(old_node, old_by_id), tuple(placements)))
     return result
@@ -99,26 +104,83 @@ def _path(node: UnitNode, by_id: dict[int, UnitNode]) -> tuple[UnitNode, ...]:
     return tuple(reversed(path))
 
 
+def issued_on() -> datetime.date:
+    """The date a notice is issued when none is given: today in Copenhagen."""
+    return clock.today()
+
+
+def notice_sender(structure: Structure) -> str:
+    """Who sends a structure's notices: the sender text written with the notice text
+    ("Socialforvaltningen, Københavns Kommune, HR og Organisation"), else the organisation."""
+    return structure.notice_sender or structure.organisation.name
+
+
+def addressee(unit: UnitNode) -> str:
+    """Whom a unit's notice is to: its leader by title and name ("Centerchef Birgitte Bonde,
+    Center for Hjemløse"), or "lederen af <unit>" when no leader is named."""
+    if not unit.leader_name:
+        return f"lederen af {unit.name}"
+    leader = " ".join(x for x in (unit.leader_title, unit.leader_name) if x)
+    return f"{leader}, {unit.name}"
+
+
+def kinds_text(kinds: frozenset[str]) -> str:
+    """Every kind of a change in lower case, as a sentence says them: "flyttet og omdøbt"."""
+    return join_danish(label.lower() for label in changes.labels(kinds))
+
+
+def _mark(role: str, text: str) -> str:
+    """units.changes' `mark` for a letter: the units, share and date bold, every piece
+    escaped."""
+    if role in ("old", "new", "share", "date"):
+        return format_html("<strong>{}</strong>", text)
+    return conditional_escape(text)
+
+
+def change_sentence(unit: UnitNode, placement: selectors.Placement | None,
+                    structure: Structure, issued: datetime.date) -> SafeString:
+    """Min enhed's sentence for `unit` going to `placement` (closed when None), in the
+    wording and tense of units.changes.sentence as of the day the letter is issued."""
+    when = {"effective_date": structure.effective_date, "today": issued,
+            "decided": lifecycle.counts_in_force(str(structure.status))}
+    if placement is None:
+        return mark_safe(changes.sentence(  # noqa: S308 - every piece escaped by the mark
+            changes.CLOSED, old=unit.name, mark=_mark, **when))
+    parent = placement.parent
+    return mark_safe(changes.sentence(  # noqa: S308 - every piece escaped by the mark
+        placement.kinds, old=unit.name, new=placement.unit.name,
+        parent=parent.name if parent is not None else "", share=share_text(placement.share),
+        others=placement.partners, mark=_mark, **when))
+
+
 def notice_context(structure: Structure, user, items: list[Notice], *,
-                   old: Structure | None = None) -> dict:
-    """The template context of `items`' notices, with the structure's own notice text."""
+                   old: Structure | None = None, issued: datetime.date | None = None) -> dict:
+    """The template context of `items`' notices, with the structure's own notice text and
+    sender, and the date of issue (`issued`, today by default)."""
     context = structure_context(structure, user)
     context.update({
         "structure": structure,
         "old": old or structure.based_on,
-        "notices": [_notice_view(n) for n in items],
+        "notices": [_notice_view(n, structure, issued or issued_on()) for n in items],
         "effective_date_text": danish_date(structure.effective_date),
+        "issued_text": danish_date(issued or issued_on()),
+        "sender": notice_sender(structure),
         "notice_text_paragraphs": [p.strip() for p in structure.notice_text.split("\n\n")
                                    if p.strip()],
     })
     return context
 
 
-def _notice_view(notice: Notice) -> dict:
+def _notice_view(notice: Notice, structure: Structure, issued: datetime.date) -> dict:
     return {
         "notice": notice,
         "unit": notice.unit,
         "path": " › ".join(p.name for p in notice.path),
+        "addressee": addressee(notice.unit),
+        # A closed unit's sentence and kinds; each placement has its own.
+        "sentence": (change_sentence(notice.unit, None, structure, issued) if notice.closed
+                     else ""),
+        "kinds_text": kinds_text(changes.CLOSED) if notice.closed else "",
         "placements": [
             {
                 "unit": p.unit,
@@ -126,6 +188,8 @@ def _notice_view(notice: Notice) -> dict:
                 "share": share_text(p.share),
                 "headcount": p.staff,
                 "kind_label": p.kind_label,
+                "kinds_text": kinds_text(p.kinds),
+                "sentence": change_sentence(notice.unit, p, structure, issued),
                 "leader": " ".join(x for x in (p.unit.leader_title, p.unit.leader_name) if x),
                 "parent_leader": (" ".join(x for x in (p.path[-1].leader_title,
                                                        p.path[-1].leader_name) if x)
@@ -137,13 +201,16 @@ def _notice_view(notice: Notice) -> dict:
 
 
 def notices_pdf(structure: Structure, user, *, old: Structure | None = None,
-                unit_ids: Sequence[int] | None = None) -> bytes:
-    """All notices in one PDF, each starting on a new page."""
+                unit_ids: Sequence[int] | None = None,
+                issued: datetime.date | None = None) -> bytes:
+    """All notices in one PDF, each starting on a new page, dated `issued` (today by
+    default)."""
     items = notices(structure, old=old, unit_ids=unit_ids)
     if not items:
         raise ValidationError("Der er ingen enheder at orientere.")
     return pdf_renderer.render_pdf("units/pdf_notices.html",
-                                   notice_context(structure, user, items, old=old))
+                                   notice_context(structure, user, items, old=old,
+                                                  issued=issued))
 
 
 def notice_filename(notice: Notice) -> str:
@@ -154,7 +221,8 @@ def notice_filename(notice: Notice) -> str:
 
 
 def notices_zip(structure: Structure, user, *, old: Structure | None = None,
-                progress: Callable[[int, int, Notice], None] | None = None) -> bytes:
+                progress: Callable[[int, int, Notice], None] | None = None,
+                issued: datetime.date | None = None) -> bytes:
     """A zip with one notice PDF per unit (for mail merge or the intranet), each with its
     own "side 1 af 1". `progress` is called after each PDF with (done, total, notice).
 
@@ -165,7 +233,7 @@ def notices_zip(structure: Structure, user, *, old: Structure | None = None,
     items = notices(structure, old=old)
     if not items:
         raise ValidationError("Der er ingen enheder at orientere.")
-    context = notice_context(structure, user, items, old=old)
+    context = notice_context(structure, user, items, old=old, issued=issued)
     context["per_notice_paging"] = True
     document = pdf_renderer.render_document("units/pdf_notices.html", context)
     starts: dict[int, int] = {}
@@ -183,7 +251,8 @@ def notices_zip(structure: Structure, user, *, old: Structure | None = None,
             if last - first == 1:
                 data = document.copy([document.pages[first]]).write_pdf()
             else:
-                single = {**context, "notices": [_notice_view(notice)],
+                single = {**context,
+                          "notices": [_notice_view(notice, structure, issued or issued_on())],
                           "per_notice_paging": False}
                 data = pdf_renderer.render_pdf("units/pdf_notices.html", single)
             name = notice_filename(notice)

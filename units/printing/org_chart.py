@@ -165,7 +165,7 @@ def org_chart(structure: Structure, user, options: OrgChartOptions) -> OrgChart:
         if options.badges and structure.based_on_id and (
                 user is None or policy(user).can_see_structure_id(structure.based_on_id)):
             comparison = selectors.compare(structure.based_on, structure)
-            badges = {uid: c.kind for uid, c in comparison.new_changes.items() if c.changed}
+            badges = {uid: c.kinds for uid, c in comparison.new_changes.items() if c.changed}
         moment = data_moment(structure)
         title = structure.name
     chart = build_chart(nodes, badges=badges)
@@ -178,7 +178,7 @@ def org_chart(structure: Structure, user, options: OrgChartOptions) -> OrgChart:
     )
     drawn = sum(len(page.units) for page in pages)
     first_header = HEADER_FIRST + (HEADER_TEXT if options.header_text else 0)
-    kinds_shown = {u.badge_kind for u in chart.walk() if u.badge_kind}
+    kinds_shown = {kind for u in chart.walk() for kind, _ in u.badges}
     categories = {u.node.category for u in chart.walk()}
     context.update({
         "structure": structure,

@@ -10,7 +10,7 @@ One module per question; this package re-exports their public names.
 
 from ..changes import ChangeKind  # its home is units.changes; callers may keep this name
 from ..lineage import structure_chain, structure_in_force  # the rules live in units.lineage
-from .compare import Comparison, Link, UnitChange, compare
+from .compare import Comparison, Line, Link, UnitChange, compare
 from .history import (
     ChangeGroup,
     HistoryEntry,
@@ -33,7 +33,7 @@ from .overview import (
     unit_answer,
 )
 from .placement import Placement, placement, placements
-from .search import Hit, fold, search_units
+from .search import Hit, OrganisationHits, SearchResult, fold, search_units
 from .trees import UnitNode, ancestors, node, tree
 
 __all__ = [
@@ -44,12 +44,15 @@ __all__ = [
     "FuturePlacement",
     "HistoryEntry",
     "Hit",
+    "Line",
     "Link",
+    "OrganisationHits",
     "OrganisationOverview",
     "Placement",
     "SubUnitPlacement",
     "UnitAnswer",
     "RecordedStructure",
+    "SearchResult",
     "UnitChange",
     "UnitNode",
     "ancestors",

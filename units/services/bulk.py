@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from orgreg.dates import check_date
 from orgreg.history import stamp
 from orgreg.text import counted, danish_date, quoted
 
@@ -98,6 +99,7 @@ def _check_structure(organisation: Organisation, name: str, effective_date: date
         raise ValidationError({"name": "Organiseringen skal have et navn."})
     if not effective_date:
         raise ValidationError({"effective_date": "Angiv hvornår organiseringen gælder fra."})
+    check_date(effective_date, "effective_date")
     if based_on is not None and based_on.organisation_id != organisation.pk:
         raise ValidationError("Grundlaget skal være en organisering i samme organisation.")
 
@@ -188,10 +190,12 @@ def build_structure(organisation: Organisation, *, name: str, effective_date: da
                     based_on: Structure | None = None, **structure_fields) -> Structure:
     """A new draft structure of `organisation` holding the units of `rows`, with successions
     from each row's predecessors. All or nothing: refuses a malformed tree, invalid fields,
-    duplicate codes, predecessors outside the organisation's earlier structures and shares
-    whose sum for one older unit would pass 100 %."""
+    duplicate codes, predecessors outside the organisation's earlier structures, shares
+    whose sum for one older unit would pass 100 % and a date outside 1900–2200."""
     name = (name or "").strip()
     _check_structure(organisation, name, effective_date, based_on)
+    if "confidential_until" in structure_fields:
+        check_date(structure_fields["confidential_until"], "confidential_until")
     _root, numbers = _tree_numbers(rows)
     units_by_key = _planned_units(rows)
     _check_predecessors(rows, organisation)

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from orgreg.dates import check_date
 from orgreg.history import apply_changes, stamp
 from orgreg.text import danish_date, join_danish, quoted
 from orgreg.versions import check_version
@@ -22,8 +23,9 @@ from .common import _clean_fields, _lock, _validate_unit
 # Fields of a structure that may change while it is a draft; the second set may also change
 # after it (notices and confidentiality are decided late).
 STRUCTURE_DRAFT_FIELDS = ("name", "effective_date", "based_on", "confidential_until",
-                          "decision", "description", "notice_text")
-STRUCTURE_LATE_FIELDS = ("confidential_until", "decision", "description", "notice_text")
+                          "decision", "description", "notice_text", "notice_sender")
+STRUCTURE_LATE_FIELDS = ("confidential_until", "decision", "description", "notice_text",
+                         "notice_sender")
 
 
 # --- organisations and reference data -----------------------------------------------
@@ -69,7 +71,8 @@ def create_structure(organisation: Organisation, *, name: str, effective_date: d
                      user, reason: str | None = None, root_name: str | None = None,
                      root_fields: dict[str, Any] | None = None, **fields) -> Structure:
     """A new, empty draft of `organisation` with its root unit (named after the organisation
-    unless `root_name` is given). Refuses an empty name or a missing date."""
+    unless `root_name` is given). Refuses an empty name, a missing date and a date outside
+    1900–2200 (orgreg.dates)."""
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "Organiseringen skal have et navn."})
@@ -78,6 +81,7 @@ def create_structure(organisation: Organisation, *, name: str, effective_date: d
     unknown = set(fields) - set(STRUCTURE_DRAFT_FIELDS)
     if unknown:
         raise TypeError(f"Unknown structure fields: {', '.join(sorted(unknown))}")
+    _check_structure_dates(effective_date=effective_date, **fields)
     # Lock the organisation so two structures are not created half-way through each other.
     Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
     reason = reason or (
@@ -99,6 +103,12 @@ def create_structure(organisation: Organisation, *, name: str, effective_date: d
     return structure
 
 
+def _check_structure_dates(**fields) -> None:
+    for name in ("effective_date", "confidential_until"):
+        if name in fields:
+            check_date(fields[name], name)
+
+
 def _insert_root(root: Unit, structure: Structure, user, reason: str) -> Unit:
     # The root is inserted directly so that its tree_id is the structure's pk (mptt would
     # pick max(tree_id) + 1, which races between organisations).
@@ -116,7 +126,8 @@ def update_structure(structure: Structure, *, user, reason: str | None = None,
     """Change a structure's own fields; only the fields given are touched. Name, date and
     basis only while it is a draft; the notice text, decision, description and
     confidentiality also later. With `expected_version` (orgreg.versions.current_version
-    when the form was made), refuses a structure saved by someone else since then."""
+    when the form was made), refuses a structure saved by someone else since then; refuses a
+    date outside 1900–2200."""
     locked = _lock(structure)
     check_version(locked, expected_version, what=f"Organiseringen {quoted(locked.name)}")
     allowed = (STRUCTURE_DRAFT_FIELDS if lifecycle.is_editable(locked.status)
@@ -139,6 +150,7 @@ def update_structure(structure: Structure, *, user, reason: str | None = None,
         if basis.pk == locked.pk or Lineage.of(locked.organisation_id).descends_from(
                 basis, locked):
             raise ValidationError("En organisering kan ikke bygge på sig selv.")
+    _check_structure_dates(**fields)
     changed = apply_changes(locked, fields)
     if not changed:
         return locked
@@ -153,18 +165,21 @@ def copy_structure(structure: Structure, *, name: str, effective_date: datetime.
                    reason: str | None = None) -> Structure:
     """A new draft based on `structure`: every unit copied with its code and a 1:1 succession
     from the original, with history. Written inside the database (one INSERT … SELECT per
-    tree level, see units.services.bulk), so a 10,000-unit copy takes a handful of statements."""
+    tree level, see units.services.bulk), so a 10,000-unit copy takes a handful of statements.
+    Refuses an empty name and a date missing or outside 1900–2200."""
     source = _lock(structure)
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "Den nye organisering skal have et navn."})
     if not effective_date:
         raise ValidationError({"effective_date": "Angiv hvornår organiseringen gælder fra."})
+    check_date(effective_date, "effective_date")
     reason = reason or f"Kopieret fra {quoted(source.name)}."
     copy = Structure(
         organisation_id=source.organisation_id, name=name, effective_date=effective_date,
         status=Status.DRAFT, based_on=source, description=source.description,
         notice_text=source.notice_text,
+        notice_sender=source.notice_sender,
     )
     stamp(copy, user, reason)
     copy.save()

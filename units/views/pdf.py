@@ -17,7 +17,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from orgreg import pdf as pdf_renderer
+from orgreg.forms import VersionedForm
 from orgreg.roles import editor_required, policy
+from orgreg.versions import current_version
 from units import lifecycle, printing, services
 from units.lineage import Lineage
 from units.models import Structure, Unit
@@ -126,25 +128,39 @@ def structure_notices_zip(request, pk: int):
 @editor_required
 def structure_notice_text(request, pk: int):
     """The free text printed on every notice of a structure (contact, Q&A link); editors
-    write it once per structure, at any status."""
+    write it once per structure, at any status. The form carries the structure's version
+    (orgreg.versions): a stale one is refused, nothing overwritten."""
     structure = policy(request.user).get_structure_or_404(pk)
-    text = structure.notice_text
+    text, sender = structure.notice_text, structure.notice_sender
+    version = VersionedForm(request.POST if request.method == "POST" else None,
+                            initial={"version": current_version(structure)})
     errors: list[str] = []
     if request.method == "POST":
-        text = request.POST.get("notice_text", "")
-        if len(text) > 5000:
+        text = request.POST.get("notice_text", structure.notice_text)
+        sender = request.POST.get("notice_sender", sender)
+        if "notice_text" not in request.POST:
+            # A post without the field would otherwise clear the text.
+            errors.append("Formularen sendte ingen tekst; intet er gemt.")
+        elif len(text) > 5000:
             errors.append("Teksten må højst være 5000 tegn.")
+        elif len(sender) > 300:
+            errors.append("Afsenderen må højst være 300 tegn.")
+        elif not version.is_valid():
+            errors.append("Formularens version kan ikke læses; indlæs siden igen.")
         else:
             try:
                 services.update_structure(structure, user=request.user, notice_text=text.strip(),
-                                          reason="Tekst til orienteringsbreve ændret.")
+                                          notice_sender=" ".join(sender.split()),
+                                          reason="Tekst til orienteringsbreve ændret.",
+                                          expected_version=version.expected_version())
             except ValidationError as error:
                 errors.extend(error.messages)
             else:
                 messages.success(request, "Teksten til orienteringerne er gemt.")
                 return redirect(reverse("units:structure-notice-text", args=[structure.pk]))
     return render(request, "units/pdf_notice_text.html", {
-        "structure": structure, "notice_text": text, "errors": errors,
+        "structure": structure, "notice_text": text, "notice_sender": sender, "errors": errors,
+        "version": version["version"],
         "can_print": lifecycle.prints_notices(structure.status),
         "now": timezone.now(),
     }, status=400 if errors else 200)

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from orgreg import clock
 from orgreg.roles import policy
-from units import markup, selectors
+from units import changes, markup, selectors
 from units.forms import AtForm, CopyForm, DateForm, NewStructureForm, StatusForm
 from units.lineage import order_key
 from units.models import Structure, Unit
@@ -225,7 +225,7 @@ def structure_compare(request, pk, other):
         rows = [r for r in rows if r.changed]
     elif kind != "all":
         rows = [r for r in rows if kind in r.kinds]
-    moved = comparison.moved()
+    moved = comparison.moved_lines()
     if scope is not None:
         def inside(n):
             return n.structure_id == scope.structure_id and scope.lft <= n.lft <= scope.rght
@@ -235,25 +235,23 @@ def structure_compare(request, pk, other):
             return inside(r.unit) or any(inside(link.unit) for link in links)
 
         rows = [r for r in rows if row_inside(r)]
-        moved = [m for m in moved if row_inside(m)]
+        moved = [(m, link) for m, link in moved if row_inside(m)]
     total_rows = len(rows)
     rows = rows[:MAX_COMPARE_ROWS]
-    new_parent_names = {n.id: n.name for n in comparison.new_tree}
-    old_parent_names = {n.id: n.name for n in comparison.old_tree}
-    moved_rows = []
-    for m in moved:
-        old_parent = ""
-        if len(m.predecessors) == 1:
-            old_parent = old_parent_names.get(m.predecessors[0].unit.parent_id, "")
-        moved_rows.append((m, old_parent, new_parent_names.get(m.unit.parent_id, "")))
-    scope_choices = [n for n in comparison.new_tree if n.child_count][:2000]
+    scope_options = markup.unit_options(
+        [n for n in comparison.new_tree if n.child_count][:2000],
+        selected=[scope.id] if scope else (), blank="(hele organiseringen)")
+    counts = [(k, ChangeKind.LABELS[k], comparison.counts.get(k, 0)) for k in ChangeKind.PRIORITY]
     return render(request, "units/structure_compare.html", {
         "old": old, "new": new, "structure": new, "organisation": new.organisation,
-        "comparison": comparison, "rows": rows, "total_rows": total_rows,
-        "moved_rows": moved_rows, "kind": kind,
-        "kind_filters": KIND_FILTERS, "scope": scope, "scope_choices": scope_choices,
-        "counts": [(k, ChangeKind.LABELS[k], comparison.counts.get(k, 0))
-                   for k in ChangeKind.PRIORITY],
+        "comparison": comparison, "shown_rows": len(rows), "total_rows": total_rows,
+        "rows_html": markup.safe(markup.render_compare_rows(comparison, rows)),
+        "moved_html": markup.safe(markup.render_moved(comparison, moved)),
+        "moved_count": len(moved), "kind": kind,
+        "kind_filters": KIND_FILTERS, "scope": scope,
+        "scope_options": markup.safe(scope_options),
+        "old_counts": [c for c in counts if changes.COUNTED_AMONG[c[0]] == changes.OLDER],
+        "new_counts": [c for c in counts if changes.COUNTED_AMONG[c[0]] == changes.NEWER],
         "others": selectors.organisation_overview(request.user, new.organisation).structures,
     })
 

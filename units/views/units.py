@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from orgreg.roles import policy
@@ -68,27 +69,36 @@ def unit_detail(request, pk):
 @login_required
 def my_unit(request):
     """Hvor skal min enhed hen? Search by name or code, pick a unit, get one clear answer per
-    later structure. A manager sees their own units first."""
-    query = (request.GET.get("q") or "").strip()
-    hits = selectors.search_units(request.user, query) if query else []
+    later structure. A manager sees their own units first. ``?tidligere=1`` shows the hits in
+    older structures too (the script reveals them in place)."""
+    query = (request.GET.get("q") or "").strip()[:100]
+    result = selectors.search_units(request.user, query) if query else None
     chosen = None
     if request.GET.get("unit"):
         chosen = answer_for(request.user, policy(request.user).get_unit_or_404(
             request.GET["unit"], queryset=Unit.objects.select_related("unit_type")))
     mine = managed_unit_answers(request.user) if chosen is None and not query else []
     return render(request, "units/my_unit.html", {
-        "query": query, "hits": hits, "chosen": chosen, "mine": mine,
+        "query": query, "result": result, "show_earlier": request.GET.get("tidligere") == "1",
+        "chosen": chosen, "mine": mine,
     })
 
 
 @login_required
 def unit_search(request):
-    """JSON for search as you type on /min-enhed/."""
+    """JSON for search as you type on /min-enhed/: the hits, and the same results as the page
+    renders them (``html``), so the script shows what the page would."""
     query = (request.GET.get("q") or "").strip()[:100]
+    result = selectors.search_units(request.user, query) if query else None
     base = reverse("units:my-unit")
+    hits = result.hits if result else []
     results = [
-        {"id": h.id, "name": h.name, "code": h.code, "structure": h.structure_name,
-         "status": h.structure_status_label, "url": f"{base}?unit={h.id}"}
-        for h in (selectors.search_units(request.user, query) if query else [])
+        {"id": h.id, "name": h.name, "code": h.code, "path": list(h.path),
+         "organisation": h.organisation_name, "structure": h.structure_name,
+         "status": h.structure_status_label, "when": h.when, "current": h.current,
+         "url": f"{base}?unit={h.id}"}
+        for h in hits
     ]
-    return JsonResponse({"query": query, "results": results})
+    html = render_to_string("units/_search_results.html", {
+        "query": query, "result": result, "show_earlier": False}, request=request)
+    return JsonResponse({"query": query, "results": results, "html": html})
