@@ -4,16 +4,26 @@ deep nesting, many rows) are bounded by design: the archive's directory is measu
 anything is unpacked, entities are never expanded, rows stop at the limit."""
 
 import io
-import json
 import zipfile
 
-import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from orgreg.text import danish_number
 from units import interchange
+from units.benchmarks.hostile import (
+    SHEET,
+    bomb,
+    doctyped,
+    hostile_files,
+    measure_hostile,
+    orgreg_json,
+    patched_headers,
+    rewritten,
+    with_doctype,
+    workbook,
+)
 from units.interchange import Kind
 from units.interchange.read_json import MAX_JSON_DEPTH
 from units.interchange.read_xlsx import (
@@ -26,67 +36,6 @@ from units.interchange.records import MAX_IMPORT_ROWS
 from .conftest import counts
 
 LIMIT = danish_number(MAX_IMPORT_ROWS)
-
-HEADER = ["Kode", "Navn", "Overordnet kode", "Antal medarbejdere", "Årsværk"]
-SHEET = "xl/worksheets/sheet1.xml"
-
-
-def workbook(*rows) -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(HEADER)
-    for row in rows or (["K", "Kommunen", None, 10, 9.5],):
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def rewritten(data: bytes, name: str, change) -> bytes:
-    """The workbook with member `name` replaced by change(its bytes)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            content = src.read(info.filename)
-            dst.writestr(info.filename, change(content) if info.filename == name else content)
-    return out.getvalue()
-
-
-def doctyped(xml: bytes, doctype: str) -> bytes:
-    """`xml` with `doctype` after its XML declaration, or first when it has none."""
-    head, sep, body = xml.partition(b"?>")
-    if not sep:
-        head, body = b"", xml
-    return head + sep + doctype.encode() + body
-
-
-def with_doctype(doctype: str, entity_use: str) -> bytes:
-    """A normal workbook whose sheet XML declares `doctype` and uses an entity in a cell
-    (openpyxl writes inline strings, so the cell's text is in the sheet itself)."""
-    data = workbook(["K", "Kommunen", None, 10, 9.5])
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        assert b">Kommunen<" in archive.read(SHEET)
-    return rewritten(data, SHEET, lambda xml: doctyped(
-        xml.replace(b">Kommunen<", f">{entity_use}<".encode()), doctype))
-
-
-def bomb(member_bytes: int, *, name: str = SHEET) -> bytes:
-    """A workbook with one member of `member_bytes` zeros, written in chunks (the test never
-    holds it unpacked)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(workbook())) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            if info.filename != name:
-                dst.writestr(info.filename, src.read(info.filename))
-        info = zipfile.ZipInfo(name)
-        info.compress_type = zipfile.ZIP_DEFLATED
-        with dst.open(info, "w", force_zip64=True) as member:
-            chunk = b"\0" * (1024 * 1024)
-            for _ in range(member_bytes // len(chunk)):
-                member.write(chunk)
-    return out.getvalue()
 
 
 def refused(data: bytes, filename: str, organisation, *words: str) -> str:
@@ -112,6 +61,9 @@ def test_openpyxl_parses_through_defusedxml():
 
 def test_the_workbook_builder_is_accepted(organisation):
     assert interchange.prepare(workbook(), organisation=organisation, filename="a.xlsx").ok
+    # openpyxl writes inline strings: the cell text the entity builders replace is there.
+    with zipfile.ZipFile(io.BytesIO(workbook())) as archive:
+        assert b">Kommunen<" in archive.read(SHEET)
 
 
 def test_external_entity_is_refused(organisation):
@@ -165,19 +117,6 @@ def test_archive_with_too_many_members_is_refused(organisation):
         for i in range(MAX_XLSX_MEMBERS + 1):
             dst.writestr(f"xl/media/{i}.bin", b"")
     refused(out.getvalue(), "mange.xlsx", organisation, "filer", f"højst {MAX_XLSX_MEMBERS}")
-
-
-def patched_headers(data: bytes, name: str, offsets: tuple[int, int], value: bytes) -> bytes:
-    """`data` with `value` written at offsets[0] into the local header of member `name` and
-    at offsets[1] into its central directory entry."""
-    data = bytearray(data)
-    for signature, at, name_at in ((b"PK\x03\x04", offsets[0], 30),
-                                   (b"PK\x01\x02", offsets[1], 46)):
-        header = data.index(signature)
-        while data[header + name_at:header + name_at + len(name)] != name.encode():
-            header = data.index(signature, header + 4)
-        data[header + at:header + at + len(value)] = value
-    return bytes(data)
 
 
 @pytest.mark.parametrize("offsets,value,words", [
@@ -284,10 +223,6 @@ def test_well_quoted_csv_is_read(organisation):
 
 
 # --- json ---------------------------------------------------------------------------------
-
-def orgreg_json(units) -> bytes:
-    return json.dumps({"format": interchange.JSON_FORMAT_NAME, "units": units}).encode()
-
 
 @pytest.mark.parametrize("depth", [MAX_JSON_DEPTH + 1, 5000, 1_000_000])
 def test_deeply_nested_json_is_refused(depth, organisation):
@@ -397,3 +332,14 @@ def test_number_out_of_range_is_refused_on_the_page_and_on_confirm(client, edito
                            {"token": token, "action": "confirm"})
     assert response.status_code == 422
     assert counts() == before
+
+
+# --- the catalogue the reliability benchmark runs -----------------------------------------
+
+def test_every_catalogued_hostile_file_is_refused_and_writes_nothing(organisation):
+    names = [f.filename for f in hostile_files()]
+    assert len(names) == len(set(names))
+    figure = measure_hostile(organisation)
+    assert figure.tried == len(names)
+    assert figure.refused == figure.tried
+    assert figure.partial_writes == 0

@@ -21,6 +21,15 @@ def balanced_rows(n_units: int, fanout: int = 8) -> list[UnitRow]:
     return rows
 
 
+def chain_rows(levels: int) -> list[UnitRow]:
+    """A chain `levels` deep: the root, its one child, that one's one child, and so on."""
+    rows = [UnitRow("K0", None, {"name": "Kommunen", "code": "K0", "headcount": 1})]
+    rows += [UnitRow(f"K{i}", f"K{i - 1}", {"name": f"Enhed på niveau {i}", "code": f"K{i}",
+                                           "headcount": 1, "leader_title": "Leder"})
+             for i in range(1, levels)]
+    return rows
+
+
 WORDS = ["Borgercenter", "Område", "Socialpsykiatri", "Børn og Unge", "Ældre", "Sundhed",
          "Hjemmepleje", "Rehabilitering", "Myndighed", "Bofællesskab", "Aktivitetscenter",
          "Udviklingshæmmede", "Åbenrå", "Ørestad", "Østerbro", "Sekretariat"]

@@ -50,19 +50,24 @@ def render_chart(nodes: list[UnitNode], *, badges: dict[int, Badge], span: int,
               f'{counted(hidden, "underenhed", "underenheder")}</a>')
         w("</div>")
 
-    def visit(n: UnitNode) -> None:
+    # Depth first with a stack of nodes still to open and closing tags still to write, not
+    # by recursion: a chart of a deep chain must not reach Python's recursion limit.
+    w('<ul class="oc-root">')
+    stack: list[UnitNode | str] = [nodes[0]]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, str):
+            w(n)
+            continue
         shown = kids.get(n.id, [])
         w('<li class="oc-node">')
         box(n, shown)
         if shown:
-            stack = len(shown) > stack_over and all(not kids.get(c.id) for c in shown)
-            w(f'<ul class="oc-children{" oc-stack" if stack else ""}" id="c-{n.id}">')
-            for child in shown:
-                visit(child)
-            w("</ul>")
-        w("</li>")
-
-    w('<ul class="oc-root">')
-    visit(nodes[0])
+            stack_leaves = len(shown) > stack_over and all(not kids.get(c.id) for c in shown)
+            w(f'<ul class="oc-children{" oc-stack" if stack_leaves else ""}" id="c-{n.id}">')
+            stack.append("</ul></li>")
+            stack.extend(reversed(shown))
+        else:
+            w("</li>")
     w("</ul>")
     return "".join(out)

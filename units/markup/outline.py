@@ -10,6 +10,11 @@ from units.selectors import UnitNode
 from .badges import Badge
 from .html import facts, url_maker
 
+# Units this many levels below the top are not nested further: they follow in the list of
+# their ancestor at this depth, each marked with its level. Markup nested thousands deep costs
+# the browser dearly (Chromium's parser stops nesting at 512 elements) and runs off the page.
+NEST_LIMIT = 32
+
 
 def render_outline(nodes: list[UnitNode], *, badges: dict[int, Badge], span: int,
                    select_url: Callable[[int], str] | None = None,
@@ -17,7 +22,8 @@ def render_outline(nodes: list[UnitNode], *, badges: dict[int, Badge], span: int
                    selected: int | None = None) -> str:
     """The whole tree as nested lists; a unit with children is a <details> element, so it
     folds and unfolds with mouse and keyboard without JavaScript. With `move_url` (the edit
-    page), items carry what the drag-and-drop script needs and link to `select_url`."""
+    page), items carry what the drag-and-drop script needs and link to `select_url`. Below
+    NEST_LIMIT levels the items are not nested further but carry their level."""
     if not nodes:
         return ""
     unit_url = url_maker("units:unit-detail")
@@ -27,6 +33,7 @@ def render_outline(nodes: list[UnitNode], *, badges: dict[int, Badge], span: int
     w = out.append
     w('<ul class="outline-tree">')
     depth_open: list[int] = []  # rght of each open ancestor
+    top = nodes[0].level
     for n in nodes:
         while depth_open and depth_open[-1] < n.lft:
             depth_open.pop()
@@ -45,7 +52,11 @@ def render_outline(nodes: list[UnitNode], *, badges: dict[int, Badge], span: int
         label = (f'<a href="{link_url(n.id)}"{current}>{escape(n.name)}</a>'
                  f'{type_html}{count}{badge_html}{over}')
         cat = n.category or "none"
-        if n.child_count:
+        if n.level - top >= NEST_LIMIT:
+            w(f'<li class="o-item o-leaf o-deep cat-{cat}" id="o-{n.id}"{drag}>'
+              f'<span class="o-line"><span class="o-level">niveau {n.level - top}:</span> '
+              f'{label}</span></li>')
+        elif n.child_count:
             w(f'<li class="o-item cat-{cat}" id="o-{n.id}"{drag}><details open>'
               f'<summary>{label}</summary><ul>')
             depth_open.append(n.rght)

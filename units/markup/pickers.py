@@ -7,6 +7,11 @@ from html import escape  # the same as Django's escape, without its lazy-text wr
 
 from units.selectors import UnitNode
 
+# Options are indented one em per level down to this depth; deeper ones say their level
+# instead, so a chain thousands of levels deep does not make each option thousands of
+# characters long (and the page hundreds of megabytes).
+INDENT_LIMIT = 12
+
 
 def unit_options(nodes: list[UnitNode], *, selected: Iterable[int] = (),
                  exclude: Callable[[UnitNode], bool] | None = None, blank: str | None = None
@@ -19,7 +24,9 @@ def unit_options(nodes: list[UnitNode], *, selected: Iterable[int] = (),
     for n in nodes:
         if exclude is not None and exclude(n):
             continue
-        indent = "\u2003" * (n.level - top)
+        depth = n.level - top
+        indent = "\u2003" * depth if depth <= INDENT_LIMIT else \
+            "\u2003" * INDENT_LIMIT + f"niveau {depth}: "
         code = f" ({escape(n.code)})" if n.code else ""
         sel = " selected" if n.id in chosen else ""
         out.append(f'<option value="{n.id}"{sel}>{indent}{escape(n.name)}{code}</option>')

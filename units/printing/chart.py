@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from orgreg.text import counted, danish_number
@@ -69,10 +69,14 @@ class ChartUnit:
     def cont_h(self) -> float:
         return lines_height([(self.node.name, True), ("fortsat fra side 000", False)])
 
-    def walk(self):
-        yield self
-        for child in self.children:
-            yield from child.walk()
+    def walk(self) -> Iterator[ChartUnit]:
+        """This unit and every unit below it, in tree order; a stack, not recursion, so a
+        chain of any depth is walked."""
+        stack = [self]
+        while stack:
+            unit = stack.pop()
+            yield unit
+            stack.extend(reversed(unit.children))
 
 
 def build_chart(nodes: Sequence[UnitNode], *,

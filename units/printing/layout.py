@@ -89,15 +89,43 @@ class Layout:
 
     def subtree(self, unit: ChartUnit, stubbed: set[int], max_w: float, *,
                 children: Sequence[ChartUnit] | None = None, head: Item | None = None) -> Block:
-        whole = head is None and children is None and not any(
-            unit.node.lft < s_lft and s_rght < unit.node.rght
-            for s_lft, s_rght in self._stubbed_ranges(stubbed))
-        if whole:
-            cached = self._whole.get((unit.id, max_w))
-            if cached is None:
-                cached = self._whole[(unit.id, max_w)] = self._subtree(unit, stubbed, max_w)
-            return cached
-        return self._subtree(unit, stubbed, max_w, children=children, head=head)
+        """The block of `unit`'s subtree at most `max_w` wide, with `stubbed` subtrees drawn as
+        continuation boxes; on a "fortsat" page only `children` of it under `head`.
+
+        Built bottom-up with an explicit stack, not by recursion: a chain thousands of levels
+        deep must not reach Python's recursion limit."""
+        ranges = self._stubbed_ranges(stubbed)
+
+        def whole(u: ChartUnit) -> bool:
+            return not any(u.node.lft < s_lft and s_rght < u.node.rght for s_lft, s_rght in ranges)
+
+        top_whole = head is None and children is None and whole(unit)
+        if top_whole and (unit.id, max_w) in self._whole:
+            return self._whole[(unit.id, max_w)]
+        blocks: dict[int, Block] = {}
+        # (unit, width, its children are laid out already)
+        stack: list[tuple[ChartUnit, float, bool]] = [(unit, max_w, False)]
+        while stack:
+            u, width, ready = stack.pop()
+            is_top = u is unit
+            kids = children if is_top and children is not None else u.children
+            if not ready:
+                stack.append((u, width, True))
+                child_w = max(width - ROW_INDENT, BOX_W + STACK_INDENT)
+                for c in kids:
+                    if not c.children or c.id in stubbed:
+                        continue
+                    cached = self._whole.get((c.id, child_w)) if whole(c) else None
+                    if cached is not None:
+                        blocks[c.id] = cached
+                    else:
+                        stack.append((c, child_w, False))
+                continue
+            block = self._combine(u, stubbed, width, kids, head if is_top else None, blocks)
+            if (top_whole if is_top else whole(u)):
+                self._whole[(u.id, width)] = block
+            blocks[u.id] = block
+        return blocks[unit.id]
 
     def _stubbed_ranges(self, stubbed: set[int]) -> list[tuple[int, int]]:
         key = frozenset(stubbed)
@@ -109,11 +137,11 @@ class Layout:
     def units_by_id(self, ids: set[int]) -> list[ChartUnit]:
         return [self.index[i] for i in ids]
 
-    def _subtree(self, unit: ChartUnit, stubbed: set[int], max_w: float, *,
-                 children: Sequence[ChartUnit] | None = None, head: Item | None = None
+    def _combine(self, unit: ChartUnit, stubbed: set[int], max_w: float,
+                 kids: Sequence[ChartUnit], head: Item | None, blocks: dict[int, Block]
                  ) -> Block:
+        """One unit's block from its children's blocks (`blocks`, by unit id)."""
         head = head or Item("box", 0, 0, BOX_W, unit.box_h, unit)
-        kids = unit.children if children is None else children
         if not kids:
             return Block(BOX_W, head.h, [head], BOX_W / 2)
         leaves = [c for c in kids if not c.children]
@@ -121,14 +149,10 @@ class Layout:
         columns = self._stack_columns(leaves)
         if not branches:
             return self._stacked(head, columns)
-        child_w = max(max_w - ROW_INDENT, BOX_W + STACK_INDENT)
-        blocks = [self._stack_block(col) for col in columns]
+        parts = [self._stack_block(col) for col in columns]
         for child in branches:
-            if child.id in stubbed:
-                blocks.append(self.stub(child))
-            else:
-                blocks.append(self.subtree(child, stubbed, child_w))
-        return self._rows(head, blocks, max_w)
+            parts.append(self.stub(child) if child.id in stubbed else blocks[child.id])
+        return self._rows(head, parts, max_w)
 
     # -- stacks of leaves
 

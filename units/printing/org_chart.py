@@ -19,7 +19,15 @@ from ..changes import ChangeKind
 from ..models import Category, Structure, Unit
 from .chart import ChartUnit, build_chart
 from .context import data_moment, structure_context
-from .paginate import HEADER_FIRST, HEADER_TEXT, PAPER, ChartPage, PageGeometry, paginate
+from .paginate import (
+    HEADER_FIRST,
+    HEADER_TEXT,
+    MAX_PAGES,
+    PAPER,
+    ChartPage,
+    PageGeometry,
+    paginate,
+)
 
 # Categories in the legend, in the order the model lists them.
 CATEGORY_LEGEND = [(c.value, c.label) for c in Category]
@@ -168,6 +176,7 @@ def org_chart(structure: Structure, user, options: OrgChartOptions) -> OrgChart:
         structure, user, moment, status=status, page_size_value=options.page_size,
         orientation_value=options.orientation,
     )
+    drawn = sum(len(page.units) for page in pages)
     first_header = HEADER_FIRST + (HEADER_TEXT if options.header_text else 0)
     kinds_shown = {kind for u in chart.walk() for kind, _ in u.badges}
     categories = {u.node.category for u in chart.walk()}
@@ -185,7 +194,10 @@ def org_chart(structure: Structure, user, options: OrgChartOptions) -> OrgChart:
         "legend_badges": [(k, ChangeKind.LABELS[k]) for k in ChangeKind.PRIORITY
                           if k in kinds_shown],
         "effective_date_text": danish_date(structure.effective_date),
-        "unit_count": chart.size,
+        "unit_count": drawn,
+        # Units on no page: past MAX_PAGES, continuation boxes lead nowhere.
+        "left_out_count": chart.size - drawn,
+        "max_pages": MAX_PAGES,
         "first_header_style": f"height:{first_header:.2f}mm",
     })
     return OrgChart(structure, context, pages, chart)

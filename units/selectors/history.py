@@ -273,24 +273,23 @@ def structure_as_recorded(structure: Structure, at: datetime.datetime) -> Record
         siblings.sort(key=lambda u: placed_at[u])
     rows: list[tuple | None] = []  # each filled in when its subtree is numbered
     counter = 0
-
-    def visit(uid: int, level: int) -> None:
-        # Iterative would be longer; trees are a handful of levels deep.
-        nonlocal counter
+    # Depth first with an explicit stack (a unit is met once going down and once coming back
+    # up), not by recursion: a recorded chain thousands of levels deep is numbered too.
+    stack: list[tuple[int, int, int]] = [(root, 0, -1) for root in reversed(kids.get(None, ()))]
+    lfts: dict[int, int] = {}
+    while stack:
+        uid, level, index = stack.pop()
         counter += 1
-        lft = counter
-        index = len(rows)
-        rows.append(None)
-        for child in kids.get(uid, ()):
-            visit(child, level + 1)
-        counter += 1
+        if index < 0:
+            lfts[uid] = counter
+            stack.append((uid, level, len(rows)))
+            rows.append(None)
+            stack.extend((child, level + 1, -1) for child in reversed(kids.get(uid, ())))
+            continue
         r = alive[uid]
         rows[index] = (uid, r[3] if r[3] in alive else None, structure.pk, r[4], r[5], r[6],
                        type_names.get(r[7], ""), r[8], r[9], r[10], r[11], r[12], r[13],
-                       level, lft, counter)
-
-    for root in kids.get(None, ()):
-        visit(root, 0)
+                       level, lfts.pop(uid), counter)
     if srec is not None:
         return RecordedStructure(at, srec.name, srec.status, Status(srec.status).label,
                                  srec.effective_date, _nodes(cast(list[tuple], rows)))
