@@ -22,8 +22,14 @@ def slug(text: str) -> str:
     return "".join(ch if ch.isalnum() else "-" for ch in text.lower())[:60].strip("-") or "pdf"
 
 
-def unit_count(structure: Structure) -> int:
-    """How many units a structure has (one query): what decides job or inline."""
+def unit_count(structure: Structure, *, under: int | None = None) -> int:
+    """How many units a print of the structure holds (one query): the whole tree, or the
+    subtree of unit `under` when that is one of its units. What decides job or inline."""
+    if under is not None:
+        bounds = Unit.objects.filter(pk=under, tree_id=structure.pk).values_list(
+            "lft", "rght").first()
+        if bounds is not None:
+            return (bounds[1] - bounds[0] + 1) // 2
     return Unit.objects.filter(tree_id=structure.pk).count()
 
 

@@ -61,6 +61,19 @@ def test_small_chart_is_still_inline(client, reader, small):
     assert not Job.objects.exists()
 
 
+def test_a_small_subtree_of_a_big_structure_is_still_inline(client, reader, small,
+                                                            small_inline_limit):
+    # The print, not the structure, decides: Team A1 alone is one unit.
+    structure, units = small
+    client.force_login(reader)
+    response = client.get(reverse("units:structure-pdf", args=[structure.pk]),
+                          {"unit": units["A1"].pk})
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert not Job.objects.exists()
+    # The whole structure still goes through a job.
+    _start(client, reverse("units:structure-pdf", args=[structure.pk]))
+
+
 def test_download_asks_visibility_again(client, editor, reader, small, small_inline_limit):
     structure, _ = small
     client.force_login(reader)

@@ -30,11 +30,11 @@ from units.models import Structure, Unit
 _slug = tasks.slug
 
 
-def _as_job(request, kind: str, structure: Structure, *, check=None):
-    """For a big structure: start job `kind` and send the user to its page; else None.
-    `check(structure)` raises the ValidationError a refused job would end in, before it is
-    started."""
-    if tasks.unit_count(structure) <= settings.ORGREG_PDF_INLINE_MAX_UNITS:
+def _as_job(request, kind: str, structure: Structure, *, check=None, under: int | None = None):
+    """For a big print (the structure, or the subtree of unit `under`): start job `kind` and
+    send the user to its page; else None. `check(structure)` raises the ValidationError a
+    refused job would end in, before it is started."""
+    if tasks.unit_count(structure, under=under) <= settings.ORGREG_PDF_INLINE_MAX_UNITS:
         return None
     if check is not None:
         check(structure)
@@ -59,7 +59,7 @@ def structure_pdf(request, pk: int):
         options = printing.parse_chart_options(request.GET)
     except ValidationError as error:
         return _refused(request, error, back=back)
-    started = _as_job(request, tasks.CHART, structure)
+    started = _as_job(request, tasks.CHART, structure, under=options.under)
     if started:
         return started
     try:
