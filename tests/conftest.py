@@ -1,9 +1,12 @@
 import datetime
+import io
 import zoneinfo
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import transaction
 
 from orgreg import roles
 from tests import factories
@@ -86,3 +89,22 @@ def small(editor, organisation):
         status="published",
     )
     return structure, units
+
+
+@pytest.fixture(scope="module")
+def demo_output(django_db_setup, django_db_blocker):
+    """The demo, loaded once for a test module through `loaddemo` and rolled back after it;
+    what the command printed."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        # The demo makes its own users under the same names as the suite's role users.
+        get_user_model().objects.filter(username__in=ROLE_USERS).delete()
+        out = io.StringIO()
+        call_command("loaddemo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(demo_output, db):
+    """The module's demo, for a test (the test's own changes are rolled back after it)."""
+    return demo_output

@@ -5,16 +5,12 @@ page and in the PDF; the cases the issue found on the demo stay fixed.
 The demo is loaded once for the module inside a transaction that is rolled back at the end.
 """
 
-import io
 import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from django.db import transaction
 from django.urls import reverse
 
-from tests.conftest import ROLE_USERS
 from tests.pdf.conftest import pdf_pages
 from tests.units.test_scenario_one_answer import pdf_counts, table_cells
 from units import selectors
@@ -22,16 +18,6 @@ from units.changes import ChangeKind
 from units.models import Structure
 
 KINDS = ChangeKind.PRIORITY
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        with transaction.atomic():
-            get_user_model().objects.filter(username__in=ROLE_USERS).delete()
-            call_command("loaddemo", stdout=io.StringIO())
-            yield
-            transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -4,35 +4,19 @@
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from django.db import transaction
 from django.urls import reverse
 
 from orgreg import pdf as renderer
-from tests.conftest import ROLE_USERS
 from tests.pdf.conftest import pdf_pages
 from units import printing
 from units.models import Organisation, Structure, Unit
 
 AARHUS = "Aarhus Kommune, Sundhed og Omsorg"
 KOBENHAVN = "Københavns Kommune, Socialforvaltningen"
-
-
-@pytest.fixture(scope="module")
-def demo_output(django_db_setup, django_db_blocker):
-    """The demo, loaded once for the module and rolled back after it (as tests/units/
-    test_demo.py loads it)."""
-    with django_db_blocker.unblock():
-        with transaction.atomic():
-            get_user_model().objects.filter(username__in=ROLE_USERS).delete()
-            call_command("loaddemo", stdout=io.StringIO())
-            yield
-            transaction.set_rollback(True)
 
 
 @pytest.fixture

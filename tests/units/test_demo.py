@@ -12,12 +12,10 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
 from orgreg import roles
-from tests.conftest import ROLE_USERS
 from units import demo, selectors
 from units.models import Organisation, Status, Structure, Succession, Unit, UnitType
 from units.selectors import ChangeKind
@@ -36,18 +34,6 @@ def _counts() -> dict[str, int]:
     counts["users"] = get_user_model().objects.count()
     counts["managed"] = Unit.managers.through.objects.count()
     return counts
-
-
-@pytest.fixture(scope="module")
-def demo_output(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        with transaction.atomic():
-            # The demo makes its own users under the same names as the suite's role users.
-            get_user_model().objects.filter(username__in=ROLE_USERS).delete()
-            out = io.StringIO()
-            call_command("loaddemo", stdout=out)
-            yield out.getvalue()
-            transaction.set_rollback(True)
 
 
 @pytest.fixture

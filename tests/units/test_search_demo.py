@@ -6,34 +6,20 @@ from __future__ import annotations
 
 import datetime
 import html
-import io
 import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from django.db import transaction
 from django.urls import reverse
 
-from tests.conftest import ROLE_USERS
 from units import selectors
 
 # The demo's "today" in the issue: Ét SOF has been in force for almost two years.
 TODAY = datetime.date(2026, 12, 1)
 
 
-@pytest.fixture(scope="module")
-def demo_loaded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        with transaction.atomic():
-            get_user_model().objects.filter(username__in=ROLE_USERS).delete()
-            call_command("loaddemo", stdout=io.StringIO())
-            yield
-            transaction.set_rollback(True)
-
-
 @pytest.fixture
-def demo_user(demo_loaded, db):
+def demo_user(demo, db):
     return lambda name: get_user_model().objects.get(username=name)
 
 

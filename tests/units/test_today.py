@@ -10,16 +10,11 @@ against fixtures/demo/kobenhavn.json and timeline/demo.py.
 from __future__ import annotations
 
 import datetime
-import io
 import re
 
-import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from django.db import transaction
 from django.urls import reverse
 
-from tests.conftest import ROLE_USERS
 from timeline.models import Deliverable
 from units.models import Organisation, Structure, Unit
 
@@ -28,20 +23,6 @@ ET_SOF = "Ét SOF – ny organisering pr. 1. januar 2025"
 SOF_2024 = "Socialforvaltningen 2024 – tre borgercentre"
 BEFORE, AFTER, ISSUE_DAY = (datetime.date(2024, 12, 31), datetime.date(2025, 1, 2),
                             datetime.date(2026, 12, 1))
-
-
-@pytest.fixture(scope="module")
-def demo_db(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        get_user_model().objects.filter(username__in=ROLE_USERS).delete()
-        call_command("loaddemo", stdout=io.StringIO())
-        yield
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def demo(demo_db, db):
-    return None
 
 
 def text(html: str) -> str:

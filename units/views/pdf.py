@@ -115,47 +115,48 @@ def unit_notice_pdf(request, pk: int):
     return pdf_renderer.pdf_response(data, f"orientering-{_slug(unit.name)}.pdf")
 
 
+def _structure_notices(request, pk: int, kind: str, make, respond):
+    """Every notice of a structure as one file (editors): `make(structure, user)` builds it,
+    by a job when the structure is big, and `respond(data, structure)` sends it; a refusal
+    is the short Danish page, before any job starts."""
+    structure = policy(request.user).get_structure_or_404(pk)
+    try:
+        started = _as_job(request, kind, structure, check=printing.check_notices_allowed)
+        if started:
+            return started
+        data = make(structure, request.user)
+    except ValidationError as error:
+        return _refused(request, error, back=structure.get_absolute_url())
+    return respond(data, structure)
+
+
+def _notices_pdf_response(data: bytes, structure: Structure):
+    return pdf_renderer.pdf_response(data, f"orienteringer-{_slug(structure.name)}.pdf",
+                                     inline=False)
+
+
+def _notices_zip_response(data: bytes, structure: Structure):
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = (
+        f'attachment; filename="orienteringer-{_slug(structure.name)}.zip"')
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @require_GET
 @editor_required
 def structure_notices_pdf(request, pk: int):
     """Every notice of a structure in one PDF (editors)."""
-    structure = policy(request.user).get_structure_or_404(pk)
-    try:
-        started = _as_job(request, tasks.NOTICES_PDF, structure,
-                          check=printing.check_notices_allowed)
-    except ValidationError as error:
-        return _refused(request, error, back=structure.get_absolute_url())
-    if started:
-        return started
-    try:
-        data = printing.notices_pdf(structure, request.user)
-    except ValidationError as error:
-        return _refused(request, error, back=structure.get_absolute_url())
-    return pdf_renderer.pdf_response(data, f"orienteringer-{_slug(structure.name)}.pdf",
-                                     inline=False)
+    return _structure_notices(request, pk, tasks.NOTICES_PDF, printing.notices_pdf,
+                              _notices_pdf_response)
 
 
 @require_GET
 @editor_required
 def structure_notices_zip(request, pk: int):
     """One notice PDF per unit in a zip (editors)."""
-    structure = policy(request.user).get_structure_or_404(pk)
-    try:
-        started = _as_job(request, tasks.NOTICES_ZIP, structure,
-                          check=printing.check_notices_allowed)
-    except ValidationError as error:
-        return _refused(request, error, back=structure.get_absolute_url())
-    if started:
-        return started
-    try:
-        data = printing.notices_zip(structure, request.user)
-    except ValidationError as error:
-        return _refused(request, error, back=structure.get_absolute_url())
-    response = HttpResponse(data, content_type="application/zip")
-    response["Content-Disposition"] = (
-        f'attachment; filename="orienteringer-{_slug(structure.name)}.zip"')
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _structure_notices(request, pk, tasks.NOTICES_ZIP, printing.notices_zip,
+                              _notices_zip_response)
 
 
 @require_http_methods(["GET", "POST"])
