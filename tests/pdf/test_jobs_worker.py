@@ -29,7 +29,9 @@ from orgreg.models import Job
 from tests import factories
 from units import tasks
 
-REDIS_HOST, REDIS_DB = "127.0.0.1", 9
+REDIS_HOST = "127.0.0.1"
+# Another database number lets two checkouts on one machine run this test at the same time.
+REDIS_DB = int(os.environ.get("ORGREG_TEST_REDIS_DB", "9"))
 # Another port only to prove the test fails when Redis does not answer (below).
 REDIS_PORT = int(os.environ.get("ORGREG_TEST_REDIS_PORT", "6379"))
 BROKER_URL = f"redis://{REDIS_HOST}:{REDIS_PORT}/{REDIS_DB}"
