@@ -137,3 +137,34 @@ def configure_orgreg(settings, provider: TestProvider) -> None:
     settings.OIDC_ROLE_MAP = ROLE_MAP
     settings.OIDC_SUPERUSER_GROUPS = []
     discovery.forget()
+
+
+def main() -> None:
+    """`python -m tests.oidc.provider`: the test provider for trying the sign-in by hand
+    against `make run`, until Ctrl-C; prints the environment orgreg needs."""
+    import argparse
+    import signal
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--orgreg", default="http://127.0.0.1:8000",
+                        help="orgreg's address as the browser sees it")
+    args = parser.parse_args()
+
+    def stop(*_):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    with running_provider([args.orgreg.rstrip("/")]) as provider:
+        print(f"OIDC_ISSUER={provider.issuer} OIDC_CLIENT_ID={CLIENT_ID} "
+              f"OIDC_CLIENT_SECRET={CLIENT_SECRET} OIDC_ROLE_MAP='{ROLE_MAP}' make run")
+        for account in ACCOUNTS.values():
+            print(f"  {account['username']} / {PASSWORD}: {', '.join(account['groups'])}")
+        print("Ctrl-C stops the provider.", flush=True)
+        try:
+            signal.pause()
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()
