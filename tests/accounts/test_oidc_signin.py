@@ -207,3 +207,22 @@ def test_a_local_sign_in_logs_out_locally(client, editor, oidc):
     client.force_login(editor)
     answer = client.post("/logout/")
     assert answer["Location"] == "/login/"
+
+
+def test_discovery_is_read_once_and_kept(oidc):
+    from orgreg.accounts import discovery
+
+    first = discovery.provider()
+    assert discovery.provider() is first
+    assert (first.issuer, first.end_session_endpoint) == (oidc.issuer,
+                                                          f"{oidc.issuer}/session/end")
+
+
+def test_a_discovery_document_naming_another_issuer_is_refused(client, oidc, settings):
+    from orgreg.accounts import discovery
+
+    settings.OIDC_ISSUER = oidc.issuer.replace("127.0.0.1", "localhost")
+    discovery.forget()
+    answer = client.get("/oidc/authenticate/")
+    assert answer.status_code == 503 and "Kommunens login svarer ikke" in \
+        answer.content.decode()
