@@ -56,11 +56,11 @@ class LogoutView(auth_views.LogoutView):
         return HttpResponseRedirect(end_session) if end_session else response
 
 
-def provider_logout_url(request, id_token: str | None = None) -> str | None:
+def provider_logout_url(request) -> str | None:
     """The provider's end_session_endpoint with id_token_hint and post_logout_redirect_uri
     (orgreg's login page), for a session that signed in through the provider; None when it
     did not, OIDC is off, or the provider advertises no such endpoint."""
-    id_token = id_token or request.session.get("oidc_id_token")
+    id_token = request.session.get("oidc_id_token")
     if not id_token or not discovery.enabled():
         return None
     try:
