@@ -14,7 +14,7 @@ PYTEST_ARGS ?= -n auto --dist loadfile
 DEV := DEBUG=1
 
 .PHONY: install lock run demo test test-sqlite test-postgres lint bench system-deps checktrees \
-	check-deploy serve
+	check-deploy serve oidc-provider
 
 # The versions CI tested, from the lock file; orgreg itself editable on top.
 $(STAMP): pyproject.toml requirements.lock
@@ -47,13 +47,16 @@ lint: install
 checktrees: install
 	$(DEV) $(PY) manage.py checktrees
 
-# System packages the tests use: Debian's Chromium for the browser tests and poppler-utils
-# (pdftotext) to read rendered PDFs back. Installed when we may (root with apt); otherwise the
-# browser tests skip (and fail instead when REQUIRE_BROWSER=1, as in CI).
+# System packages the tests use: Debian's Chromium for the browser tests, poppler-utils
+# (pdftotext) to read rendered PDFs back, and Node.js with npm for the test OpenID provider.
+# Installed when we may (root with apt); otherwise the tests that need them skip (and fail
+# instead when REQUIRE_BROWSER=1 or REQUIRE_OIDC=1, as in CI).
 system-deps:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	command -v node >/dev/null || missing="$$missing nodejs"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
 	if [ -n "$$missing" ] && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
 		echo "Installerer$$missing ..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
@@ -61,7 +64,19 @@ system-deps:
 		echo "ADVARSEL: mangler$$missing (apt-get install$$missing)."; \
 	fi
 
-test: install system-deps lint
+# The sign-in tests' OpenID provider (tests/oidc/provider.mjs): the npm packages of its lock
+# file, installed again when the lock changes.
+OIDC_MODULES := tests/oidc/node_modules/.package-lock.json
+$(OIDC_MODULES): tests/oidc/package.json tests/oidc/package-lock.json
+	@if command -v npm >/dev/null; then \
+		cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error; \
+	else \
+		echo "ADVARSEL: npm mangler; login-testene mod testudbyderen springes over."; \
+	fi
+
+oidc-provider: $(OIDC_MODULES)
+
+test: install system-deps oidc-provider lint
 	$(DEV) $(PY) manage.py makemigrations --check --dry-run
 	$(MAKE) --no-print-directory test-sqlite
 	@if $(PY) -c "import psycopg,sys; psycopg.connect('host=127.0.0.1 port=5432 user=postgres dbname=postgres', connect_timeout=3).close()" 2>/dev/null; then \

@@ -17,6 +17,8 @@ management commands run without ``--user``).
   member of a body (outside the MED group) those sent to their own bodies.
 - Only editors edit, and of a structure's tree only a draft.
 - Two structures are compared only within one organisation.
+- A user signed in through the identity provider without any of the four roles (and not a
+  superuser) gets no session at all (`Policy.has_role`), and so sees nothing.
 
 A refusal is a 404 whether the thing is hidden or missing, so that nothing's existence leaks:
 non-editors get 404 from every editing page. An editor, who may see everything, gets a Danish
@@ -126,6 +128,15 @@ class Policy:
     @property
     def is_manager(self) -> bool:
         return self.is_authenticated and MANAGER in _groups(self.user)
+
+    @property
+    def has_role(self) -> bool:
+        """Whether the user holds one of orgreg's roles or is a superuser: the identity
+        provider's sign-in refuses a session to a user who does not."""
+        if not self.is_authenticated or self._everything:
+            return self._everything
+        return bool(getattr(self.user, "is_superuser", False)) or any(
+            name in _groups(self.user) for name in ALL_GROUPS)
 
     @property
     def sees_everything(self) -> bool:

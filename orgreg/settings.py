@@ -10,6 +10,7 @@ DEBUG          "1"/"true" to turn on (default off; `make run` sets DEBUG=1 for t
 ALLOWED_HOSTS  comma-separated
 CACHE_URL      redis://host:6379/1 for a cache shared by every worker (default: per process)
 LOG_FORMAT     "json" for one JSON object per line on stdout (default: plain text lines)
+OIDC_ISSUER    the municipality's OpenID provider (with OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, ...)
 
 Each of Django's own security settings (SECURE_SSL_REDIRECT, SESSION_COOKIE_SECURE,
 CSRF_COOKIE_SECURE, SECURE_HSTS_SECONDS, ...) is read from an environment variable of the same
@@ -123,6 +124,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "orgreg",
+    "orgreg.accounts",
     "units",
     "med",
     "timeline",
@@ -191,9 +193,13 @@ AUTH_PASSWORD_VALIDATORS = [
 # wrong passwords for one username from one address, that pair is locked out for
 # AXES_COOLOFF_TIME (the right password is refused too); a successful login resets the count.
 # Axes' backend comes first so it can refuse before the password is checked.
+# The sign-in through the municipality's identity provider (orgreg.accounts.backends) is
+# there always and answers only when OIDC_ISSUER is set; the local password then serves only
+# the break-glass superusers (see below).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "orgreg.accounts.backends.OIDCBackend",
+    "orgreg.accounts.backends.LocalPasswordBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
@@ -227,6 +233,43 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Sign-in through the municipality's identity provider (OpenID Connect) -------------------
+# Unset OIDC_ISSUER (the trial), users sign in with a local password as before. Set, the login
+# page offers "Log ind med kommunens login" (authorization code flow with PKCE, state and nonce,
+# the ID token's signature checked against the provider's JWKS and its issuer, audience and
+# expiry checked): the endpoints are read from OIDC_ISSUER/.well-known/openid-configuration.
+# Users are matched by the provider's `sub`; their roles are set from OIDC_GROUPS_CLAIM at
+# every sign-in through OIDC_ROLE_MAP ("Redaktør:grp-a,grp-b;Leder:grp-c;MED:grp-d;Læser:
+# grp-e;Superbruger:grp-f"). README.md ("Log ind med kommunens login") tells the set-up.
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").strip()
+OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "").strip()
+OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "openid email profile").strip()
+OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups").strip()
+OIDC_ROLE_MAP = os.environ.get("OIDC_ROLE_MAP", "")
+# Group values that make a superuser (and staff), beside a "Superbruger:" entry of the map.
+OIDC_SUPERUSER_GROUPS = env_list("OIDC_SUPERUSER_GROUPS")
+# Claims whose values identify a unit's leader (beside sub, email and preferred_username),
+# e.g. an employee number claim.
+OIDC_LEADER_CLAIMS = env_list("OIDC_LEADER_CLAIMS")
+OIDC_SIGN_ALGO = os.environ.get("OIDC_SIGN_ALGO", "RS256").strip()
+# With OIDC on, the local password is refused for everyone but superusers (break-glass, for
+# when the provider is down), unless OIDC_ALLOW_LOCAL_LOGIN lets every local user in too (a
+# transition period); OIDC_BREAK_GLASS=0 refuses superusers' passwords as well.
+OIDC_ALLOW_LOCAL_LOGIN = env_bool("OIDC_ALLOW_LOCAL_LOGIN", False)
+OIDC_BREAK_GLASS = env_bool("OIDC_BREAK_GLASS", True)
+# Seconds the provider has to answer one request (discovery, token, JWKS, userinfo).
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
+# How long the provider's discovery document is kept in each process before it is read again.
+OIDC_DISCOVERY_TTL = env_int("OIDC_DISCOVERY_TTL", 3600)
+# mozilla-django-oidc's own settings, fixed by orgreg (the endpoints, client and algorithm are
+# read from the settings above by orgreg.accounts).
+OIDC_RP_SCOPES = OIDC_SCOPES
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_STORE_ID_TOKEN = True  # for the provider's logout (id_token_hint)
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc-callback"
 # A refused form answers in Danish in the site's layout (Django's own page is English).
 CSRF_FAILURE_VIEW = "orgreg.views.csrf_failure"
 
