@@ -1,12 +1,17 @@
 """The Celery app `orgreg` (`celery -A orgreg worker`): configured from Django's settings under
 the CELERY_ namespace (CELERY_BROKER_URL, ...). Without a broker URL (the trial, the tests)
-tasks run eagerly in the process that asks for them, so nothing else must run."""
+tasks run eagerly in the process that asks for them, so nothing else must run.
+
+The scheduler (`celery -A orgreg beat`, one process for the whole installation) sends the
+periodic tasks of `beat_schedule`: each night the purge of job files and pending imports past
+their retention (orgreg.jobs.purge)."""
 
 from __future__ import annotations
 
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "orgreg.settings")
 
@@ -14,3 +19,11 @@ app = Celery("orgreg", include=["orgreg.jobs"])
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # Each app's tasks.py (units/tasks.py registers the PDF job kinds).
 app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "purge-expired-jobs": {
+        "task": "orgreg.purge_jobs",
+        # Copenhagen time (CELERY_TIMEZONE), when nobody prints.
+        "schedule": crontab(hour=3, minute=15),
+    },
+}

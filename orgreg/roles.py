@@ -16,6 +16,7 @@ management commands run without ``--user``).
 - Consultations: editors see every one; a MED member those on structures they may see; a
   member of a body (outside the MED group) those sent to their own bodies.
 - Only editors edit, and of a structure's tree only a draft.
+- An uploaded file waiting to be imported is its uploader's only (while they are an editor).
 - Two structures are compared only within one organisation.
 - A user signed in through the identity provider without any of the four roles (and not a
   superuser) gets no session at all (`Policy.has_role`), and so sees nothing.
@@ -295,6 +296,19 @@ class Policy:
 
     def get_organisation_or_404(self, pk):
         return _get_or_404(self.organisations(), pk, "Ingen organisation fundet.")
+
+    def pending_imports(self, queryset: QuerySet | None = None) -> QuerySet:
+        """Uploaded files waiting for an import: an editor's own only, not another's."""
+        from units.models import PendingImport
+
+        qs = PendingImport.objects.all() if queryset is None else queryset
+        return qs.filter(owner_id=self.user.pk) if self.is_editor else qs.none()
+
+    def get_pending_import_or_404(self, pk, *, organisation=None):
+        qs = self.pending_imports().select_related("organisation", "based_on", "structure")
+        if organisation is not None:
+            qs = qs.filter(organisation=organisation)
+        return _get_or_404(qs, pk, "Ingen import fundet.")
 
     # --- units -----------------------------------------------------------------------
 

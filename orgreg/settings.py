@@ -310,9 +310,19 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# The scheduler's daily times (orgreg/celery.py) are Copenhagen's.
+CELERY_TIMEZONE = TIME_ZONE
 # Org charts with more units than this are made by a job (a page showing progress) instead of
 # in the request.
 ORGREG_PDF_INLINE_MAX_UNITS = env_int("ORGREG_PDF_INLINE_MAX_UNITS", 300)
+# Import files bigger than this are checked and imported by a job; smaller ones in the request
+# (128 KB: some 4,000 CSV rows, checked and written in under half a second).
+ORGREG_IMPORT_INLINE_MAX_BYTES = env_int("ORGREG_IMPORT_INLINE_MAX_BYTES", 128 * 1024)
+# A job's file is kept this many days after the job ended; an uploaded import file until it is
+# imported or this many hours have passed. `manage.py purge_jobs` (daily on the scheduler,
+# `celery -A orgreg beat`) removes what is older.
+ORGREG_JOB_RETENTION_DAYS = env_int("ORGREG_JOB_RETENTION_DAYS", 7)
+ORGREG_IMPORT_RETENTION_HOURS = env_int("ORGREG_IMPORT_RETENTION_HOURS", 24)
 
 # --- Logging ---------------------------------------------------------------------------------
 # Everything to stdout, one line per event (the service manager or container keeps it), as

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from orgreg import roles
-from tests import factories
+from tests import celery_worker, factories
 
 # One user per role, made once per test run (per xdist worker) in the test database.
 ROLE_USERS = {"redaktoer": roles.EDITOR, "leder": roles.MANAGER, "med": roles.MED,
@@ -108,3 +108,18 @@ def demo_output(django_db_setup, django_db_blocker):
 def demo(demo_output, db):
     """The module's demo, for a test (the test's own changes are rolled back after it)."""
     return demo_output
+
+
+@pytest.fixture
+def broker():
+    """The real Redis broker on a queue of this test's own (tests/celery_worker.py); skips
+    when Redis does not answer, fails when REQUIRE_REDIS=1."""
+    yield from celery_worker.redis_queue()
+
+
+@pytest.fixture
+def worker(broker, tmp_path):
+    """A real Celery worker process on the test's queue and database
+    (tests/celery_worker.py): `worker.db.push()`, `worker.start()`, `worker.wait(job_id)`,
+    `worker.db.pull()`."""
+    yield from celery_worker.worker_process(broker, tmp_path)

@@ -3,7 +3,11 @@
 A Structure is one version of an organisation's tree. Its units form one django-mptt tree
 whose tree_id is the structure's primary key, so a structure's units are always
 ``Unit.objects.filter(tree_id=structure.pk)`` and the index on (tree_id, lft) serves every read.
+
+A PendingImport is an uploaded file waiting for its editor to confirm the import.
 """
+
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -230,3 +234,53 @@ class Succession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_unit} → {self.to_unit} ({share_text(self.share)})"
+
+
+def _import_path(pending: "PendingImport", filename: str) -> str:
+    # A name of our own on disk: the user's file name is kept in `filename`, never in a path.
+    return f"imports/{uuid.uuid4().hex}.upload"
+
+
+class PendingImport(models.Model):
+    """An uploaded file waiting for its editor to confirm the import, kept in storage (not in
+    the session) until it is imported or expires. Only its owner previews or confirms it; the
+    check's result is kept as `preview` (units.interchange.preview), and the structure the
+    import created as `structure`, so an import run twice creates it once."""
+
+    class State(models.TextChoices):
+        UPLOADED = "uploaded", "Indlæst"
+        CHECKED = "checked", "Kontrolleret"
+        IMPORTED = "imported", "Gennemført"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                              related_name="pending_imports", verbose_name="ejer")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
+                                     related_name="+", verbose_name="organisation")
+    based_on = models.ForeignKey(Structure, on_delete=models.CASCADE, null=True, blank=True,
+                                 related_name="+", verbose_name="bygger på")
+    filename = models.CharField("filnavn", max_length=255)
+    format = models.CharField("format", max_length=20, blank=True)
+    size = models.PositiveIntegerField("størrelse (bytes)", default=0)
+    file = models.FileField("fil", upload_to=_import_path, blank=True)
+    name = models.CharField("navn på den nye organisering", max_length=200)
+    effective_date = models.DateField("gældende fra")
+    create_unit_types = models.BooleanField("opret manglende enhedstyper", default=False)
+    on_date = models.DateField("OS2mo: enheder gyldige på")
+    state = models.CharField("tilstand", max_length=10, choices=State.choices,
+                             default=State.UPLOADED)
+    preview = models.JSONField("kontrol", null=True, blank=True)
+    structure = models.ForeignKey(Structure, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="+", verbose_name="oprettet organisering")
+    created = models.DateTimeField("oprettet", auto_now_add=True)
+    expires_at = models.DateTimeField("udløber")
+
+    class Meta:
+        verbose_name = "ventende import"
+        verbose_name_plural = "ventende importer"
+        indexes = [models.Index(fields=["expires_at"])]
+
+    def __str__(self) -> str:
+        return f"Import af {self.filename} ({self.get_state_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("units:structure-import-preview", args=[self.organisation_id, self.pk])

@@ -301,7 +301,7 @@ def test_hostile_upload_is_refused_on_the_page(make, filename, words, client, ed
     response = upload(client, organisation, make(), filename)
     assert response.status_code == 422
     assert words in response.content.decode()
-    assert not response.context["plan"].ok
+    assert not response.context["preview"].ok
     assert counts() == before
 
 
@@ -313,9 +313,9 @@ def test_number_out_of_range_is_refused_on_the_page_and_on_confirm(client, edito
                       b"Kode;Navn;Overordnet kode;Antal medarbejdere\nK;K;;1e309\n", "tal.csv")
     assert response.status_code == 422
     assert "Række 2: antal medarbejdere »1e309« er for stort" in response.content.decode()
-    token = response.context["pending"]["token"]
-    response = client.post(reverse("units:structure-import-confirm", args=[organisation.pk]),
-                           {"token": token, "action": "confirm"})
+    pending = response.context["pending"]
+    response = client.post(reverse("units:structure-import-confirm",
+                                   args=[organisation.pk, pending.pk]), {"action": "confirm"})
     assert response.status_code == 422
     assert counts() == before
 

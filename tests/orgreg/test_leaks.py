@@ -24,6 +24,7 @@ from urllib.parse import unquote
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -33,7 +34,7 @@ from med import services as med_services
 from orgreg import jobs, roles
 from tests import factories
 from timeline import services as timeline_services
-from units import services, tasks
+from units import imports, services, tasks
 from units.models import Unit
 
 D = datetime.date
@@ -90,6 +91,7 @@ class Scenario:
     workstreams: list
     deliverables: list
     jobs: list = field(default_factory=list)
+    pending_imports: list = field(default_factory=list)
     users: dict[str, object] = field(default_factory=dict)
 
 
@@ -217,12 +219,18 @@ def randers(editor, reader, manager, med_member):
     chart_jobs = [jobs.enqueue(tasks.CHART, editor, {"structure": d.pk, "query": {}}),
                   jobs.enqueue(tasks.CHART, reader, {"structure": c.pk, "query": {}})]
     assert all(job.state == "done" for job in chart_jobs), [j.error for j in chart_jobs]
+    # An upload of the editor's waiting to be imported, built on D (its preview names D): the
+    # editor's only, a 404 to everyone else.
+    pending = imports.create_pending_import(
+        organisation, user=editor, based_on=d, name="Import", effective_date=D(2027, 1, 1),
+        on_date=D(2027, 1, 1),
+        upload=SimpleUploadedFile("enheder.csv", b"Kode;Navn;Overordnet kode\nR;Rod;\n"))
     return Scenario(
         organisation=organisation, structures={"P0": p0, "D": d, "P1": p1, "C": c},
         units=units, bodies=[p0_body, d_body, c_body], memberships=memberships,
         meetings=[p0_meeting, d_meeting], items=items, consultations=consultations,
         milestones=milestones, workstreams=[workstream], deliverables=[deliverable],
-        jobs=chart_jobs,
+        jobs=chart_jobs, pending_imports=[pending],
     )
 
 
@@ -252,6 +260,7 @@ _SEGMENT_KINDS = {
 _KWARG_KINDS = {
     "old": "structure", "new": "structure", "other": "structure", "structure_id": "structure",
     "unit_pk": "unit", "organisation_id": "organisation", "workstream_id": "workstream",
+    "pending": "pending_import",
 }
 
 
@@ -282,6 +291,7 @@ def _values(s: Scenario, kind: str) -> list:
         "workstream": [w.pk for w in s.workstreams],
         "deliverable": [d.pk for d in s.deliverables],
         "job": [j.pk for j in s.jobs],
+        "pending_import": [p.pk for p in s.pending_imports],
     }[kind]
 
 

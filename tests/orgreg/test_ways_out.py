@@ -142,7 +142,8 @@ def editing_urls(o: dict, *, missing: bool = False) -> list[tuple[str, str]]:
     urls += [
         ("get", reverse("units:structure-create", args=[org])),
         ("get", reverse("units:structure-import", args=[org])),
-        ("post", reverse("units:structure-import-confirm", args=[org])),
+        # An uploaded file is its uploader's only (tests/io/test_import_jobs.py).
+        ("post", reverse("units:structure-import-confirm", args=[org, MISSING])),
         ("get", reverse("med:body-edit", args=[pk("body")])),
         ("get", reverse("med:body-units", args=[pk("body")])),
         ("get", reverse("med:membership-create", args=[pk("body")])),

@@ -20,7 +20,8 @@ to their parent by code ("overordnet kode"); a file may instead carry its own ke
 One module per task: ``reading`` (formats, detection, ``read_file``) hands the bytes to a
 reader per format (``read_csv``, ``read_xlsx``, ``read_json``, ``read_os2mo``), which build
 ``records``; ``values`` parses cells, ``columns`` names them; ``checking`` (with
-``tree_checks``) turns records into a ``plan``; ``writing`` writes it; ``exporters`` writes
+``tree_checks``) turns records into a ``plan``; ``preview`` keeps what the page shows of it
+(stored with a pending import); ``writing`` writes it; ``exporters`` writes
 files that read back to the same tree; ``forms`` is the import page's form.
 """
 
@@ -40,6 +41,7 @@ from .exporters import (
 )
 from .forms import ImportForm
 from .plan import ImportPlan, PlannedUnit
+from .preview import PREVIEW_PROBLEMS, PREVIEW_UNITS, ImportPreview, PreviewUnit, preview
 from .problems import FileRefused, Kind, Problem
 from .read_csv import read_csv
 from .read_json import JSON_FORMAT_NAME, read_orgreg_json
@@ -57,14 +59,18 @@ __all__ = [
     "FORMULA_CHARACTERS",
     "JSON_FORMAT_NAME",
     "MAX_IMPORT_BYTES",
+    "PREVIEW_PROBLEMS",
+    "PREVIEW_UNITS",
     "TEXT_FIELDS",
     "ComparisonLine",
     "ExportTable",
     "FileRefused",
     "ImportForm",
     "ImportPlan",
+    "ImportPreview",
     "Kind",
     "PlannedUnit",
+    "PreviewUnit",
     "Problem",
     "ProgressCallback",
     "Record",
@@ -80,6 +86,7 @@ __all__ = [
     "normalise_header",
     "parse_number",
     "prepare",
+    "preview",
     "read_csv",
     "read_file",
     "read_orgreg_json",

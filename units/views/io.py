@@ -1,32 +1,28 @@
 """Import (editors) and export (anyone who may see the structure) in the browser.
 
-An upload is checked at once and the preview shows every problem or what would be created;
-the file is kept in the session (base64, at most interchange.MAX_IMPORT_BYTES) until the editor
-confirms, so nothing is written before that and the same bytes are checked again on confirm.
+An upload is kept in storage as a pending import (units.imports: its uploader's only,
+for ORGREG_IMPORT_RETENTION_HOURS; the session holds nothing of it) and checked; the preview
+shows every problem or what would be created. Nothing is written until the editor confirms,
+and the same stored bytes are checked again then. A small file is checked and imported in the
+request, so the trial feels instant; one over ORGREG_IMPORT_INLINE_MAX_BYTES by a job
+(units/tasks.py), the user following it on the job page until it leads on to the preview or
+the new draft.
 """
 
 from __future__ import annotations
-
-import base64
-import datetime
-import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from orgreg.roles import editor_required, policy
-from orgreg.text import counted
-from units import interchange
-from units.interchange import ImportForm, exporters
-from units.models import Organisation, Status, Structure
-
-SESSION_KEY = "orgreg_pending_import"
-PREVIEW_UNITS = 500
-PREVIEW_PROBLEMS = 300
+from units import imports, interchange, tasks
+from units.interchange import ImportForm, ImportPreview, exporters
+from units.models import Organisation, PendingImport
 
 EXPORTS = {
     "csv": (exporters.structure_csv, "text/csv; charset=utf-8", "csv"),
@@ -67,45 +63,50 @@ def compare_export(request, old, new):
                        exporters.comparison_filename(old_structure, new_structure))
 
 
-def _pending(request, organisation: Organisation) -> dict | None:
-    pending = request.session.get(SESSION_KEY)
-    token = request.POST.get("token", "")
-    if (not pending or pending.get("organisation") != organisation.pk
-            or not secrets.compare_digest(pending.get("token", ""), token)):
-        return None
-    return pending
+def _start_over(request, organisation: Organisation, message: str):
+    messages.error(request, message)
+    return redirect("units:structure-import", pk=organisation.pk)
 
 
-def _plan(pending: dict, organisation: Organisation):
-    based_on = None
-    if pending["based_on"]:
-        based_on = Structure.objects.filter(organisation=organisation,
-                                            pk=pending["based_on"]).first()
-    plan = interchange.prepare(
-        base64.b64decode(pending["data"]), organisation=organisation,
-        filename=pending["filename"], fmt=pending["format"] or None, based_on=based_on,
-        create_unit_types=pending["create_unit_types"],
-        on_date=datetime.date.fromisoformat(pending["on_date"]),
-    )
-    return plan, based_on
+def _not_pending(request, organisation: Organisation, pending: PendingImport):
+    """The answer for a pending import that is no longer waiting, else None: an imported one
+    leads to its structure, an expired one is removed and the editor asked to upload again."""
+    if pending.state == PendingImport.State.IMPORTED and pending.structure is not None:
+        messages.info(request, "Importen er allerede gennemført.")
+        return redirect(pending.structure.get_absolute_url())
+    if imports.is_expired(pending):
+        imports.discard_pending_import(pending)
+        return _start_over(request, organisation, imports.expired_message())
+    return None
 
 
-def _preview(request, organisation, pending, plan, based_on, *, refused: str = ""):
-    units = plan.in_tree_order() if plan.ok else []
+def _job_page(job):
+    return redirect(reverse("job-detail", args=[job.pk]))
+
+
+def _preview(request, organisation: Organisation, pending: PendingImport,
+             result: ImportPreview, *, refused: str = ""):
     return render(request, "units/import_preview.html", {
         "organisation": organisation,
         "pending": pending,
-        "effective_date": datetime.date.fromisoformat(pending["effective_date"]),
-        "based_on": based_on,
-        "plan": plan,
-        "format_label": interchange.FORMATS.get(plan.format, plan.format),
-        "problems": plan.problems[:PREVIEW_PROBLEMS],
-        "more_problems": max(0, len(plan.problems) - PREVIEW_PROBLEMS),
-        "units": units[:PREVIEW_UNITS],
-        "more_units": max(0, len(units) - PREVIEW_UNITS),
-        "unknown_types": any(p.kind == interchange.Kind.UNKNOWN_UNIT_TYPE for p in plan.problems),
+        "preview": result,
+        "format_label": interchange.FORMATS.get(result.format, result.format),
         "refused": refused,
-    }, status=200 if plan.ok and not refused else 422)
+        "in_background": tasks.runs_as_job(pending),
+    }, status=200 if result.ok and not refused else 422)
+
+
+def _check(request, organisation: Organisation, pending: PendingImport):
+    """Check the stored file: in the request for a small one, else by a job whose page leads
+    back to the preview."""
+    if tasks.runs_as_job(pending):
+        return _job_page(tasks.start_import_check(pending))
+    try:
+        result = imports.check_pending_import(pending)
+    except ValidationError as error:
+        imports.discard_pending_import(pending)
+        return _start_over(request, organisation, " ".join(error.messages))
+    return _preview(request, organisation, pending, result)
 
 
 @editor_required
@@ -114,66 +115,67 @@ def structure_import(request, pk):
     organisation = policy(request.user).get_organisation_or_404(pk)
     form = ImportForm(request.POST or None, request.FILES or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        data = upload.read(interchange.MAX_IMPORT_BYTES + 1)
-        based_on = form.cleaned_data["based_on"]
-        pending = {
-            "token": secrets.token_urlsafe(16),
-            "organisation": organisation.pk,
-            "filename": upload.name,
-            "format": form.cleaned_data["format"],
-            "name": form.cleaned_data["name"],
-            "effective_date": form.cleaned_data["effective_date"].isoformat(),
-            "based_on": based_on.pk if based_on else None,
-            "create_unit_types": form.cleaned_data["create_unit_types"],
-            "on_date": form.cleaned_data["on_date"].isoformat(),
-        }
-        if len(data) <= interchange.MAX_IMPORT_BYTES:
-            pending["data"] = base64.b64encode(data).decode("ascii")
-            request.session[SESSION_KEY] = pending
+        data = form.cleaned_data
+        try:
+            pending = imports.create_pending_import(
+                organisation, user=request.user, upload=data["file"], name=data["name"],
+                effective_date=data["effective_date"], fmt=data["format"],
+                based_on=data["based_on"], create_unit_types=data["create_unit_types"],
+                on_date=data["on_date"])
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
-            request.session.pop(SESSION_KEY, None)
-            pending["data"] = ""
-        plan = interchange.prepare(data, organisation=organisation, filename=upload.name,
-                                 fmt=pending["format"] or None, based_on=based_on,
-                                 create_unit_types=pending["create_unit_types"],
-                                 on_date=form.cleaned_data["on_date"])
-        return _preview(request, organisation, pending, plan, based_on)
+            return _check(request, organisation, pending)
     return render(request, "units/import_form.html",
                   {"organisation": organisation, "form": form,
                    "aliases": interchange.COLUMN_ALIASES, "labels": interchange.COLUMN_LABELS},
                   status=422 if form.is_bound else 200)
 
 
+def _own_pending(request, pk: int, pending: int) -> tuple[Organisation, PendingImport]:
+    viewer = policy(request.user)
+    organisation = viewer.get_organisation_or_404(pk)
+    return organisation, viewer.get_pending_import_or_404(pending, organisation=organisation)
+
+
+@editor_required
+@require_GET
+def structure_import_preview(request, pk, pending):
+    """The dry run of the editor's own pending import (a job's result for a big file)."""
+    organisation, pending = _own_pending(request, pk, pending)
+    answer = _not_pending(request, organisation, pending)
+    if answer is not None:
+        return answer
+    if pending.preview is None:
+        return _check(request, organisation, pending)
+    return _preview(request, organisation, pending, ImportPreview.from_json(pending.preview))
+
+
 @editor_required
 @require_POST
-def structure_import_confirm(request, pk):
-    """Check the kept file again (optionally now creating missing unit types) and, when the
-    editor confirms and nothing is wrong, write the new draft."""
-    organisation = policy(request.user).get_organisation_or_404(pk)
-    pending = _pending(request, organisation)
-    if pending is None:
-        messages.error(request, "Importen er udløbet eller allerede gennemført. Indlæs filen igen.")
-        return redirect("units:structure-import", pk=organisation.pk)
-    if request.POST.get("create_unit_types"):
-        pending["create_unit_types"] = True
-        request.session[SESSION_KEY] = pending
-    plan, based_on = _plan(pending, organisation)
-    if request.POST.get("action") != "confirm" or not plan.ok:
-        return _preview(request, organisation, pending, plan, based_on)
-    if based_on is not None and based_on.status == Status.DISCARDED:
-        return _preview(request, organisation, pending, plan, based_on,
-                        refused="Organiseringen, importen bygger på, er forkastet.")
+def structure_import_confirm(request, pk, pending):
+    """Check the kept file again (optionally now creating missing unit types) or, when the
+    editor confirms, import it: in the request for a small file, else by a job. A refusal
+    shows the fresh check and writes nothing."""
+    organisation, pending = _own_pending(request, pk, pending)
+    answer = _not_pending(request, organisation, pending)
+    if answer is not None:
+        return answer
+    if request.POST.get("action") != "confirm":
+        imports.recheck_pending_import(
+            pending, create_unit_types=bool(request.POST.get("create_unit_types")))
+        return _check(request, organisation, pending)
+    if tasks.runs_as_job(pending):
+        return _job_page(tasks.start_import(pending))
     try:
-        structure = interchange.import_structure(
-            plan, organisation=organisation, name=pending["name"],
-            effective_date=datetime.date.fromisoformat(pending["effective_date"]),
-            user=request.user, based_on=based_on,
-        )
-    except ValidationError as exc:
-        return _preview(request, organisation, pending, plan, based_on,
-                        refused=" ".join(exc.messages))
-    request.session.pop(SESSION_KEY, None)
-    messages.success(request, f"»{structure.name}« er oprettet som udkast med "
-                              f"{counted(len(plan.units), 'enhed', 'enheder')}.")
+        structure = imports.import_pending(pending, user=request.user)
+    except ValidationError as error:
+        pending.refresh_from_db()
+        if pending.preview is None:
+            return _start_over(request, organisation, " ".join(error.messages))
+        result = ImportPreview.from_json(pending.preview)
+        return _preview(request, organisation, pending, result,
+                        refused=" ".join(error.messages) if result.ok else "")
+    pending.refresh_from_db(fields=["preview"])
+    messages.success(request, tasks.imported_message(structure, pending))
     return redirect(structure.get_absolute_url())
