@@ -16,6 +16,9 @@ management commands run without ``--user``).
 - Consultations: editors see every one; a MED member those on structures they may see; a
   member of a body (outside the MED group) those sent to their own bodies.
 - Only editors edit, and of a structure's tree only a draft.
+- A unit's leader identifier (an e-mail, employee number or OS2mo uuid: personal data) is
+  seen by editors only — never on a PDF, in an export or API answer for anyone else, nor in
+  history shown to them. Editors link managers to units by hand, in any structure they see.
 - Two structures are compared only within one organisation.
 
 A refusal is a 404 whether the thing is hidden or missing, so that nothing's existence leaks:
@@ -130,6 +133,17 @@ class Policy:
     @property
     def sees_everything(self) -> bool:
         return self._everything or self.is_editor
+
+    @property
+    def sees_leader_identifiers(self) -> bool:
+        """A unit's leader identifier is personal data, for editors (and the server's own
+        commands) only."""
+        return self.sees_everything
+
+    def can_link_managers(self, unit) -> bool:
+        """Linking a manager to a unit by hand, or removing the link: editors, for any unit
+        they see (access is not an edit of the tree, so a published structure's too)."""
+        return self.is_editor and self.can_see_unit(unit)
 
     @property
     def can_administer(self) -> bool:
