@@ -13,7 +13,7 @@ from rest_framework.authtoken import admin as authtoken_admin
 from rest_framework.authtoken.models import TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ApiToken
+from .models import ApiToken, RoleChange
 
 READ_ONLY = "Ændringer sker i orgreg's egne sider, så reglerne og begrundelsen kommer med."
 
@@ -74,3 +74,28 @@ class ApiTokenAdmin(authtoken_admin.TokenAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# --- role changes -----------------------------------------------------------------------
+
+
+@admin.register(RoleChange)
+class RoleChangeAdmin(NoWrites, admin.ModelAdmin):
+    """Who got or lost which role, when, how and by whom (orgreg.accounts.audit); a record,
+    so nothing here can be added, changed or deleted."""
+
+    list_display = ("at", "username", "added_roles", "removed_roles", "source",
+                    "changed_by_name", "request_id")
+    list_filter = ("source",)
+    search_fields = ("username", "changed_by_name", "request_id")
+    date_hierarchy = "at"
+    fields = list_display
+    readonly_fields = list_display
+
+    @admin.display(description="tilføjet")
+    def added_roles(self, obj) -> str:
+        return ", ".join(obj.added)
+
+    @admin.display(description="fjernet")
+    def removed_roles(self, obj) -> str:
+        return ", ".join(obj.removed)

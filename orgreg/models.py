@@ -1,9 +1,11 @@
-"""The project's own models: DRF's API token as the admin shows it, and the background job."""
+"""The project's own models: DRF's API token as the admin shows it, the background job, and the
+record of role changes."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from rest_framework.authtoken.models import TokenProxy
 
 
@@ -59,3 +61,34 @@ class Job(models.Model):
         if self.state == self.State.DONE:
             return 100
         return min(99, self.done * 100 // self.total) if self.total else 0
+
+
+class RoleChange(models.Model):
+    """A change of one user's roles (their groups), kept for whoever must later answer who
+    had which role when: what was added and removed, where the change came from (the admin,
+    the identity provider at sign-in, the system) and who made it. Names are kept as text too,
+    so the record outlives the users. Written by orgreg.accounts.audit; read-only in the
+    admin."""
+
+    at = models.DateTimeField("tidspunkt", default=timezone.now, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                             related_name="role_changes", verbose_name="bruger")
+    username = models.CharField("brugernavn", max_length=150)
+    added = models.JSONField("tilføjede roller", default=list)
+    removed = models.JSONField("fjernede roller", default=list)
+    source = models.CharField("kilde", max_length=20,
+                              help_text="admin, oidc (kommunens login), web eller system.")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name="ændret af")
+    changed_by_name = models.CharField("ændret af (brugernavn)", max_length=150, blank=True)
+    request_id = models.CharField("request-id", max_length=128, blank=True)
+
+    class Meta:
+        verbose_name = "rolleændring"
+        verbose_name_plural = "rolleændringer"
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["username", "-at"])]
+
+    def __str__(self) -> str:
+        return f"Roller for {self.username} {self.at:%Y-%m-%d %H:%M}"

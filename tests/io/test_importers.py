@@ -162,10 +162,10 @@ def test_os2mo_units_valid_on_the_chosen_date(editor, organisation):
 
 
 def test_a_leader_identifier_column_is_read_and_normalised(editor, organisation):
-    data = ("Kode;Navn;Overordnet kode;Leder;Leders e-mail\n"
-            "ROOT;Kommunen;;;\n"
-            "A;Afdeling A;ROOT;Bo Holm; Bo.Holm@Kommune.DK \n"
-            "B;Afdeling B;ROOT;;M-1234\n").encode()
+    data = (b"Kode;Navn;Overordnet kode;Leder;Leders e-mail\n"
+            b"ROOT;Kommunen;;;\n"
+            b"A;Afdeling A;ROOT;Bo Holm; Bo.Holm@Kommune.DK \n"
+            b"B;Afdeling B;ROOT;;M-1234\n")
     plan = interchange.prepare(data, organisation=organisation, filename="enheder.csv")
     assert plan.ok, plan.problems
     structure = interchange.import_structure(plan, organisation=organisation, name="Med ident",

@@ -40,7 +40,7 @@ def structures_that_matter(on_date: datetime.date | None = None) -> list[int]:
     for s in (Structure.objects.filter(status__in=lifecycle.IN_FORCE).order_by()
               .only("pk", "organisation_id", "status", "effective_date", "based_on_id")):
         by_organisation[s.organisation_id].append(s)
-    found = []
+    found: list[int] = []
     for structures in by_organisation.values():
         in_force = Lineage.among(structures).in_force(on_date)
         found.extend(s.pk for s in structures
