@@ -73,12 +73,11 @@ def unit_detail(request, pk):
     })
 
 
-def _manager_context(rules, unit: Unit, form: ManagerLinkForm | None = None) -> dict:
+def _manager_context(rules, unit: Unit) -> dict:
     """For an editor: the unit's managers and the form that links one by hand."""
     if not rules.can_link_managers(unit):
         return {}
-    return {"manager_links": selectors.manager_links(unit),
-            "manager_form": form or ManagerLinkForm()}
+    return {"manager_links": selectors.manager_links(unit), "manager_form": ManagerLinkForm()}
 
 
 @require_POST
