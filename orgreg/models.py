@@ -1,4 +1,5 @@
-"""The project's own models: DRF's API token as the admin shows it, and the background job."""
+"""The project's own models: DRF's API token as the admin shows it, the background job, and the
+record of role changes."""
 
 from __future__ import annotations
 

@@ -17,6 +17,9 @@ management commands run without ``--user``).
   member of a body (outside the MED group) those sent to their own bodies.
 - Only editors edit, and of a structure's tree only a draft.
 - An uploaded file waiting to be imported is its uploader's only (while they are an editor).
+- A unit's leader identifier (an e-mail, employee number or OS2mo uuid: personal data) is
+  seen by editors only — never on a PDF, in an export or API answer for anyone else, nor in
+  history shown to them. Editors link managers to units by hand, in any structure they see.
 - Two structures are compared only within one organisation.
 - A user signed in through the identity provider without any of the four roles (and not a
   superuser) gets no session at all (`Policy.has_role`), and so sees nothing.
@@ -25,8 +28,7 @@ A refusal is a 404 whether the thing is hidden or missing, so that nothing's exi
 non-editors get 404 from every editing page. An editor, who may see everything, gets a Danish
 403 when asking to edit a structure that is past draft.
 
-`policy(user)` is computed once per user object (and so once per request); the module-level
-functions below are thin wrappers kept for callers that have not moved to the policy yet.
+`policy(user)` is computed once per user object (and so once per request).
 """
 
 from __future__ import annotations
@@ -142,6 +144,17 @@ class Policy:
     @property
     def sees_everything(self) -> bool:
         return self._everything or self.is_editor
+
+    @property
+    def sees_leader_identifiers(self) -> bool:
+        """A unit's leader identifier is personal data, for editors (and the server's own
+        commands) only."""
+        return self.sees_everything
+
+    def can_link_managers(self, unit) -> bool:
+        """Linking a manager to a unit by hand, or removing the link: editors, for any unit
+        they see (access is not an edit of the tree, so a published structure's too)."""
+        return self.is_editor and self.can_see_unit(unit)
 
     @property
     def can_administer(self) -> bool:
@@ -524,64 +537,6 @@ def policy(user) -> Policy:
 def server_policy() -> Policy:
     """The server's own view, for management commands run without ``--user``: everything."""
     return Policy(None, everything=True)
-
-
-def _policy(user, today: datetime.date | None) -> Policy:
-    return Policy(user, today=today) if today is not None else policy(user)
-
-
-# --- thin wrappers: the policy's answers under their old names --------------------------
-
-
-def is_editor(user) -> bool:
-    return policy(user).is_editor
-
-
-def is_med_member(user) -> bool:
-    return policy(user).is_med_member
-
-
-def is_manager(user) -> bool:
-    return policy(user).is_manager
-
-
-def role_names(user) -> list[str]:
-    return policy(user).role_names
-
-
-def structure_visibility_q(user, *, prefix: str = "", today: datetime.date | None = None) -> Q:
-    """Policy.structure_q."""
-    return _policy(user, today).structure_q(prefix)
-
-
-def visible_structures(user, queryset: QuerySet | None = None) -> QuerySet:
-    """Policy.structures."""
-    return policy(user).structures(queryset)
-
-
-def can_see_structure(user, structure, *, today: datetime.date | None = None) -> bool:
-    """Policy.can_see_structure."""
-    return _policy(user, today).can_see_structure(structure)
-
-
-def can_edit_structure(user, structure) -> bool:
-    """Policy.can_edit_structure."""
-    return policy(user).can_edit_structure(structure)
-
-
-def get_visible_structure_or_404(user, pk):
-    """Policy.get_structure_or_404."""
-    return policy(user).get_structure_or_404(pk)
-
-
-def get_visible_unit_or_404(user, pk, *, queryset=None):
-    """Policy.get_unit_or_404."""
-    return policy(user).get_unit_or_404(pk, queryset=queryset)
-
-
-def get_editable_structure_or_404(user, pk):
-    """Policy.get_editable_structure_or_404."""
-    return policy(user).get_editable_structure_or_404(pk)
 
 
 def editor_required(view):

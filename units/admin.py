@@ -5,9 +5,9 @@ from django.contrib import admin
 from mptt.admin import MPTTModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from orgreg.admin import ReadOnlyAdmin
+from orgreg.admin import ReadOnlyAdmin, ReadOnlyInline
 
-from .models import Organisation, Structure, Succession, Unit, UnitType
+from .models import ManagerLink, Organisation, Structure, Succession, Unit, UnitType
 
 
 @admin.register(Organisation)
@@ -30,16 +30,36 @@ class UnitTypeAdmin(SimpleHistoryAdmin):
     search_fields = ["name"]
 
 
+class ManagerLinkInline(ReadOnlyInline, admin.TabularInline):
+    """The managers who see the unit under Min enhed, and how each was linked (editors link
+    by hand on the unit's page; signing in links by the leader identifier)."""
+
+    model = ManagerLink
+    fk_name = "unit"
+    fields = ["user", "source", "linked_at", "linked_by"]
+    readonly_fields = fields
+
+
 @admin.register(Unit)
 class UnitAdmin(MPTTModelAdmin, ReadOnlyAdmin):
     """To look units up; every change to a unit or its tree belongs in the services."""
 
     list_display = ["name", "code", "unit_type", "category", "headcount", "structure"]
     list_filter = ["structure__organisation", "structure", "category", "unit_type"]
-    search_fields = ["name", "code", "leader_name"]
+    search_fields = ["name", "code", "leader_name", "leader_identifier"]
     raw_id_fields = ["parent", "structure"]
-    filter_horizontal = ["managers"]
+    inlines = [ManagerLinkInline]
     mptt_level_indent = 16
+
+
+@admin.register(ManagerLink)
+class ManagerLinkAdmin(ReadOnlyAdmin):
+    """Every manager's links, with their history (who linked or unlinked, when, why)."""
+
+    list_display = ["user", "unit", "source", "linked_at", "linked_by"]
+    list_filter = ["source"]
+    search_fields = ["user__username", "unit__name", "unit__code"]
+    raw_id_fields = ["unit", "user", "linked_by"]
 
 
 @admin.register(Succession)

@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from orgreg.forms import DateField, PartialUpdateForm
 from orgreg.moments import parse_moment
+from orgreg.text import quoted
 from orgreg.versions import current_version
 
 from . import lifecycle, shares
@@ -59,6 +61,11 @@ class UnitFieldsForm(forms.Form):
                            help_text="Omkostningssted, OS2mo user_key eller SD/OPUS-id.")
     leader_title = forms.CharField(label="Ledertitel", max_length=200, required=False)
     leader_name = forms.CharField(label="Leder", max_length=200, required=False)
+    leader_identifier = forms.CharField(
+        label="Lederident", max_length=254, required=False,
+        help_text="Lederens e-mail, medarbejdernummer eller OS2mo-uuid: når lederen logger ind "
+                  "med kommunens login, får vedkommende enheden under »Min enhed«. Ses kun af "
+                  "redaktører.")
     headcount = forms.IntegerField(label="Antal medarbejdere", min_value=0, required=False)
     fte = forms.DecimalField(label="Årsværk", min_value=0, max_digits=9, decimal_places=2,
                              required=False)
@@ -68,7 +75,7 @@ class UnitFieldsForm(forms.Form):
     reason = reason_field()
 
     FIELDS = ("name", "short_name", "unit_type", "category", "code", "leader_title",
-              "leader_name", "headcount", "fte", "location", "description")
+              "leader_name", "leader_identifier", "headcount", "fte", "location", "description")
 
     @classmethod
     def initial_from(cls, unit: Unit) -> dict:
@@ -79,6 +86,25 @@ class UnitFieldsForm(forms.Form):
         if data["headcount"] is None:
             data["headcount"] = 0
         return data
+
+
+class ManagerLinkForm(forms.Form):
+    """An editor gives a user access to a unit under Min enhed, by username."""
+
+    prefix = "leder"
+    username = forms.CharField(
+        label="Brugernavn", max_length=150,
+        help_text="Brugeren ser enheden under »Min enhed« (med rollen Leder også på forsiden).")
+
+    def clean(self):
+        cleaned = super().clean()
+        username = (cleaned.get("username") or "").strip()
+        if username:
+            manager = get_user_model().objects.filter(username__iexact=username).first()
+            if manager is None:
+                raise ValidationError(f"Der er ingen bruger med brugernavnet {quoted(username)}.")
+            cleaned["username"], cleaned["manager"] = manager.get_username(), manager
+        return cleaned
 
 
 class AddUnitForm(UnitFieldsForm):

@@ -153,14 +153,21 @@ class Unit(MPTTModel):
     )
     leader_title = models.CharField("ledertitel", max_length=200, blank=True)
     leader_name = models.CharField("leder", max_length=200, blank=True)
+    leader_identifier = models.CharField(
+        "lederident", max_length=254, blank=True,
+        help_text="Lederens e-mail, medarbejdernummer eller OS2mo-uuid, som kommunens login "
+                  "oplyser: lederen får adgang til enheden under »Min enhed«. Ses kun af "
+                  "redaktører.",
+    )
     headcount = models.PositiveIntegerField("antal medarbejdere", default=0)
     fte = models.DecimalField("årsværk", max_digits=9, decimal_places=2, null=True, blank=True)
     location = models.CharField("adresse/placering", max_length=200, blank=True)
     description = models.TextField("beskrivelse", blank=True)
     managers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="managed_units",
+        through="ManagerLink", through_fields=("unit", "user"),
         verbose_name="ledere med adgang",
-        help_text="Brugere (rolle Leder), der ser denne enhed under 'Min enhed'.",
+        help_text="Brugere (rolle Leder), der ser denne enhed under »Min enhed«.",
     )
 
     history = HistoricalRecords(excluded_fields=MPTT_FIELDS)
@@ -193,6 +200,9 @@ class Unit(MPTTModel):
         ]
         indexes = [
             models.Index(fields=["structure", "code"]),
+            # Signing in looks units up by the leader's identifier (units.services.managers).
+            models.Index(fields=["leader_identifier"], condition=~Q(leader_identifier=""),
+                         name="unit_leader_identifier"),
         ]
 
     def __str__(self) -> str:
@@ -200,6 +210,45 @@ class Unit(MPTTModel):
 
     def get_absolute_url(self) -> str:
         return reverse("units:unit-detail", args=[self.pk])
+
+
+class LinkSource(models.TextChoices):
+    """How a manager came to see a unit under Min enhed."""
+
+    HAND = "hand", "Tilføjet af en redaktør"
+    DATA = "data", "Lederident ved login"
+
+
+class ManagerLink(models.Model):
+    """A user who sees a unit under Min enhed, and how: an editor linked them by hand, or
+    signing in linked them because the unit's leader identifier is theirs. Links made by data
+    are kept in step with the data at every sign-in; links made by hand stay until an editor
+    removes them (units.services.managers)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="manager_links",
+                             verbose_name="enhed")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="manager_links", verbose_name="leder")
+    source = models.CharField("knyttet ved", max_length=10, choices=LinkSource.choices,
+                              default=LinkSource.HAND)
+    linked_at = models.DateTimeField("knyttet", auto_now_add=True)
+    linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                  null=True, blank=True, related_name="+",
+                                  verbose_name="knyttet af")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "leder med adgang"
+        verbose_name_plural = "ledere med adgang"
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "user"], name="manager_link_unique"),
+            models.CheckConstraint(condition=Q(source__in=LinkSource.values),
+                                   name="manager_link_source_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.unit}"
 
 
 class Succession(models.Model):

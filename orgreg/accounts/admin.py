@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from orgreg.accounts.models import Identity, RoleChange
+from orgreg.admin import NoWrites
 
 
 @admin.register(Identity)
@@ -24,22 +25,22 @@ class IdentityAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoleChange)
-class RoleChangeAdmin(admin.ModelAdmin):
-    list_display = ("at", "user", "summary", "source")
-    list_filter = ("at",)
-    search_fields = ("user__username", "user__email")
-    list_select_related = ("user",)
+class RoleChangeAdmin(NoWrites, admin.ModelAdmin):
+    """Who got or lost which role, when, how and by whom (orgreg.accounts.audit); a record,
+    so nothing here can be added, changed or deleted."""
+
+    list_display = ("at", "username", "added_roles", "removed_roles", "source",
+                    "changed_by_name", "request_id")
+    list_filter = ("source",)
+    search_fields = ("username", "changed_by_name", "request_id")
     date_hierarchy = "at"
+    fields = list_display
+    readonly_fields = list_display
 
-    @admin.display(description="ændring")
-    def summary(self, obj: RoleChange) -> str:
-        return obj.summary
+    @admin.display(description="tilføjet")
+    def added_roles(self, obj) -> str:
+        return ", ".join(obj.added)
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    @admin.display(description="fjernet")
+    def removed_roles(self, obj) -> str:
+        return ", ".join(obj.removed)

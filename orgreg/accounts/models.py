@@ -31,25 +31,34 @@ class Identity(models.Model):
 
 
 class RoleChange(models.Model):
-    """Roles given or taken by a sign-in: what the provider's groups said, against what the
-    user had. Written only when something changed."""
+    """A change of one user's roles (their groups), kept for whoever must later answer who
+    had which role when: what was added and removed, where the change came from (the admin,
+    the identity provider at sign-in, the system) and who made it. Names are kept as text too,
+    so the record outlives the users. Written by orgreg.accounts.audit; read-only in the
+    admin."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+    at = models.DateTimeField("tidspunkt", default=clock.now, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                              related_name="role_changes", verbose_name="bruger")
-    at = models.DateTimeField("tidspunkt", default=clock.now)
-    added = models.JSONField("givet", default=list)
-    removed = models.JSONField("frataget", default=list)
-    source = models.CharField("kilde", max_length=500,
-                              help_text="Den identitetsudbyder, hvis grupper gav ændringen.")
+    username = models.CharField("brugernavn", max_length=150)
+    added = models.JSONField("tilføjede roller", default=list)
+    removed = models.JSONField("fjernede roller", default=list)
+    source = models.CharField("kilde", max_length=20,
+                              help_text="admin, oidc (kommunens login), web eller system.")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name="ændret af")
+    changed_by_name = models.CharField("ændret af (brugernavn)", max_length=150, blank=True)
+    request_id = models.CharField("request-id", max_length=128, blank=True)
 
     class Meta:
         verbose_name = "rolleændring"
         verbose_name_plural = "rolleændringer"
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["user", "-at"])]
+        indexes = [models.Index(fields=["username", "-at"])]
 
     def __str__(self) -> str:
-        return f"{self.user}: {self.summary}"
+        return f"Roller for {self.username} {self.at:%Y-%m-%d %H:%M}"
 
     @property
     def summary(self) -> str:

@@ -12,6 +12,7 @@ from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
 
 from orgreg import clock, roles
+from orgreg.accounts import audit
 from orgreg.accounts.claims import SUPERUSER, ClaimedRoles, claimed_roles, leader_identifiers
 from orgreg.accounts.models import Identity, RoleChange
 
@@ -51,7 +52,7 @@ def sign_in_from_claims(*, issuer: str, claims: dict) -> AbstractUser:
             user.save(update_fields=changed)
         identity.last_login = clock.now()
         identity.save(update_fields=["last_login"])
-    apply_claimed_roles(user, claimed_roles(claims), source=issuer)
+    apply_claimed_roles(user, claimed_roles(claims), source=audit.OIDC)
     _link_leader_units(user, claims)
     return user
 
@@ -62,7 +63,7 @@ def apply_claimed_roles(user: AbstractUser, claimed: ClaimedRoles, *,
     """Give the user exactly the orgreg roles (roles.ALL_GROUPS) and the superuser flag that
     the claims give: a role the provider no longer gives is taken away. Other Django groups
     are left alone. Superuser and staff follow the "Superbruger" mapping together. A change is
-    recorded (RoleChange) and logged; none, nothing is written."""
+    recorded (RoleChange, with `source`) and logged; none, nothing is written."""
     current = set(user.groups.filter(name__in=roles.ALL_GROUPS).values_list("name", flat=True))
     add = [name for name in roles.ALL_GROUPS if name in claimed.groups and name not in current]
     remove = [name for name in roles.ALL_GROUPS if name in current and name not in claimed.groups]
@@ -71,28 +72,29 @@ def apply_claimed_roles(user: AbstractUser, claimed: ClaimedRoles, *,
         added.append(SUPERUSER)
     elif user.is_superuser and not claimed.superuser:
         removed.append(SUPERUSER)
-    if add:
-        user.groups.add(*(Group.objects.get_or_create(name=name)[0] for name in add))
-    if remove:
-        user.groups.remove(*Group.objects.filter(name__in=remove))
+    # One record for the whole sign-in (the superuser flag included), not one per group write.
+    with audit.unrecorded_role_changes():
+        if add:
+            user.groups.add(*(Group.objects.get_or_create(name=name)[0] for name in add))
+        if remove:
+            user.groups.remove(*Group.objects.filter(name__in=remove))
     if user.is_superuser != claimed.superuser or user.is_staff != claimed.superuser:
         user.is_superuser = user.is_staff = claimed.superuser
         user.save(update_fields=["is_superuser", "is_staff"])
     # The request's policy must not answer from the groups read before the change.
     for cached in ("_orgreg_groups", "_orgreg_policy"):
         user.__dict__.pop(cached, None)
-    if not added and not removed:
-        return None
-    log.info("Roles of %s changed at sign-in through %s: given %s; taken %s", user.username,
-             source, ", ".join(added) or "-", ", ".join(removed) or "-")
-    return RoleChange.objects.create(user=user, added=added, removed=removed, source=source)
+    return audit.record_role_change(user, added=added, removed=removed, source=source)
 
 
-def _link_leader_units(user: AbstractUser, claims: dict) -> list[str]:
-    """The values in the claims that may identify the user as a unit's leader
-    (claims.leader_identifiers). Linking the user to the units whose leader identifier is one
-    of them is the units app's to do; this is where a sign-in hands them on."""
-    return leader_identifiers(claims)
+def _link_leader_units(user: AbstractUser, claims: dict) -> list:
+    """Link the user, as manager, to the units whose leader identifier is one of the values
+    in the claims that may identify them (claims.leader_identifiers); links made by data that
+    no longer match are removed, links made by hand stay (units.services.link_leader_units).
+    Returns the units linked."""
+    from units.services import link_leader_units
+
+    return link_leader_units(user, leader_identifiers(claims))
 
 
 def _profile(claims: dict) -> dict[str, str]:

@@ -9,7 +9,6 @@ from django.core.exceptions import ImproperlyConfigured
 from orgreg import roles
 from orgreg.accounts import checks
 from orgreg.accounts.claims import claimed_roles, leader_identifiers, parse_role_map
-from orgreg.accounts.services import _link_leader_units
 
 MAP = "Redaktør:grp-a, grp-b ;Leder:grp-c;MED:grp-d;Læser:grp-e;Læser:grp-a;Superbruger:grp-x"
 
@@ -43,14 +42,12 @@ def test_the_claims_give_the_mapped_roles_only(settings):
         {roles.MANAGER}
 
 
-def test_the_leader_identifiers_are_collected_from_the_claims(settings, django_user_model):
+def test_the_leader_identifiers_are_collected_from_the_claims(settings):
     settings.OIDC_LEADER_CLAIMS = ["employee_number", "os2mo_uuid"]
     claims = {"sub": "a7f3", "email": "lars@kommune.example", "preferred_username":
               "lars@kommune.example", "employee_number": 4711, "os2mo_uuid": ["", "9e1c"],
               "name": "Lars Leder"}
     assert leader_identifiers(claims) == ["a7f3", "lars@kommune.example", "4711", "9e1c"]
-    user = django_user_model(username="lars")
-    assert _link_leader_units(user, claims) == leader_identifiers(claims)
 
 
 def test_the_settings_check_names_what_is_wrong(settings):

@@ -11,7 +11,9 @@ from django.contrib.auth.models import User
 
 from orgreg import roles
 from orgreg.accounts.models import Identity, RoleChange
+from tests import factories
 from tests.oidc.provider import CLIENT_ID
+from units import services
 
 ANNA, LARS, IB = "a7f3c2e0-redaktoer", "b81d44a9-leder", "c0ffee00-ingen"
 
@@ -50,7 +52,7 @@ def test_an_editor_signs_in_and_is_matched_by_sub_with_the_roles_of_their_groups
     assert not user.has_usable_password() and not user.is_superuser
     change = RoleChange.objects.get(user=user)
     assert (change.added, change.removed, change.source) == (
-        [roles.EDITOR, roles.READER], [], oidc.issuer)
+        [roles.EDITOR, roles.READER], [], "oidc")
     home = client.get("/")
     assert home.status_code == 200 and "Anna Redaktør · Redaktør, Læser" in home.text
 
@@ -64,6 +66,27 @@ def test_the_next_sign_in_finds_the_same_user_and_records_no_change(client, idp)
     assert signed_in(client) == first
     assert User.objects.filter(identities__sub=ANNA).count() == 1
     assert RoleChange.objects.filter(user=first).count() == 1
+
+
+def test_a_manager_signing_in_for_the_first_time_lands_on_their_units_placement(
+        client, idp, editor, settings):
+    """The provider's e-mail (or a configured claim, here the employee number) is a unit's
+    leader identifier: the first sign-in links the manager to that unit, and their front page
+    is Min enhed with its placement; a unit led by someone else is not named."""
+    settings.OIDC_LEADER_CLAIMS = ["employee_number"]
+    structure, units = factories.make_structure(
+        editor, {"A": "Afdeling Alfa", "B": "Afdeling Beta", "C": "Afdeling Gamma"},
+        status="published")
+    services.set_leader_identifier(units["A"], "LARS@kommune.example", user=editor)
+    services.set_leader_identifier(units["C"], "E-4711", user=editor)
+    idp.sign_in("lars")
+    lars = signed_in(client)
+    assert lars is not None and role_groups(lars) == {roles.MANAGER}
+    assert set(lars.managed_units.values_list("code", flat=True)) == {"A", "C"}
+    page = client.get("/").text
+    assert "<h1>Min enhed</h1>" in page
+    assert "Afdeling Alfa" in page and "Afdeling Gamma" in page
+    assert "Afdeling Beta" not in page
 
 
 def test_the_return_address_asked_for_is_where_the_sign_in_lands(client, idp):

@@ -17,7 +17,7 @@ def snapshot(structure: Structure) -> list[tuple]:
     return [
         (u.level, u.code, u.name, u.short_name, u.parent.name if u.parent else None,
          u.unit_type.name if u.unit_type else None, u.category, u.leader_title, u.leader_name,
-         u.headcount, u.fte, u.location, u.description)
+         u.leader_identifier, u.headcount, u.fte, u.location, u.description)
         for u in units
     ]
 
@@ -47,6 +47,7 @@ def rich(editor, small):
     new = {u.code: u for u in Unit.objects.filter(tree_id=draft.pk)}
     services.update_unit(new["A"], user=editor, unit_type=afdeling, category="drift",
                          leader_title="Afdelingsleder", leader_name="Åse Ærø",
+                         leader_identifier=" Aase.Aeroe@Kommune.DK ",
                          fte="9.50", location="Rådhuset; 2. sal", description="Linje 1\nLinje 2",
                          reason="Alle felter udfyldt.")
     services.update_unit(new["A1"], user=editor, unit_type=team, name="=SUM(A1)",

@@ -150,6 +150,31 @@ def test_os2mo_units_valid_on_the_chosen_date(editor, organisation):
     assert units["HJP-TEAM1"].parent.code == "HJP" and units["HJP"].parent.code == "SOF"
     assert units["KOMMUNE"].parent is None
     assert units["HJP"].unit_type.name == "Afdeling"
+    # The manager's person uuid is the leader identifier (lower-cased, as every uuid is
+    # stored), their name the leader and the manager type the title; a vacant manager post
+    # (no person) is passed over for the next, whose uuid is in the older employee_uuid.
+    hjp, team = units["HJP"], units["HJP-TEAM1"]
+    assert (hjp.leader_identifier, hjp.leader_name, hjp.leader_title) == (
+        "6a1f0b37-3c2e-4d5a-9b8c-7e6f5d4c3b2a", "Hanne Juul Pedersen", "Afdelingsleder")
+    assert (team.leader_identifier, team.leader_name, team.leader_title) == (
+        "0b9d3c44-51e2-4f7a-8c1d-2a3b4c5d6e7f", "", "Teamleder")
+    assert units["SOF"].leader_identifier == "" and units["SOF"].leader_title == ""
+
+
+def test_a_leader_identifier_column_is_read_and_normalised(editor, organisation):
+    data = (b"Kode;Navn;Overordnet kode;Leder;Leders e-mail\n"
+            b"ROOT;Kommunen;;;\n"
+            b"A;Afdeling A;ROOT;Bo Holm; Bo.Holm@Kommune.DK \n"
+            b"B;Afdeling B;ROOT;;M-1234\n")
+    plan = interchange.prepare(data, organisation=organisation, filename="enheder.csv")
+    assert plan.ok, plan.problems
+    structure = interchange.import_structure(plan, organisation=organisation, name="Med ident",
+                                             effective_date=datetime.date(2025, 1, 1),
+                                             user=editor)
+    units = units_by_code(structure)
+    assert units["A"].leader_identifier == "bo.holm@kommune.dk"
+    assert units["B"].leader_identifier == "M-1234"
+    assert units["ROOT"].leader_identifier == ""
 
 
 def test_os2mo_on_an_earlier_date_gives_the_structure_then(organisation):

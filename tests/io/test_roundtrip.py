@@ -65,6 +65,8 @@ def test_csv_is_what_danish_excel_expects(rich):
     assert "Forgængere" in header and "Nøgle" in header
     assert "9,50" in text
     assert "'=SUM(A1)" in text  # a formula-looking name is not run by Excel
+    # The leader identifier (the server's own export: every column), normalised when saved.
+    assert "Lederident" in header and "aase.aeroe@kommune.dk" in text
     assert "A2:60|" not in text and "A2:60" in text
 
 
@@ -97,6 +99,7 @@ def test_json_carries_structure_and_every_field(rich):
     unit = next(u for u in doc["units"] if u["code"] == "A")
     assert unit["fte"] == "9.50" and unit["category"] == "drift"
     assert unit["description"] == "Linje 1\nLinje 2"
+    assert unit["leader_identifier"] == "aase.aeroe@kommune.dk"
 
 
 @pytest.mark.parametrize("fmt", EXPORTS)

@@ -38,6 +38,7 @@ def trees(draw):
             "code": codes[i] if draw(st.booleans()) or i == 0 else "",
             "short_name": draw(TEXT).strip()[:60],
             "leader_name": draw(TEXT).strip(),
+            "leader_identifier": draw(TEXT),
             "headcount": draw(st.integers(min_value=0, max_value=100000)),
             "fte": None if fte is None else Decimal(fte),
             "category": draw(st.sampled_from(["", "drift", "administration", "stab",

@@ -3,6 +3,7 @@ password validators, and login lock-out (django-axes) for the app and the admin.
 
 from __future__ import annotations
 
+import datetime
 import os
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tests import factories
 
@@ -146,3 +148,21 @@ def test_five_wrong_passwords_lock_the_admin_login(client, db):
     assert right.status_code == 429
     assert LOCKED in right.content.decode()
     assert client.get(reverse("admin:index")).status_code == 302  # still not logged in
+
+
+def test_a_locked_account_opens_again_after_the_cool_off(client, reader, settings,
+                                                         time_machine):
+    time_machine.move_to(timezone.now(), tick=False)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, "laeser", "forkert")
+    cool_off = settings.AXES_COOLOFF_TIME
+    # A minute before the end the right password is still refused, in Danish; trying again
+    # does not start the time over.
+    time_machine.shift(cool_off - datetime.timedelta(minutes=1))
+    still = _login(client, "laeser", PASSWORD)
+    assert still.status_code == 429
+    assert LOCKED in still.content.decode()
+    assert "_auth_user_id" not in client.session
+    time_machine.shift(datetime.timedelta(minutes=2))
+    assert _login(client, "laeser", PASSWORD).status_code == 302
+    assert "_auth_user_id" in client.session

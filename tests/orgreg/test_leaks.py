@@ -57,6 +57,8 @@ MARKERS: dict[str, tuple[str, str]] = {
     "LÆKMARKØR-C-GRUND": ("C", "reason"),
     "LÆKMARKØR-C-KOPI": ("C", "copy-reason"),
     "LÆKMARKØR-C-MED": ("C", "med-body"),
+    # A leader identifier (personal data) on a unit everyone may see: editors only.
+    "lkm-leder@randers.dk": ("PERSON", "leader-identifier"),
 }
 
 # Leaks not fixed yet: (url name, marker kind) pairs the test tolerates — and asserts are still
@@ -209,6 +211,8 @@ def randers(editor, reader, manager, med_member):
     deliverable = timeline_services.create_deliverable(workstream, title="Nyhedsbrev",
                                                        start=D(2026, 1, 1), end=D(2026, 2, 1),
                                                        user=editor)
+    # Personal data in the structure everyone sees (and, copied, in every later one).
+    services.set_leader_identifier(p0_units["A"], "LKM-Leder@Randers.dk", user=editor)
     # The manager leads a unit of each structure (the hidden ones' must not show).
     p1_a = p1.units.get(code="A")
     for unit in (p0_units["A"], p1_a, d_unit, c_unit):
@@ -439,13 +443,13 @@ def _forbidden(user) -> set[str]:
     """The structures ("D", "C") whose markers `user` may not meet, by the policy's rule on
     their status (the test's own statement of the rule: editors see all, MED members
     structures in consultation, approved or published, everyone else published and not
-    confidential)."""
+    confidential), and "PERSON", personal data, which only editors see."""
     if user is None:
-        return {"D", "C"}
+        return {"D", "C", "PERSON"}
     p = roles.policy(user)
     if p.sees_everything:
         return set()
-    return {"D", "C"} if not p.is_med_member else {"D"}
+    return {"D", "C", "PERSON"} if not p.is_med_member else {"D", "PERSON"}
 
 
 # --- the test ----------------------------------------------------------------------------
@@ -496,7 +500,7 @@ class Walk:
                 ids = _json_structure_ids(json.loads(content))
             except ValueError:
                 ids = set()
-            for owner in hidden:
+            for owner in hidden & set(self.s.structures):
                 if self.s.structures[owner].pk in ids:
                     self.leaks.add((role, name, url, f"{owner}:structure-id"))
 

@@ -174,8 +174,6 @@ def test_confidential_until_hides_until_its_day_and_not_after(editor, small, rea
             rules = Policy(user, today=today)
             assert rules.can_see_structure(structure) is seen, today
             assert rules.structures().filter(pk=structure.pk).exists() is seen, today
-            assert roles.can_see_structure(user, structure, today=today) is seen
-            assert roles.structure_visibility_q(user, today=today) == rules.structure_q()
     med = Policy(med_member, today=day - datetime.timedelta(days=1))
     assert med.can_see_structure(structure)
     assert med.structures().filter(pk=structure.pk).exists()
@@ -377,24 +375,6 @@ def test_comparable_pair_is_one_organisation_and_both_visible(editor, reader, sm
         policy(reader).get_comparable_pair_or_404(published.pk, draft.pk)
     with pytest.raises(Http404):
         policy(editor).get_comparable_pair_or_404(published.pk, 999999)
-
-
-# --- the old names still answer, from the policy -----------------------------------------
-
-
-def test_module_functions_are_the_policy(world, users):
-    for role in ROLES:
-        user = fresh(users, role)
-        rules = policy(user)
-        assert roles.is_editor(user) is rules.is_editor
-        assert roles.is_med_member(user) is rules.is_med_member
-        assert roles.is_manager(user) is rules.is_manager
-        assert roles.role_names(user) == rules.role_names
-        assert set(roles.visible_structures(user)) == set(rules.structures())
-        for k in keys(world):
-            structure = world[k]["structure"]
-            assert roles.can_see_structure(user, structure) is rules.can_see_structure(structure)
-            assert roles.can_edit_structure(user, structure) is rules.can_edit_structure(structure)
 
 
 def test_role_names(med_member):

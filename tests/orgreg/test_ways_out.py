@@ -137,6 +137,7 @@ def editing_urls(o: dict, *, missing: bool = False) -> list[tuple[str, str]]:
             ("get", reverse("units:structure-notices-pdf", args=[s])),
             ("get", reverse("units:structure-notices-zip", args=[s])),
             ("get", reverse("units:structure-notice-text", args=[s])),
+            ("post", reverse("units:unit-managers", args=[unit])),
         ]
     org = pk("organisation")
     urls += [

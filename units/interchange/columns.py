@@ -15,6 +15,9 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "category": ("kategori", "category"),
     "leader_title": ("ledertitel", "leader title"),
     "leader_name": ("leder", "leader name", "leader", "ledernavn", "navn på leder"),
+    "leader_identifier": ("lederident", "leader identifier", "leader id", "lederid",
+                          "leder id", "leders e mail", "leder e mail", "ledermail",
+                          "manager uuid", "leder uuid"),
     "headcount": ("antal medarbejdere", "headcount", "medarbejdere", "antal ansatte",
                   "ansatte"),
     "fte": ("årsværk", "fte", "aarsvaerk", "arsvaerk"),
@@ -31,13 +34,14 @@ ALIAS_TO_FIELD = {alias: f for f, aliases in COLUMN_ALIASES.items() for alias in
 COLUMN_LABELS = {
     "code": "kode", "name": "navn", "short_name": "kort navn", "parent_code": "overordnet kode",
     "unit_type": "enhedstype", "category": "kategori", "leader_title": "ledertitel",
-    "leader_name": "leder", "headcount": "antal medarbejdere", "fte": "årsværk",
+    "leader_name": "leder", "leader_identifier": "lederident",
+    "headcount": "antal medarbejdere", "fte": "årsværk",
     "location": "placering", "description": "beskrivelse", "predecessors": "forgængere",
     "key": "nøgle", "parent_key": "overordnet nøgle",
 }
 
-TEXT_FIELDS = ("name", "short_name", "code", "leader_title", "leader_name", "location",
-               "description")
+TEXT_FIELDS = ("name", "short_name", "code", "leader_title", "leader_name", "leader_identifier",
+               "location", "description")
 
 
 def normalise_header(text: Any) -> str:

@@ -44,13 +44,17 @@ COLUMNS = [
     ("location", "Placering"),
     ("description", "Beskrivelse"),
 ]
+# Personal data: only in the files of those who may see it (orgreg.roles), after the columns
+# everyone gets, so that those keep their places whoever exports.
+IDENTIFIER_COLUMN = ("leader_identifier", "Lederident")
 PREDECESSOR_COLUMN = ("predecessors", "Forgængere")
 KEY_COLUMNS = [("key", "Nøgle"), ("parent_key", "Overordnet nøgle")]
 
 # Widths (in characters) of the XLSX columns.
 WIDTHS = {
     "code": 14, "name": 40, "short_name": 14, "parent_code": 16, "unit_type": 18,
-    "category": 16, "leader_title": 24, "leader_name": 26, "headcount": 12, "fte": 10,
+    "category": 16, "leader_title": 24, "leader_name": 26, "leader_identifier": 30,
+    "headcount": 12, "fte": 10,
     "location": 28, "description": 40, "predecessors": 28, "key": 10, "parent_key": 16,
 }
 
@@ -74,15 +78,30 @@ def _basis_id(structure: Structure, viewer: Policy | None) -> int | None:
     return None
 
 
+def _sees_identifiers(viewer: Policy | None) -> bool:
+    return viewer is None or viewer.sees_leader_identifiers
+
+
+def _long_texts(structure: Structure, with_identifiers: bool) -> dict[int, tuple[str, str]]:
+    """(description, leader identifier) of each unit that has one, in one query; the
+    identifier only when asked for (never read for a viewer who may not see it)."""
+    units = Unit.objects.filter(tree_id=structure.pk)
+    if not with_identifiers:
+        return {pk: (text, "") for pk, text in
+                units.exclude(description="").values_list("pk", "description")}
+    return {pk: (text, ident) for pk, text, ident in
+            units.exclude(description="", leader_identifier="")
+            .values_list("pk", "description", "leader_identifier")}
+
+
 def export_table(structure: Structure, *, viewer: Policy | None = None) -> ExportTable:
     """The structure's units in tree order as rows of the export columns; predecessors only
-    from a basis the viewer may see. Three queries (four with a viewer)."""
+    from a basis the viewer may see, leader identifiers only for a viewer who may see them.
+    Three queries (four with a viewer)."""
     nodes = selectors.tree(structure)
     based_on_id = _basis_id(structure, viewer)
-    descriptions = dict(
-        Unit.objects.filter(tree_id=structure.pk).exclude(description="")
-        .values_list("pk", "description")
-    )
+    with_identifiers = _sees_identifiers(viewer)
+    texts = _long_texts(structure, with_identifiers)
     predecessors: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
     if based_on_id:
         for to_id, code, share in (
@@ -96,19 +115,23 @@ def export_table(structure: Structure, *, viewer: Policy | None = None) -> Expor
     code_of = {n.id: n.code for n in nodes}
     with_keys = any(not n.code for n in nodes)
     columns = list(COLUMNS)
+    if with_identifiers:
+        columns.append(IDENTIFIER_COLUMN)
     if based_on_id:
         columns.append(PREDECESSOR_COLUMN)
     if with_keys:
         columns.extend(KEY_COLUMNS)
     rows = []
     for n in nodes:
+        description, identifier = texts.get(n.id, ("", ""))
         rows.append({
             "code": n.code, "name": n.name, "short_name": n.short_name,
             "parent_code": code_of.get(n.parent_id, "") if n.parent_id else "",
             "unit_type": n.unit_type, "category": n.category_label,
             "leader_title": n.leader_title, "leader_name": n.leader_name,
+            "leader_identifier": identifier,
             "headcount": n.headcount, "fte": n.fte, "location": n.location,
-            "description": descriptions.get(n.id, ""),
+            "description": description,
             "predecessors": predecessors.get(n.id, []),
             "key": str(n.id), "parent_key": str(n.parent_id) if n.parent_id else "",
         })
@@ -218,6 +241,7 @@ def structure_json(structure: Structure, *, viewer: Policy | None = None) -> byt
     exactly. A basis the viewer may not see is left out (with its predecessors)."""
     table = export_table(structure, viewer=viewer)
     based_on = structure.based_on if _basis_id(structure, viewer) else None
+    with_identifiers = IDENTIFIER_COLUMN in table.columns
     doc = {
         "format": JSON_FORMAT_NAME,
         "version": 1,
@@ -241,6 +265,7 @@ def structure_json(structure: Structure, *, viewer: Policy | None = None) -> byt
                 "category": _category_value(row["category"]),
                 "leader_title": row["leader_title"],
                 "leader_name": row["leader_name"],
+                **({"leader_identifier": row["leader_identifier"]} if with_identifiers else {}),
                 "headcount": row["headcount"],
                 "fte": f"{row['fte']:f}" if row["fte"] is not None else None,
                 "location": row["location"],

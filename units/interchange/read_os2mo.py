@@ -57,18 +57,44 @@ def _version_on(obj: dict[str, Any], on_date: datetime.date) -> dict[str, Any] |
     return chosen
 
 
+def _name(value: Any) -> Any:
+    """`{name: …}` as its name; anything else as it is."""
+    return value.get("name") if isinstance(value, dict) else value
+
+
+def _manager(version: dict[str, Any]) -> dict[str, Any]:
+    """The unit's leader from its first manager with a person (a vacant manager post has
+    none): the person's uuid as the leader identifier, their name, and the manager type as
+    the leader title. `person` is a list of people in OS2mo's answer (one person, or none), an
+    object in some exports; `employee_uuid` is the older field for the uuid."""
+    managers = version.get("managers")
+    for manager in managers if isinstance(managers, list) else ():
+        if not isinstance(manager, dict):
+            continue
+        person = manager.get("person")
+        if isinstance(person, list):
+            person = next((p for p in person if isinstance(p, dict)), None)
+        person = person if isinstance(person, dict) else {}
+        uuid = person.get("uuid") or manager.get("employee_uuid")
+        if uuid:
+            return {"leader_identifier": uuid, "leader_name": person.get("name"),
+                    "leader_title": _name(manager.get("manager_type"))}
+    return {}
+
+
 def _record(index: int, version: dict[str, Any]) -> Record:
-    """A unit version as a record: uuid and parent uuid link it, user_key is its code."""
+    """A unit version as a record: uuid and parent uuid link it, user_key is its code, and
+    its manager (if any) is its leader."""
     parent = version.get("parent")
     parent_uuid = parent.get("uuid") if isinstance(parent, dict) else None
     parent_uuid = parent_uuid or version.get("parent_uuid")
-    unit_type = version.get("unit_type")
     return Record(index, {
         "key": version.get("uuid"),
         "parent_key": parent_uuid,
         "code": version.get("user_key"),
         "name": version.get("name"),
-        "unit_type": unit_type.get("name") if isinstance(unit_type, dict) else unit_type,
+        "unit_type": _name(version.get("unit_type")),
+        **_manager(version),
     })
 
 

@@ -20,6 +20,7 @@ from .history import (
     unit_history,
 )
 from .integrity import INTEGRITY_RULES, tree_faults
+from .managers import managed_units, manager_links
 from .overview import (
     FuturePlacement,
     OrganisationOverview,
@@ -60,6 +61,8 @@ __all__ = [
     "fold",
     "future_placements",
     "later_structures",
+    "managed_units",
+    "manager_links",
     "node",
     "organisation_overview",
     "organisation_overviews",

@@ -22,7 +22,17 @@ if TYPE_CHECKING:
     from orgreg.roles import Policy
 
 _UNIT_DIFF_FIELDS = ("name", "short_name", "parent_id", "unit_type_id", "category", "code",
-                     "leader_title", "leader_name", "headcount", "fte", "location", "description")
+                     "leader_title", "leader_name", "leader_identifier", "headcount", "fte",
+                     "location", "description")
+# Personal data: its changes are shown only to a viewer who may see it (orgreg.roles).
+_PERSONAL_FIELDS = frozenset({"leader_identifier"})
+
+
+def _diff_fields(viewer: Policy | None) -> tuple[str, ...]:
+    """The fields whose changes `viewer` is shown (every one without a viewer)."""
+    if viewer is None or viewer.sees_leader_identifiers:
+        return _UNIT_DIFF_FIELDS
+    return tuple(f for f in _UNIT_DIFF_FIELDS if f not in _PERSONAL_FIELDS)
 
 
 # What a step did, in the words of the domain: a unit removed from a draft is closed there
@@ -79,11 +89,12 @@ class _Names:
         return names[max(index, 0)]
 
 
-def _unit_entries(records: Iterable, *, names: _Names) -> list[HistoryEntry]:
-    """Entries with field diffs from unit history records ordered oldest first per unit; a
-    parent is named as it was called at the time, never by its id."""
+def _unit_entries(records: Iterable, *, names: _Names,
+                  fields: tuple[str, ...] = _UNIT_DIFF_FIELDS) -> list[HistoryEntry]:
+    """Entries with diffs of `fields` from unit history records ordered oldest first per
+    unit; a parent is named as it was called at the time, never by its id."""
     type_names = dict(UnitType.objects.values_list("pk", "name"))
-    labels = {f: field_label(Unit, f.removesuffix("_id")) for f in _UNIT_DIFF_FIELDS}
+    labels = {f: field_label(Unit, f.removesuffix("_id")) for f in fields}
     category_labels = dict(Category.choices)
     moment: list[datetime.datetime] = []
 
@@ -108,7 +119,7 @@ def _unit_entries(records: Iterable, *, names: _Names) -> list[HistoryEntry]:
         left_parent = None
         if before is not None and rec.history_type == "~":
             moment[:] = [rec.history_date]
-            changes = field_changes(before, rec, _UNIT_DIFF_FIELDS, labels, show)
+            changes = field_changes(before, rec, fields, labels, show)
             if before.parent_id != rec.parent_id:
                 left_parent = before.parent_id
         previous[rec.id] = rec
@@ -161,7 +172,7 @@ def unit_history(unit: Unit, *, viewer: Policy | None = None) -> list[HistoryEnt
     # Parents as history has them: a parent since removed (merged, closed) is still named.
     names = _Names(Unit.history.filter(id__in=parent_ids, structure_id=unit.structure_id)
                    .values_list("id", "history_date", "name")) if parent_ids else _Names(())
-    entries = _unit_entries(records, names=names)
+    entries = _unit_entries(records, names=names, fields=_diff_fields(viewer))
     successions = list(Succession.history.filter(Q(to_unit_id=unit.pk) | Q(from_unit_id=unit.pk))
                        .select_related("history_user"))
     if viewer is not None and not viewer.sees_everything:
@@ -205,7 +216,7 @@ def structure_changelog(structure: Structure, *, limit: int | None = None,
         .select_related("history_user").order_by("history_date", "history_id")
     )
     names = _Names((r.id, r.history_date, r.name) for r in unit_records)
-    entries = _unit_entries(unit_records, names=names)
+    entries = _unit_entries(unit_records, names=names, fields=_diff_fields(viewer))
     for rec in structure_records:
         entries.append(HistoryEntry(
             when=rec.history_date, user=history_user(rec.history_user), type=rec.history_type,

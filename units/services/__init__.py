@@ -11,12 +11,21 @@ caller's own words, or a generated Danish sentence that says what happened. A re
 - ``units``: adding, changing, moving and closing a unit;
 - ``merge`` and ``split``: several units become one, one unit becomes several;
 - ``successions``: where a unit comes from;
+- ``managers``: who sees a unit under Min enhed, linked by hand or by the leader identifier
+  at sign-in;
 - ``bulk``: a whole structure at once (imports, copies, demo data, benchmarks);
 - ``common``: the internals they share (locking, fresh reads, field cleaning, saving).
 """
 
 from .bulk import UnitRow, build_structure, copy_units, record_created
 from .common import UNIT_FIELDS
+from .managers import (
+    link_leader_units,
+    link_manager,
+    set_leader_identifier,
+    structures_that_matter,
+    unlink_manager,
+)
 from .merge import merge_units
 from .split import split_unit
 from .structures import (
@@ -45,12 +54,17 @@ __all__ = [
     "create_organisation",
     "create_structure",
     "get_or_create_unit_type",
+    "link_leader_units",
+    "link_manager",
     "merge_units",
     "move_unit",
     "record_created",
+    "set_leader_identifier",
     "set_predecessors",
     "set_status",
     "split_unit",
+    "structures_that_matter",
+    "unlink_manager",
     "update_structure",
     "update_unit",
 ]

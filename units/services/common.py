@@ -12,12 +12,13 @@ from orgreg.history import stamp
 from orgreg.text import quoted
 
 from .. import lifecycle, shares
+from ..leaders import normalise_identifier
 from ..models import MPTT_FIELDS, Structure, Unit
 
 # Fields of a unit that services may set; everything else is tree bookkeeping.
 UNIT_FIELDS = (
     "name", "short_name", "unit_type", "category", "code", "leader_title", "leader_name",
-    "headcount", "fte", "location", "description",
+    "leader_identifier", "headcount", "fte", "location", "description",
 )
 
 
@@ -56,10 +57,12 @@ def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
     for key in ("name", "short_name", "code", "leader_title", "leader_name", "location"):
         if key in cleaned and cleaned[key] is not None:
             cleaned[key] = str(cleaned[key]).strip()
-    for key in ("short_name", "code", "leader_title", "leader_name", "location", "description",
-                "category"):
+    for key in ("short_name", "code", "leader_title", "leader_name", "leader_identifier",
+                "location", "description", "category"):
         if key in cleaned and cleaned[key] is None:
             cleaned[key] = ""
+    if "leader_identifier" in cleaned:
+        cleaned["leader_identifier"] = normalise_identifier(cleaned["leader_identifier"])
     if "headcount" in cleaned and cleaned["headcount"] is None:
         cleaned["headcount"] = 0
     return cleaned

@@ -23,6 +23,7 @@ urlpatterns = [
     path("structure/<int:pk>/status/", edit.structure_status, name="structure-status"),
     path("structure/<int:pk>/copy/", edit.structure_copy, name="structure-copy"),
     path("unit/<int:pk>/", units.unit_detail, name="unit-detail"),
+    path("unit/<int:pk>/ledere/", units.unit_managers, name="unit-managers"),
     path("min-enhed/", units.my_unit, name="my-unit"),
     path("min-enhed/soeg/", units.unit_search, name="unit-search"),
 ]

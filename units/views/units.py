@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from orgreg.roles import policy
-from units import selectors
+from orgreg.text import quoted
+from units import selectors, services
+from units.forms import ManagerLinkForm
 from units.models import Succession, Unit
 
 
@@ -20,7 +26,7 @@ def answer_for(user, unit: Unit) -> selectors.UnitAnswer:
 def managed_unit_answers(user) -> list[selectors.UnitAnswer]:
     """The units a manager is linked to (in structures they may see), each with its future."""
     units = (
-        policy(user).units(Unit.objects.filter(managers=user))
+        policy(user).units(selectors.managed_units(user))
         .select_related("structure", "structure__organisation", "unit_type")
         .order_by("-structure__effective_date", "lft")
     )
@@ -42,8 +48,8 @@ def _links(user, successions, attr: str) -> list[tuple[Unit, object]]:
 def unit_detail(request, pk):
     """A unit: path, children, details, where it comes from and goes to, its placement in
     every later structure, and its history."""
-    unit = policy(request.user).get_unit_or_404(pk, queryset=Unit.objects.select_related(
-        "unit_type"))
+    rules = policy(request.user)
+    unit = rules.get_unit_or_404(pk, queryset=Unit.objects.select_related("unit_type"))
     here_and_children = selectors.tree(unit.tree_id, under=unit, max_depth=1)
     here, children = here_and_children[0], here_and_children[1:]
     predecessors = _links(
@@ -62,8 +68,62 @@ def unit_detail(request, pk):
         "path": selectors.ancestors(unit), "children": children,
         "predecessors": predecessors, "successors": successors,
         "futures": selectors.future_placements(request.user, unit),
-        "history": selectors.unit_history(unit, viewer=policy(request.user)),
+        "history": selectors.unit_history(unit, viewer=rules),
+        **_manager_context(rules, unit),
     })
+
+
+def _manager_context(rules, unit: Unit) -> dict:
+    """For an editor: the unit's managers and the form that links one by hand."""
+    if not rules.can_link_managers(unit):
+        return {}
+    return {"manager_links": selectors.manager_links(unit), "manager_form": ManagerLinkForm()}
+
+
+@require_POST
+@login_required
+def unit_managers(request, pk):
+    """An editor sets the unit's leader identifier (``leader_identifier``, in any structure),
+    links a manager to the unit by username, or removes a manager's link (``remove`` = the
+    manager's user id). 404 for anyone else, as for every editing page."""
+    rules = policy(request.user)
+    rules.require_editor()
+    unit = rules.get_unit_or_404(pk)
+    back = f"{unit.get_absolute_url()}#ledere"
+    users = get_user_model().objects
+    try:
+        if "leader_identifier" in request.POST:
+            unit = services.set_leader_identifier(unit, request.POST["leader_identifier"],
+                                                  user=request.user)
+            messages.success(request, "Lederidenten er gemt." if unit.leader_identifier
+                             else "Lederidenten er fjernet.")
+            return redirect(back)
+        if "remove" in request.POST:
+            manager = users.filter(pk=_int_or_none(request.POST["remove"])).first()
+            if manager is None:
+                raise ValidationError("Brugeren findes ikke.")
+            services.unlink_manager(unit, manager, user=request.user)
+            messages.success(request, f"{quoted(manager.get_username())} har ikke længere "
+                                      f"adgang til enheden under »Min enhed«.")
+            return redirect(back)
+        form = ManagerLinkForm(request.POST)
+        if form.is_valid():
+            services.link_manager(unit, form.cleaned_data["manager"], user=request.user)
+            messages.success(request, f"{quoted(form.cleaned_data['username'])} ser nu enheden "
+                                      "under »Min enhed«.")
+            return redirect(back)
+    except ValidationError as refusal:
+        messages.error(request, " ".join(refusal.messages))
+        return redirect(back)
+    messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+    return redirect(back)
+
+
+def _int_or_none(value: str) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 @login_required
