@@ -316,7 +316,7 @@ def test_process_bar_tag(rf: RequestFactory, editor, reader, organisation, plan)
             {"request": request, "organisation": organisation, "structure": structure})))
 
     html = render(editor)
-    assert "2 af 6 milepæle gennemført (33 %)" in html and 'aria-valuenow="33"' in html
+    assert "2 af 6 milepæle gennemført (33 %)" in html and 'max="100" value="33"' in html
     assert "Udmelding på Intra" in html and "Byrådet beslutter" in html
     html = render(reader)
     assert "2 af 5 milepæle gennemført (40 %)" in html and "Fortroligt" not in html
