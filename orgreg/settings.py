@@ -112,8 +112,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # Content-Security-Policy (django-csp): scripts, styles, images and fonts only from orgreg's own
 # static files, no inline <script>, <style>, style="…" or on…= handler, no plugins, no framing,
-# forms posting only to orgreg. A script or style injected into a page (an unescaped name, a
-# proxy adding its own) does nothing. CSP_REPORT_ONLY=1 sends the same policy as
+# forms posting only to orgreg (and on to the identity provider's logout while OIDC_ISSUER is
+# set: orgreg.content_policy adds its origin). A script or style injected into a page (an
+# unescaped name, a proxy adding its own) does nothing. CSP_REPORT_ONLY=1 sends the policy as
 # Content-Security-Policy-Report-Only (browsers report, block nothing) to try it behind a new
 # proxy; CSP_REPORT_URI names an endpoint that collects the browsers' reports.
 _csp = {"DIRECTIVES": {
@@ -161,7 +162,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Outside WhiteNoise, so the static files carry the policy too (an SVG opened by itself is
     # a document).
-    "csp.middleware.CSPMiddleware",
+    "orgreg.content_policy.ContentSecurityPolicy",
     # Static files from the app itself, before anything that reads the session or the user.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

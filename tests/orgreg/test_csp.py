@@ -236,3 +236,16 @@ def test_the_admin_pages_have_no_inline_markup_either(randers, settings):
             offences.setdefault(offence, url)
     assert len(urls) > 20
     assert not offences, offences
+
+
+def test_with_the_identity_provider_forms_may_go_on_to_its_logout(client, reader, settings):
+    """"Log ud" posts to orgreg, which redirects to the provider's logout page: form-action
+    names the provider's origin while sign-in goes through it, and only then."""
+    client.force_login(reader)
+    assert directives(client.get(reverse("units:home")))["form-action"] == "'self'"
+    settings.OIDC_ISSUER = "https://login.kommune.example:8443/realms/orgreg"
+    home = client.get(reverse("units:home"))
+    assert directives(home)["form-action"] == "'self' https://login.kommune.example:8443"
+    docs = directives(client.get(reverse("api:docs")))
+    assert docs["form-action"] == "'self' https://login.kommune.example:8443"
+    assert docs["img-src"] == "'self' data:"
