@@ -11,6 +11,7 @@ ALLOWED_HOSTS  comma-separated
 CACHE_URL      redis://host:6379/1 for a cache shared by every worker (default: per process)
 LOG_FORMAT     "json" for one JSON object per line on stdout (default: plain text lines)
 OIDC_ISSUER    the municipality's OpenID provider (with OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, ...)
+CSP_REPORT_ONLY "1" to send the Content-Security-Policy as report-only (default: enforced)
 
 Each of Django's own security settings (SECURE_SSL_REDIRECT, SESSION_COOKIE_SECURE,
 CSRF_COOKIE_SECURE, SECURE_HSTS_SECONDS, ...) is read from an environment variable of the same
@@ -112,6 +113,30 @@ CSRF_COOKIE_HTTPONLY = env_bool("CSRF_COOKIE_HTTPONLY", True)
 CSRF_COOKIE_SAMESITE = os.environ.get("CSRF_COOKIE_SAMESITE", "Lax")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts only from orgreg's own
+# static files, no inline <script>, <style>, style="…" or on…= handler, no plugins, no framing,
+# forms posting only to orgreg (and on to the identity provider's logout while OIDC_ISSUER is
+# set: orgreg.content_policy adds its origin). A script or style injected into a page (an
+# unescaped name, a proxy adding its own) does nothing. CSP_REPORT_ONLY=1 sends the policy as
+# Content-Security-Policy-Report-Only (browsers report, block nothing) to try it behind a new
+# proxy; CSP_REPORT_URI names an endpoint that collects the browsers' reports.
+_csp = {"DIRECTIVES": {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    **({"report-uri": [os.environ["CSP_REPORT_URI"]]} if os.environ.get("CSP_REPORT_URI")
+       else {}),
+}}
+CONTENT_SECURITY_POLICY = None if env_bool("CSP_REPORT_ONLY", False) else _csp
+CONTENT_SECURITY_POLICY_REPORT_ONLY = _csp if CONTENT_SECURITY_POLICY is None else None
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -126,6 +151,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "csp",
     "orgreg",
     "orgreg.accounts",
     "units",
@@ -137,6 +163,9 @@ MIDDLEWARE = [
     # First, so every response and log line of a request (a redirect too) has its id.
     "orgreg.middleware.RequestId",
     "django.middleware.security.SecurityMiddleware",
+    # Outside WhiteNoise, so the static files carry the policy too (an SVG opened by itself is
+    # a document).
+    "orgreg.content_policy.ContentSecurityPolicy",
     # Static files from the app itself, before anything that reads the session or the user.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -398,6 +427,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only: the browsable API's pages carry inline styles the CSP refuses; the API is
+    # described for people by Swagger UI at /api/docs/.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {

@@ -26,3 +26,19 @@ def antal(value, nouns: str) -> str:
     count = len(value) if isinstance(value, Sized) and not isinstance(value, str) else value
     return counted(count, one.strip(), (many or one).strip())
 
+
+
+# static/css/orgreg.css defines .indent-0 … .indent-{INDENT_LEVELS}.
+INDENT_LEVELS = 30
+
+
+@register.filter
+def indent(level) -> str:
+    """``class="{{ unit.level|indent }}"`` → "indent-3": the class that gives a row of a tree
+    its depth as the CSS variable --indent, for a page's style sheet to turn into a margin or a
+    padding (the CSP allows no style attribute). Deeper rows share the deepest class."""
+    try:
+        depth = int(level)
+    except (TypeError, ValueError):
+        depth = 0
+    return f"indent-{min(max(depth, 0), INDENT_LEVELS)}"

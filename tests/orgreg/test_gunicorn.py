@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from orgreg import pdf
+from tests.orgreg.test_csp import inline_markup
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -122,6 +123,30 @@ def test_static_files_have_hashed_names_compression_and_long_caching(server):
     assert "immutable" in response.getheader("Cache-Control")
     assert response.getheader("Content-Type").startswith("text/css")
     assert _get(port, "/static/css/ingen.css", **{"X-Forwarded-Proto": "https"}).status == 404
+
+
+def test_pages_and_hashed_compressed_static_files_carry_the_content_security_policy(server):
+    port, _, _ = server
+    https = {"X-Forwarded-Proto": "https"}
+    page = _get(port, "/login/", **https)
+    policy = page.getheader("Content-Security-Policy") or ""
+    for directive in ("default-src 'self'", "script-src 'self'", "style-src 'self'",
+                      "object-src 'none'", "frame-ancestors 'none'", "form-action 'self'"):
+        assert directive in policy, policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert page.getheader("Content-Security-Policy-Report-Only") is None  # enforced
+    html = page.body.decode()
+    assert not inline_markup(html), inline_markup(html)
+    script = re.search(r'src="(/static/js/orgreg\.[0-9a-f]{12}\.js)"', html)
+    assert script, "no hashed script on the page"
+    static = _get(port, script.group(1), **https, **{"Accept-Encoding": "br, gzip"})
+    assert static.status == 200
+    assert static.getheader("Content-Encoding") in {"br", "gzip"}
+    assert static.getheader("Content-Security-Policy") == policy
+    # The Danish 404 page with DEBUG off too.
+    missing = _get(port, "/findes-slet-ikke/", **https)
+    assert missing.status == 404 and "Siden findes ikke" in missing.body.decode()
+    assert missing.getheader("Content-Security-Policy") == policy
 
 
 def test_the_access_log_masks_feed_tokens(server):

@@ -27,7 +27,8 @@ OURS = {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "ALLOWED_HOSTS", "CACHE
 
 def _clean_env(**env: str) -> dict[str, str]:
     clean = {k: v for k, v in os.environ.items()
-             if k not in OURS and not k.startswith(("SECURE_", "SESSION_", "CSRF_", "EMAIL_"))}
+             if k not in OURS
+             and not k.startswith(("SECURE_", "SESSION_", "CSRF_", "EMAIL_", "CSP_"))}
     return {**clean, **env}
 
 
@@ -107,6 +108,20 @@ def test_an_empty_proxy_header_turns_it_off_and_the_trial_needs_no_https():
     assert trial == {"SECURE_SSL_REDIRECT": False, "SESSION_COOKIE_SECURE": False,
                      "SECURE_HSTS_SECONDS": 0,
                      "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+
+
+def test_the_content_security_policy_is_enforced_unless_report_only_is_asked_for():
+    names = ("CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_REPORT_ONLY")
+    enforced = _settings(*names, **PRODUCTION)
+    assert enforced["CONTENT_SECURITY_POLICY_REPORT_ONLY"] is None
+    directives = enforced["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]
+    assert directives["script-src"] == ["'self'"] and directives["style-src"] == ["'self'"]
+    assert directives["object-src"] == ["'none'"] and "report-uri" not in directives
+    trying = _settings(*names, **PRODUCTION, CSP_REPORT_ONLY="1",
+                       CSP_REPORT_URI="https://csp.kommune.example/rapport")
+    assert trying["CONTENT_SECURITY_POLICY"] is None
+    assert trying["CONTENT_SECURITY_POLICY_REPORT_ONLY"]["DIRECTIVES"] == {
+        **directives, "report-uri": ["https://csp.kommune.example/rapport"]}
 
 
 def test_cache_url_picks_redis_or_local_memory_and_refuses_what_it_does_not_know():

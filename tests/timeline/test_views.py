@@ -207,7 +207,15 @@ def test_gantt_page(client, reader, organisation, plan):
     assert "Ny organisering" in html
     assert "Underorganisering af centre" in html and "Fysisk flytning" in html
     assert html.count('class="tl-bar tl-bar-') == 2
-    assert 'style="width: 60%"' in html  # progress fill
+    # SVG geometry, no style attribute: the bar's place and length in percent of the track,
+    # its fill in percent of the bar.
+    bar = re.search(r'<svg class="tl-bar [^"]*" x="([\d.]+)%" y="[\d.]+%" width="([\d.]+)%"'
+                    r'[^>]*aria-label="Underorganisering af centre:[^>]*>.*?'
+                    r'<rect class="tl-bar-fill" width="(\d+)%"', html, re.S)
+    assert bar, html
+    assert 0 <= float(bar.group(1)) < 100 and 0 < float(bar.group(2)) <= 100
+    assert bar.group(3) == "60"
+    assert "style=" not in html
     assert "tl-today-line" in html
     assert "ny leverance" not in html  # readers get no edit links
 
@@ -308,7 +316,7 @@ def test_process_bar_tag(rf: RequestFactory, editor, reader, organisation, plan)
             {"request": request, "organisation": organisation, "structure": structure})))
 
     html = render(editor)
-    assert "2 af 6 milepæle gennemført (33 %)" in html and 'aria-valuenow="33"' in html
+    assert "2 af 6 milepæle gennemført (33 %)" in html and 'max="100" value="33"' in html
     assert "Udmelding på Intra" in html and "Byrådet beslutter" in html
     html = render(reader)
     assert "2 af 5 milepæle gennemført (40 %)" in html and "Fortroligt" not in html
