@@ -28,6 +28,7 @@ from .structures import (
     get_or_create_unit_type,
     set_status,
     update_structure,
+    update_unit_type,
 )
 from .successions import set_predecessors
 from .units import add_unit, close_unit, move_unit, update_unit
@@ -52,5 +53,6 @@ __all__ = [
     "set_status",
     "split_unit",
     "update_structure",
+    "update_unit_type",
     "update_unit",
 ]
