@@ -265,3 +265,94 @@ def test_a_successor_in_force_is_named_on_the_cached_page(client, editor, small)
     services.set_status(successor, "approved", user=editor)
     shown = page(client, "detail", old)
     assert "Afløst af" in shown and "Efterfølger" in shown
+
+
+# --- the comparison and the API's tree ------------------------------------------------------
+
+
+def compare_page(client, old: Structure, new: Structure, query: str = "") -> str:
+    response = client.get(reverse("units:structure-compare", args=[old.pk, new.pk]) + query)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_comparison_of_frozen_structures_is_cached_and_true(client, editor, scenario,
+                                                                django_assert_max_num_queries):
+    old, new = scenario["old"], scenario["new"]
+    client.force_login(editor)
+    first = compare_page(client, old, new, "?kind=all")
+    assert "Afdeling C Nord" in first and "Team B2" in first
+    # Warm: neither tree is read again.
+    with django_assert_max_num_queries(12) as queries:
+        again = compare_page(client, old, new, "?kind=all")
+    assert not any("units_unit" in q["sql"] and '"lft"' in q["sql"] for q in queries)
+    assert without_tokens(again) == without_tokens(first)
+    assert "Afdeling C Nord" in compare_page(client, old, new, "?kind=renamed")
+
+
+def test_a_comparison_reaching_a_draft_is_never_stale(client, editor, scenario):
+    new, draft = scenario["new"], scenario["draft"]
+    client.force_login(editor)
+    assert "Helt ny afdeling" not in compare_page(client, new, draft, "?kind=all")
+    services.add_unit(unit_in(draft, "ROOT"), name="Helt ny afdeling", user=editor)
+    assert "Helt ny afdeling" in compare_page(client, new, draft, "?kind=all")
+
+
+def test_a_comparison_key_names_each_structure_on_the_line(editor, scenario):
+    old, new, draft = (Structure.objects.get(pk=scenario[k].pk) for k in ("old", "new", "draft"))
+    assert markup.frozen_line_key("compare", [old, new, draft], "all") is None
+    services.set_status(draft, "consultation", user=editor)
+    draft.refresh_from_db()
+    before = markup.frozen_line_key("compare", [old, new, draft], "all")
+    assert before is not None
+    services.set_status(draft, "approved", user=editor)
+    draft.refresh_from_db()
+    assert markup.frozen_line_key("compare", [old, new, draft], "all") != before
+
+
+def test_a_scoped_comparison_is_read_fresh_and_a_unit_outside_is_404(client, editor, scenario):
+    old, new = scenario["old"], scenario["new"]
+    client.force_login(editor)
+    scoped = compare_page(client, old, new, f"?kind=all&unit={unit_in(new, 'B').pk}")
+    assert "Team B2" in scoped and "Afdeling C Nord" not in scoped
+    url = reverse("units:structure-compare", args=[old.pk, new.pk])
+    assert client.get(url + "?unit=999999999").status_code == 404
+
+
+def api_tree(client, structure: Structure, accept: str = "application/json"):
+    return client.get(f"/api/structures/{structure.pk}/tree/", HTTP_ACCEPT=accept)
+
+
+def test_the_api_tree_of_a_frozen_structure_is_cached_as_sent(client, editor, scenario,
+                                                              django_capture_on_commit_callbacks):
+    new = scenario["new"]
+    client.force_login(editor)
+    first = api_tree(client, new)
+    assert first.status_code == 200 and first["Content-Type"] == "application/json"
+    again = api_tree(client, new)
+    assert again.content == first.content
+    assert again.json() == uncached_api_tree(client, new)
+    sektor = services.get_or_create_unit_type("Sektor", user=editor)
+    draft = scenario["draft"]
+    services.update_unit(unit_in(draft, "A"), unit_type=sektor, user=editor)
+    services.set_status(draft, "consultation", user=editor)
+    assert {u["unit_type"] for u in api_tree(client, draft).json()} == {"", "Sektor"}
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_unit_type(sektor, name="Sektion", user=editor)
+    assert {u["unit_type"] for u in api_tree(client, draft).json()} == {"", "Sektion"}
+
+
+def uncached_api_tree(client, structure: Structure):
+    cache.clear()
+    return api_tree(client, structure).json()
+
+
+def test_the_api_tree_of_a_draft_is_never_stale_and_the_browsable_api_still_answers(
+        client, editor, scenario):
+    draft = scenario["draft"]
+    client.force_login(editor)
+    assert len(api_tree(client, draft).json()) == Structure.objects.get(pk=draft.pk).units.count()
+    services.add_unit(unit_in(draft, "ROOT"), name="Helt ny afdeling", user=editor)
+    assert "Helt ny afdeling" in {u["name"] for u in api_tree(client, draft).json()}
+    browsable = api_tree(client, scenario["new"], accept="text/html")
+    assert browsable.status_code == 200 and "Afdeling C Nord" in browsable.content.decode()

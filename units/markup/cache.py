@@ -8,9 +8,11 @@ A key names everything the markup is built from that can differ between two requ
 - the generation (a token kept in the cache itself): ``forget_frozen_markup`` replaces it when
   a write changes markup of frozen structures that the key does not otherwise name;
 - the script prefix, since the markup holds absolute links;
-- the structure: pk, status and created_at (two structures that got the same pk, in a restored
-  or another database, are told apart), and its basis's pk and status (the badges are read
-  against the basis); a structure that is a draft, or whose basis is, is never cached;
+- each structure the markup is read from: pk, status and created_at (two structures that got
+  the same pk, in a restored or another database, are told apart). For a chart or outline
+  that is the structure and its basis (the badges are read against the basis), for a
+  comparison both ends and every structure between; markup that reads a draft is never
+  cached;
 - the page's own parameters.
 
 What can change the markup of a frozen structure, and how each is met (the audit behind the
@@ -39,7 +41,7 @@ import hashlib
 import importlib.metadata
 import os
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -102,14 +104,26 @@ def frozen_key(kind: str, structure: Structure, *parts) -> str | None:
     """A cache key for markup of `structure`, or None when it may still change (a draft, or
     a structure whose basis is still a draft, since badges are read against the basis)."""
     basis = structure.based_on if structure.based_on_id else None
-    if lifecycle.is_editable(structure.status) or (
-            basis is not None and lifecycle.is_editable(basis.status)):
+    return _key(kind, [structure] if basis is None else [structure, basis], parts)
+
+
+def frozen_line_key(kind: str, line: Sequence[Structure], *parts) -> str | None:
+    """A cache key for markup read from every structure of `line` (a comparison: both ends
+    and each structure between), or None when one of them is a draft."""
+    return _key(kind, line, parts)
+
+
+def _key(kind: str, structures: Sequence[Structure], parts: Sequence) -> str | None:
+    if any(lifecycle.is_editable(s.status) for s in structures):
         return None
-    stamp = structure.created_at.timestamp() if structure.created_at else 0
-    basis_part = f"{basis.pk}.{basis.status}" if basis is not None else "-"
+    # created_at tells apart two structures that got the same pk (another or a restored
+    # database).
+    names = ":".join(
+        f"{s.pk}.{s.status}.{s.created_at.timestamp() if s.created_at else 0}"
+        for s in structures)
     extra = ".".join(str(p) for p in parts)
     return (f"markup:{code_version()}:{_generation()}:{get_script_prefix()}:{kind}:"
-            f"{structure.pk}.{structure.status}.{stamp}:{basis_part}:{extra}")
+            f"{names}:{extra}")
 
 
 def cached(key: str | None, build: Callable[[], Any]) -> Any:
