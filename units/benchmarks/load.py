@@ -34,7 +34,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -98,16 +98,17 @@ def world(size: int, say: Callable[[str], None]) -> World:
         org = Organisation.objects.filter(name=org_name).first()
         if org is None:
             began = time.perf_counter()
-            org = services.create_organisation(name=org_name, user=editor)
-            old = services.build_structure(org, name="Organisering 2024",
-                                           effective_date=D(2024, 1, 1),
-                                           rows=forvaltning_rows(n), user=editor)
-            services.set_status(old, Status.PUBLISHED, user=editor)
-            new = _changed_copy(old, name="Organisering 2025", year=2025, user=editor,
-                                every=50)
-            services.set_status(new, Status.PUBLISHED, user=editor)
-            services.copy_structure(new, name="Udkast 2026", effective_date=D(2026, 1, 1),
-                                    user=editor)
+            with transaction.atomic():  # all of it or nothing, for the next run to find
+                org = services.create_organisation(name=org_name, user=editor)
+                old = services.build_structure(org, name="Organisering 2024",
+                                               effective_date=D(2024, 1, 1),
+                                               rows=forvaltning_rows(n), user=editor)
+                services.set_status(old, Status.PUBLISHED, user=editor)
+                new = _changed_copy(old, name="Organisering 2025", year=2025, user=editor,
+                                    every=50)
+                services.set_status(new, Status.PUBLISHED, user=editor)
+                services.copy_structure(new, name="Udkast 2026", effective_date=D(2026, 1, 1),
+                                        user=editor)
             say(f"Bygget: {org_name} ({time.perf_counter() - began:.1f} s)")
         else:
             say(f"Genbrugt: {org_name}")
@@ -120,7 +121,9 @@ def world(size: int, say: Callable[[str], None]) -> World:
     old, new, draft = (_structure(big, n) for n in
                        ("Organisering 2024", "Organisering 2025", "Udkast 2026"))
     notices = _structure(small, "Organisering 2025")
-    assert old and new and draft and notices, "the load's structures are incomplete"
+    if not (old and new and draft and notices):
+        raise RuntimeError("Belastningstestens organiseringer er ufuldstændige; slet "
+                           "organisationerne »Belastningstest, …« og kør igen.")
     return World(old.pk, new.pk, draft.pk, notices.pk, old.units.count())
 
 
@@ -265,11 +268,15 @@ class Sampler(threading.Thread):
         self.last: dict[int, float] = {}
         self.cpu: dict[str, dict[str, float]] = {}
         self.stopping = threading.Event()
+        # The PostgreSQL server processes serving the run's database (the web workers keep
+        # their connections, CONN_MAX_AGE), found when the run starts.
+        self.backends: list[int] = []
 
     def _cpu(self) -> dict[str, float]:
         busy, _ = _machine_cpu()
         return {"gunicorn": sum(_cpu_seconds(pid) for pid in _children(self.master)),
-                "celery": _cpu_seconds(self.celery), "machine": busy}
+                "celery": _cpu_seconds(self.celery), "machine": busy,
+                "postgres": sum(_cpu_seconds(pid) for pid in self.backends)}
 
     def run(self) -> None:
         while not self.stopping.is_set():
@@ -282,8 +289,21 @@ class Sampler(threading.Thread):
                 text = self.log.read_text(errors="replace")
                 for mark in ("start", "end"):
                     if mark not in self.cpu and f"/healthz?mark={mark}" in text:
+                        if mark == "start":
+                            self.backends = _backends()
                         self.cpu[mark] = self._cpu()
             self.stopping.wait(0.5)
+
+
+def _backends() -> list[int]:
+    """Process ids of the PostgreSQL backends connected to this database but this thread's."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                           " AND pid <> pg_backend_pid()")
+            return [row[0] for row in cursor.fetchall()]
+    finally:
+        connection.close()
 
 
 ACCESS = re.compile(r'"(?:GET|POST) (\S+) HTTP/[\d.]+" (\d{3}) \S+ (\d+)ms')
@@ -347,7 +367,7 @@ class Run:
 
 def run_load(w: World, *, workers: int, readers: int, requests: int, seconds: int,
              redis_url: str, reader_wait: tuple[float, float], job_wait: int,
-             say: Callable[[str], None]) -> Run:
+             worker_nice: int, say: Callable[[str], None]) -> Run:
     """Start the servers, drive the load, stop everything; the figures."""
     password = secrets.token_urlsafe(16)
     for username in (READER, EDITOR):
@@ -367,8 +387,9 @@ def run_load(w: World, *, workers: int, readers: int, requests: int, seconds: in
             [str(Path(sys.executable).with_name("gunicorn")), "-c", "deploy/gunicorn.conf.py"],
             env, gunicorn_log))
         worker = stack.enter_context(process(
-            [sys.executable, "-m", "celery", "-A", "orgreg", "worker", "--pool=solo",
-             "--without-gossip", "--without-mingle", "--loglevel=WARNING"], env, celery_log))
+            ["nice", "-n", str(worker_nice), sys.executable, "-m", "celery", "-A", "orgreg",
+             "worker", "--pool=solo", "--without-gossip", "--without-mingle",
+             "--loglevel=WARNING"], env, celery_log))
         host = f"http://127.0.0.1:{port}"
         _wait_for(f"{host}/healthz", server, gunicorn_log)
         say(f"gunicorn med {workers} arbejdsprocesser svarer på {host}; Celery-arbejder "

@@ -74,6 +74,9 @@ class Command(BaseCommand):
         parser.add_argument("--wait", default="0.5,1.5",
                             help="load: en læsers pause mellem to sider, sekunder fra,til "
                                  "(standard 0.5,1.5; 0,0 for ingen pause).")
+        parser.add_argument("--worker-nice", type=int, default=10,
+                            help="load: Celery-arbejderens nice-værdi (standard 10: baggrunds"
+                                 "arbejde viger for sider, når de deler kerner).")
         parser.add_argument("--job-wait", type=int, default=180,
                             help="load: sekunder at vente på orienteringsjobbet bagefter.")
 
@@ -156,7 +159,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  peak memory (Python) {figure.peak_mib:.1f} MiB")
 
     def _load(self, *, workers: int, readers: int, requests: int, seconds: int, size: int,
-              redis: str, wait: str, job_wait: int, **options) -> None:
+              redis: str, wait: str, job_wait: int, worker_nice: int, **options) -> None:
         # Looked for, not imported: locust patches the standard library for gevent on import,
         # which this process must not be (the driver imports it in a process of its own).
         if importlib.util.find_spec("locust") is None:
@@ -170,10 +173,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Belastning: {readers} læsere (pause {low:g}–{high:g} s) og 1 redaktør mod "
             f"{world.units} enheder, {requests} forespørgsler eller højst {seconds} s; "
-            "orienteringsjob på en Celery-arbejder (Redis).")
+            f"orienteringsjob på en Celery-arbejder (Redis, nice {worker_nice}).")
         run = load.run_load(world, workers=workers, readers=readers, requests=requests,
                             seconds=seconds, redis_url=redis, reader_wait=(low, high),
-                            job_wait=job_wait, say=self.stdout.write)
+                            job_wait=job_wait, worker_nice=worker_nice,
+                            say=self.stdout.write)
         self._load_report(run)
 
     def _load_report(self, run) -> None:
@@ -201,12 +205,13 @@ class Command(BaseCommand):
         if run.cpu:
             cores = os.cpu_count() or 1
             cpu = run.cpu
-            ours = cpu["gunicorn"] + cpu["celery"] + cpu["driver"]
+            ours = cpu["gunicorn"] + cpu["celery"] + cpu["driver"] + cpu["postgres"]
             self.stdout.write(
                 f"\nCPU i den målte periode ({cores} kerner × {seconds:.0f} s = "
                 f"{cores * seconds:.0f} s): maskinen i alt {cpu['machine']:.0f} s; gunicorn "
-                f"{cpu['gunicorn']:.0f} s, Celery {cpu['celery']:.0f} s, locust "
-                f"{cpu['driver']:.0f} s; resten (PostgreSQL, Redis, andre processer) "
+                f"{cpu['gunicorn']:.0f} s, PostgreSQL for kørslens database "
+                f"{cpu['postgres']:.0f} s, Celery {cpu['celery']:.0f} s, locust "
+                f"{cpu['driver']:.0f} s; resten (Redis, andre processer på maskinen) "
                 f"{cpu['machine'] - ours:.0f} s.")
         self.stdout.write(f"\nHukommelse (RSS) pr. gunicorn-arbejdsproces, {run.workers} stk.:")
         for pid in sorted(run.rss_peak):
