@@ -268,15 +268,21 @@ class Sampler(threading.Thread):
         self.last: dict[int, float] = {}
         self.cpu: dict[str, dict[str, float]] = {}
         self.stopping = threading.Event()
-        # The PostgreSQL server processes serving the run's database (the web workers keep
-        # their connections, CONN_MAX_AGE), found when the run starts.
-        self.backends: list[int] = []
+        # CPU seconds of each PostgreSQL server process serving the run's database, as last
+        # seen (the start mark's sum is subtracted from the end mark's).
+        self.backends: dict[int, float] = {}
 
     def _cpu(self) -> dict[str, float]:
         busy, _ = _machine_cpu()
         return {"gunicorn": sum(_cpu_seconds(pid) for pid in _children(self.master)),
                 "celery": _cpu_seconds(self.celery), "machine": busy,
-                "postgres": sum(_cpu_seconds(pid) for pid in self.backends)}
+                "postgres": sum(self.backends.values())}
+
+    def _track_backends(self) -> None:
+        # A backend that ends (its connection past CONN_MAX_AGE) keeps the CPU it was last
+        # seen with; one that starts during the run counts from nothing.
+        for pid in _backends():
+            self.backends[pid] = max(self.backends.get(pid, 0.0), _cpu_seconds(pid))
 
     def run(self) -> None:
         while not self.stopping.is_set():
@@ -286,13 +292,12 @@ class Sampler(threading.Thread):
                     self.last[pid] = rss
                     self.peak[pid] = max(rss, self.peak.get(pid, 0.0))
             if len(self.cpu) < 2:
+                self._track_backends()
                 text = self.log.read_text(errors="replace")
                 for mark in ("start", "end"):
                     if mark not in self.cpu and f"/healthz?mark={mark}" in text:
-                        if mark == "start":
-                            self.backends = _backends()
                         self.cpu[mark] = self._cpu()
-            self.stopping.wait(0.5)
+            self.stopping.wait(1.0)
 
 
 def _backends() -> list[int]:
