@@ -31,6 +31,7 @@ from collections.abc import Callable
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+import redis
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -383,6 +384,7 @@ def run_load(w: World, *, workers: int, readers: int, requests: int, seconds: in
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="orgreg-load-")))
         port = _free_port()
         env = server_env(tmp, redis_url=redis_url, workers=workers, port=port)
+        stack.callback(_forget_cache, redis_url, env["CACHE_KEY_PREFIX"])
         manage = [sys.executable, "manage.py"]
         ignore = [a for i in COLLECT_IGNORE for a in ("-i", i)]
         subprocess.run([*manage, "collectstatic", "--no-input", "-v0", *ignore], cwd=ROOT,
@@ -425,6 +427,13 @@ def run_load(w: World, *, workers: int, readers: int, requests: int, seconds: in
             cpu["driver"] = figures["cpu"]
         return Run(figures, workers, sampler.peak, sampler.last, _rss_mib(worker.pid), job,
                    server_times(gunicorn_log, page_name(the_plan)), cpu)
+
+
+def _forget_cache(redis_url: str, prefix: str) -> None:
+    """The run's cache keys (its prefix is its own), removed when it ends."""
+    client = redis.Redis.from_url(redis_url)
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
 
 
 def _job(url: str, wait: int) -> tuple[str, int, int, float] | None:
