@@ -27,7 +27,7 @@ $(STAMP): pyproject.toml requirements.lock
 # Re-resolve requirements.lock from pyproject.toml after changing a dependency.
 lock: install
 	$(PY) -m pip install --quiet pip-tools
-	$(PY) -m piptools compile --quiet --extra dev --strip-extras --allow-unsafe \
+	$(PY) -m piptools compile --quiet --extra dev --extra bench --strip-extras --allow-unsafe \
 		--no-emit-index-url --no-emit-find-links --no-emit-trusted-host \
 		-o requirements.lock pyproject.toml
 

@@ -1,12 +1,14 @@
 """The units app in the Django admin: domain models to look up (read-only: changes go through
 the services, from the editing pages), unit types as editable reference data."""
 
+from django import forms
 from django.contrib import admin
 from mptt.admin import MPTTModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from orgreg.admin import ReadOnlyAdmin, ReadOnlyInline
 
+from . import services
 from .models import ManagerLink, Organisation, Structure, Succession, Unit, UnitType
 
 
@@ -24,10 +26,33 @@ class StructureAdmin(ReadOnlyAdmin):
     raw_id_fields = ["based_on"]
 
 
+class UnitTypeForm(forms.ModelForm):
+    class Meta:
+        model = UnitType
+        fields = ["name", "description"]
+
+    def clean_name(self):
+        # As the service refuses it, so the admin shows it on the form rather than failing.
+        name = self.cleaned_data["name"].strip()
+        if UnitType.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(f"Der findes allerede en enhedstype ved navn {name}.")
+        return name
+
+
 @admin.register(UnitType)
 class UnitTypeAdmin(SimpleHistoryAdmin):
+    form = UnitTypeForm
     list_display = ["name"]
     search_fields = ["name"]
+
+    def save_model(self, request, obj, form, change):
+        """A change goes through the service: a new name makes cached markup of every
+        frozen structure stale (units.markup.cache). A new type is shown nowhere yet."""
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        services.update_unit_type(obj, user=request.user, name=obj.name,
+                                  description=obj.description)
 
 
 class ManagerLinkInline(ReadOnlyInline, admin.TabularInline):

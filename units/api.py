@@ -6,18 +6,20 @@ organisations' structures. Read-only; session login or a token
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from orgreg.roles import policy
 
-from . import selectors
+from . import markup, selectors
 from .interchange import exporters
 from .models import Organisation, Status
 from .serializers import (
@@ -157,7 +159,17 @@ class StructureViewSet(ReadOnlyApi, viewsets.ReadOnlyModelViewSet):
         """Every unit of the structure in tree order (parents before children, siblings in
         their order), with depth and subtree headcount. One query for the units."""
         structure = self.get_object()
-        return Response(UnitNodeSerializer(selectors.tree(structure), many=True).data)
+
+        def data():
+            return UnitNodeSerializer(selectors.tree(structure), many=True).data
+
+        if type(request.accepted_renderer) is not JSONRenderer:
+            return Response(data())
+        # As JSON (what other systems ask for), a frozen structure's tree is rendered once and
+        # kept in the cache as the bytes sent (units.markup.cache).
+        body = markup.cached(markup.frozen_line_key("api-tree", [structure]),
+                             lambda: JSONRenderer().render(data()))
+        return HttpResponse(body, content_type=JSONRenderer.media_type)
 
     @extend_schema(responses=ComparisonSerializer, parameters=[
         OpenApiParameter("other", OpenApiTypes.INT, OpenApiParameter.PATH,

@@ -4,6 +4,7 @@ each; a template loop with filters per cell cost several times the comparison it
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
 
 from orgreg.text import danish_number
@@ -15,6 +16,31 @@ from .html import url_maker
 
 DASH = '<span class="muted">–</span>'
 COLUMNS = 7
+
+
+@dataclass(frozen=True)
+class ComparisonSummary:
+    """What the comparison page shows of a Comparison beside its tables, small enough to keep
+    in the cache with them: whether units were paired by successions, the staff affected and
+    the size of each tree (the template takes ``old_tree|length``)."""
+
+    by_successions: bool
+    staff_affected: int
+    old_units: int
+    new_units: int
+
+    @classmethod
+    def of(cls, comparison: Comparison) -> ComparisonSummary:
+        return cls(comparison.by_successions, comparison.staff_affected,
+                   len(comparison.old_tree), len(comparison.new_tree))
+
+    @property
+    def old_tree(self) -> range:
+        return range(self.old_units)
+
+    @property
+    def new_tree(self) -> range:
+        return range(self.new_units)
 
 
 def _unit(url, n: UnitNode) -> str:

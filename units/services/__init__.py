@@ -37,6 +37,7 @@ from .structures import (
     get_or_create_unit_type,
     set_status,
     update_structure,
+    update_unit_type,
 )
 from .successions import set_predecessors
 from .units import add_unit, close_unit, move_unit, update_unit
@@ -66,5 +67,6 @@ __all__ = [
     "structures_that_matter",
     "unlink_manager",
     "update_structure",
+    "update_unit_type",
     "update_unit",
 ]

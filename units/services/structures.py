@@ -16,6 +16,7 @@ from orgreg.versions import check_version
 
 from .. import lifecycle
 from ..lineage import Lineage
+from ..markup.cache import forget_frozen_markup
 from ..models import Organisation, Status, Structure, Unit, UnitType
 from .bulk import copy_units
 from .common import _clean_fields, _lock, _validate_unit
@@ -61,6 +62,40 @@ def get_or_create_unit_type(name: str, *, user, reason: str | None = None) -> Un
     stamp(unit_type, user, reason or f"Enhedstypen {quoted(name)} oprettet.")
     unit_type.save()
     return unit_type
+
+
+@transaction.atomic
+def update_unit_type(unit_type: UnitType, *, user, reason: str | None = None,
+                     **fields) -> UnitType:
+    """Change a unit type's name or description. Every structure's boxes show the name, frozen
+    ones too, so a new name makes their cached markup stale (units.markup.cache). Refuses an
+    empty name and a name another unit type has (case-insensitive)."""
+    unknown = set(fields) - {"name", "description"}
+    if unknown:
+        raise TypeError(f"Unknown unit type fields: {', '.join(sorted(unknown))}")
+    try:
+        locked = UnitType.objects.select_for_update().get(pk=unit_type.pk)
+    except UnitType.DoesNotExist:
+        raise ValidationError("Enhedstypen findes ikke længere.") from None
+    if "name" in fields:
+        fields["name"] = (fields["name"] or "").strip()
+        if not fields["name"]:
+            raise ValidationError({"name": "En enhedstype skal have et navn."})
+        if UnitType.objects.filter(name__iexact=fields["name"]).exclude(pk=locked.pk).exists():
+            raise ValidationError(
+                {"name": f"Der findes allerede en enhedstype ved navn {quoted(fields['name'])}."})
+    old_name = locked.name
+    changed = apply_changes(locked, fields)
+    if not changed:
+        return locked
+    renamed = locked.name != old_name
+    stamp(locked, user, reason or (
+        f"Enhedstypen {quoted(old_name)} omdøbt til {quoted(locked.name)}." if renamed
+        else f"Enhedstypen {quoted(locked.name)}: {join_danish(changed)} ændret."))
+    locked.save()
+    if renamed:
+        forget_frozen_markup()
+    return locked
 
 
 # --- structures -----------------------------------------------------------------------

@@ -14,7 +14,7 @@ from orgreg import clock
 from orgreg.roles import policy
 from units import changes, markup, selectors
 from units.forms import AtForm, CopyForm, DateForm, NewStructureForm, StatusForm
-from units.lineage import order_key
+from units.lineage import Lineage, order_key
 from units.models import Structure, Unit
 from units.selectors import ChangeKind
 
@@ -207,19 +207,39 @@ KIND_FILTERS = [
 @login_required
 def structure_compare(request, pk, other):
     """What changes from structure `pk` (the older) to `other`: counts per change kind, the
-    table old unit → new unit(s), the units whose parent changes and the staff affected."""
+    table old unit → new unit(s), the units whose parent changes and the staff affected. The
+    tables of two frozen structures on one line, for the whole structure, come from the cache
+    (units.markup.cache)."""
     old, new = policy(request.user).get_comparable_pair_or_404(pk, other)
     kind = request.GET.get("kind") or "changed"
     if kind not in dict(KIND_FILTERS):
         kind = "changed"
+    under = request.GET.get("unit") or ""
+    lineage = Lineage.of(new.organisation)
+    chain = lineage.chain(new, old) if old.pk != new.pk else None
+    key = None
+    if chain and not under:
+        key = markup.frozen_line_key("compare", [lineage.get(s) for s in chain], kind)
+    tables = markup.cached(key, lambda: _compare_tables(old, new, kind, under))
+    if tables is None:
+        raise Http404("Enheden findes ikke i de to organiseringer.")
+    return render(request, "units/structure_compare.html", {
+        **tables, "old": old, "new": new, "structure": new, "organisation": new.organisation,
+        "kind": kind, "kind_filters": KIND_FILTERS,
+        "others": selectors.organisation_overview(request.user, new.organisation).structures,
+    })
+
+
+def _compare_tables(old: Structure, new: Structure, kind: str, under: str) -> dict | None:
+    """The comparison page's tables and counts (of units under `under`, a unit id of either
+    structure, when given); None when `under` is in neither."""
     comparison = selectors.compare(old, new)
-    under = request.GET.get("unit")
     scope = None
     if under:
         scope = next((n for n in comparison.new_tree if str(n.id) == under), None) or \
             next((n for n in comparison.old_tree if str(n.id) == under), None)
         if scope is None:
-            raise Http404("Enheden findes ikke i de to organiseringer.")
+            return None
     rows = comparison.rows()
     if kind == "changed":
         rows = [r for r in rows if r.changed]
@@ -242,18 +262,16 @@ def structure_compare(request, pk, other):
         [n for n in comparison.new_tree if n.child_count][:2000],
         selected=[scope.id] if scope else (), blank="(hele organiseringen)")
     counts = [(k, ChangeKind.LABELS[k], comparison.counts.get(k, 0)) for k in ChangeKind.PRIORITY]
-    return render(request, "units/structure_compare.html", {
-        "old": old, "new": new, "structure": new, "organisation": new.organisation,
-        "comparison": comparison, "shown_rows": len(rows), "total_rows": total_rows,
+    return {
+        "comparison": markup.ComparisonSummary.of(comparison), "shown_rows": len(rows),
+        "total_rows": total_rows,
         "rows_html": markup.safe(markup.render_compare_rows(comparison, rows)),
         "moved_html": markup.safe(markup.render_moved(comparison, moved)),
-        "moved_count": len(moved), "kind": kind,
-        "kind_filters": KIND_FILTERS, "scope": scope,
+        "moved_count": len(moved), "scope": scope,
         "scope_options": markup.safe(scope_options),
         "old_counts": [c for c in counts if changes.COUNTED_AMONG[c[0]] == changes.OLDER],
         "new_counts": [c for c in counts if changes.COUNTED_AMONG[c[0]] == changes.NEWER],
-        "others": selectors.organisation_overview(request.user, new.organisation).structures,
-    })
+    }
 
 
 @login_required
