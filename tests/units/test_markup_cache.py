@@ -347,12 +347,14 @@ def uncached_api_tree(client, structure: Structure):
     return api_tree(client, structure).json()
 
 
-def test_the_api_tree_of_a_draft_is_never_stale_and_the_browsable_api_still_answers(
+def test_the_api_tree_of_a_draft_is_never_stale_and_a_cached_tree_is_json_only(
         client, editor, scenario):
     draft = scenario["draft"]
     client.force_login(editor)
     assert len(api_tree(client, draft).json()) == Structure.objects.get(pk=draft.pk).units.count()
     services.add_unit(unit_in(draft, "ROOT"), name="Helt ny afdeling", user=editor)
     assert "Helt ny afdeling" in {u["name"] for u in api_tree(client, draft).json()}
-    browsable = api_tree(client, scenario["new"], accept="text/html")
-    assert browsable.status_code == 200 and "Afdeling C Nord" in browsable.content.decode()
+    # The API answers JSON only (the browsable API's inline styles break the CSP): asking
+    # for HTML after the tree was cached is refused, not answered with the cached bytes.
+    assert api_tree(client, scenario["new"]).status_code == 200
+    assert api_tree(client, scenario["new"], accept="text/html").status_code == 406
