@@ -12,9 +12,12 @@ from ..changes import ChangeKind  # its home is units.changes; callers may keep 
 from ..lineage import structure_chain, structure_in_force  # the rules live in units.lineage
 from .compare import Comparison, Line, Link, UnitChange, compare
 from .history import (
+    RECORDED_FIELDS,
     ChangeGroup,
     HistoryEntry,
     RecordedStructure,
+    RecordedUnits,
+    recorded_units,
     structure_as_recorded,
     structure_changelog,
     unit_history,
@@ -38,6 +41,7 @@ from .trees import UnitNode, ancestors, node, tree
 
 __all__ = [
     "INTEGRITY_RULES",
+    "RECORDED_FIELDS",
     "ChangeGroup",
     "ChangeKind",
     "Comparison",
@@ -52,6 +56,7 @@ __all__ = [
     "SubUnitPlacement",
     "UnitAnswer",
     "RecordedStructure",
+    "RecordedUnits",
     "SearchResult",
     "UnitChange",
     "UnitNode",
@@ -65,6 +70,7 @@ __all__ = [
     "organisation_overviews",
     "placement",
     "placements",
+    "recorded_units",
     "replaced_by",
     "search_units",
     "structure_as_recorded",

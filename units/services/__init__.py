@@ -11,6 +11,9 @@ caller's own words, or a generated Danish sentence that says what happened. A re
 - ``units``: adding, changing, moving and closing a unit;
 - ``merge`` and ``split``: several units become one, one unit becomes several;
 - ``successions``: where a unit comes from;
+- ``undo``: undoing an operation, restoring a unit or a draft to a recorded moment (with
+  ``reconcile``, the writes they share, and ``recording``, the operation record every
+  operation on a draft's units writes: units.operations);
 - ``bulk``: a whole structure at once (imports, copies, demo data, benchmarks);
 - ``common``: the internals they share (locking, fresh reads, field cleaning, saving).
 """
@@ -30,6 +33,7 @@ from .structures import (
     update_structure,
 )
 from .successions import set_predecessors
+from .undo import restore_structure, restore_unit, undo_operation
 from .units import add_unit, close_unit, move_unit, update_unit
 
 __all__ = [
@@ -48,9 +52,12 @@ __all__ = [
     "merge_units",
     "move_unit",
     "record_created",
+    "restore_structure",
+    "restore_unit",
     "set_predecessors",
     "set_status",
     "split_unit",
+    "undo_operation",
     "update_structure",
     "update_unit",
 ]
