@@ -38,6 +38,7 @@ from .overview import (
 from .placement import Placement, placement, placements
 from .search import Hit, OrganisationHits, SearchResult, fold, search_units
 from .trees import UnitNode, ancestors, node, tree
+from .undo import UndoOffer, latest_operation_id, undo_offers
 
 __all__ = [
     "INTEGRITY_RULES",
@@ -58,6 +59,7 @@ __all__ = [
     "RecordedStructure",
     "RecordedUnits",
     "SearchResult",
+    "UndoOffer",
     "UnitChange",
     "UnitNode",
     "ancestors",
@@ -65,6 +67,7 @@ __all__ = [
     "fold",
     "future_placements",
     "later_structures",
+    "latest_operation_id",
     "node",
     "organisation_overview",
     "organisation_overviews",
@@ -79,6 +82,7 @@ __all__ = [
     "structure_in_force",
     "tree",
     "tree_faults",
+    "undo_offers",
     "unit_answer",
     "unit_history",
 ]

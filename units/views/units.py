@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from orgreg.roles import policy
 from units import selectors
+from units.forms import RestoreForm
 from units.models import Succession, Unit
 
 
@@ -63,6 +64,8 @@ def unit_detail(request, pk):
         "predecessors": predecessors, "successors": successors,
         "futures": selectors.future_placements(request.user, unit),
         "history": selectors.unit_history(unit, viewer=policy(request.user)),
+        "restore_form": RestoreForm(initial={"unit": unit.pk})
+        if policy(request.user).can_edit_structure(unit.structure) else None,
     })
 
 
