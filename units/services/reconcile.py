@@ -48,7 +48,7 @@ def _depth_order(targets: dict[int, dict], current: dict[int, Unit]) -> list[int
     depth: dict[int, int] = {}
 
     def depth_of(uid: int) -> int:
-        seen = []
+        seen: list[int] = []
         node = uid
         while node is not None and node not in depth and len(seen) <= len(current) + len(targets):
             seen.append(node)

@@ -149,16 +149,16 @@ def restore_structure(structure: Structure, *, at: datetime.datetime, user) -> O
     now = operations.unit_states(ids)
     targets = {uid: then.get(uid, operations.absent()) for uid in ids
                if _differs(then.get(uid, operations.absent()), now[str(uid)])}
-    now_rows = list(Succession.objects.filter(to_unit__tree_id=structure.pk)
-                    .values_list("from_unit_id", "to_unit_id", "share", "note"))
-    now_rows = sorted([f, t, operations.plain("share", s), n] for f, t, s, n in now_rows)
+    now_rows = sorted([f, t, operations.plain("share", s), n] for f, t, s, n in
+                      Succession.objects.filter(to_unit__tree_id=structure.pk)
+                      .values_list("from_unit_id", "to_unit_id", "share", "note"))
     wanted_rows = _recorded_successions(then, at)
     if not targets and now_rows == wanted_rows:
         return None
     reason = f"Gendannet til {danish_datetime(at)}."
     recorder = _recorder(structure, Operation.Kind.RESTORE)
     changed_links = {tuple(r) for r in now_rows} ^ {tuple(r) for r in wanted_rows}
-    recorder.touch(*targets, *(r[1] for r in changed_links))
+    recorder.touch(*targets, *(int(r[1]) for r in changed_links))
     _apply_states(structure, targets, user=user, reason=reason)
     _apply_successions(now_rows, wanted_rows, structure, user=user, reason=reason)
     return recorder.finish(user, reason)
