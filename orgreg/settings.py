@@ -195,6 +195,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "orgreg.context_processors.roles",
+                "orgreg.flash.flash_action",
             ],
         },
     },

@@ -12,7 +12,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
-from orgreg.forms import DateField, PartialUpdateForm
+from orgreg.forms import DateField, DateTimeField, PartialUpdateForm
 from orgreg.moments import parse_moment
 from orgreg.text import quoted
 from orgreg.versions import current_version
@@ -295,3 +295,11 @@ class AtForm(forms.Form):
     def clean_at(self) -> datetime.datetime | None:
         # A date alone means the end of that day: what had been recorded by then.
         return parse_moment(self.cleaned_data.get("at"))
+
+
+class RestoreForm(forms.Form):
+    """Restoring a draft, or one of its units, to a recorded moment."""
+
+    at = DateTimeField(label="Tidspunkt")
+    unit = forms.IntegerField(label="Enhed", required=False, min_value=1,
+                              widget=forms.HiddenInput)

@@ -333,3 +333,52 @@ class PendingImport(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("units:structure-import-preview", args=[self.organisation_id, self.pk])
+
+
+class Operation(models.Model):
+    """One operation on a draft's units (adding, changing, moving, merging, splitting, closing a
+    unit, an undo, a restore), written by the service in the same transaction as its changes:
+    what it touched and each touched unit's state before and after (units.operations), so that
+    it can be undone by applying the before-state through the services. `history_first` and
+    `history_last` are the range of unit history ids it wrote, which ties it to its entries in
+    the change log."""
+
+    class Kind(models.TextChoices):
+        ADD = "add", "Oprettet"
+        UPDATE = "update", "Ændret"
+        MOVE = "move", "Flyttet"
+        MERGE = "merge", "Lagt sammen"
+        SPLIT = "split", "Delt"
+        CLOSE = "close", "Nedlagt"
+        UNDO = "undo", "Fortrudt"
+        RESTORE = "restore", "Gendannet"
+
+    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="operations",
+                                  verbose_name="organisering")
+    kind = models.CharField("handling", max_length=10, choices=Kind.choices)
+    reason = models.TextField("begrundelse")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                             blank=True, related_name="+", verbose_name="udført af")
+    created_at = models.DateTimeField("tidspunkt")
+    # Unit id (as text) → state before and after; see units.operations.UnitState.
+    before = models.JSONField("før", default=dict)
+    after = models.JSONField("efter", default=dict)
+    # Unit ids it touched, created, and moved or removed (units.operations.touched_sets).
+    touched = models.JSONField("berørte enheder", default=dict)
+    # Units the operation relied on without changing them (a parent, a target).
+    refs = models.JSONField("forudsætter", default=list)
+    successions_before = models.JSONField("overgange før", default=list)
+    successions_after = models.JSONField("overgange efter", default=list)
+    history_first = models.BigIntegerField("første historik-id", default=0)
+    history_last = models.BigIntegerField("sidste historik-id", default=0)
+    undone_by = models.OneToOneField("self", on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="undid", verbose_name="fortrudt af")
+
+    class Meta:
+        verbose_name = "handling"
+        verbose_name_plural = "handlinger"
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["structure", "history_last"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.reason}"

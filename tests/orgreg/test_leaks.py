@@ -35,7 +35,7 @@ from orgreg import jobs, roles
 from tests import factories
 from timeline import services as timeline_services
 from units import imports, services, tasks
-from units.models import Unit
+from units.models import Operation, Unit
 
 D = datetime.date
 
@@ -94,6 +94,7 @@ class Scenario:
     deliverables: list
     jobs: list = field(default_factory=list)
     pending_imports: list = field(default_factory=list)
+    operations: list = field(default_factory=list)
     users: dict[str, object] = field(default_factory=dict)
 
 
@@ -235,6 +236,9 @@ def randers(editor, reader, manager, med_member):
         meetings=[p0_meeting, d_meeting], items=items, consultations=consultations,
         milestones=milestones, workstreams=[workstream], deliverables=[deliverable],
         jobs=chart_jobs, pending_imports=[pending],
+        # Operations on units (undo): D's marker unit added, and each structure's last.
+        operations=[Operation.objects.filter(structure=d).order_by("pk").first(),
+                    *(Operation.objects.filter(structure=x).latest("pk") for x in (d, p1, c))],
     )
 
 
@@ -264,7 +268,7 @@ _SEGMENT_KINDS = {
 _KWARG_KINDS = {
     "old": "structure", "new": "structure", "other": "structure", "structure_id": "structure",
     "unit_pk": "unit", "organisation_id": "organisation", "workstream_id": "workstream",
-    "pending": "pending_import",
+    "pending": "pending_import", "operation": "operation",
 }
 
 
@@ -296,6 +300,7 @@ def _values(s: Scenario, kind: str) -> list:
         "deliverable": [d.pk for d in s.deliverables],
         "job": [j.pk for j in s.jobs],
         "pending_import": [p.pk for p in s.pending_imports],
+        "operation": [o.pk for o in s.operations],
     }[kind]
 
 

@@ -22,7 +22,7 @@ from tests import factories
 from timeline import services as timeline_services
 from timeline.models import Deliverable, Milestone, Workstream
 from units import services
-from units.models import Structure, Succession, Unit
+from units.models import Operation, Structure, Succession, Unit
 
 D = datetime.date
 MISSING = 987654
@@ -111,7 +111,11 @@ def everything(editor, reader, small):
     deliverable = timeline_services.create_deliverable(ws, title="Leverance",
                                                        start=D(2024, 1, 1), end=D(2024, 2, 1),
                                                        user=editor)
+    # An operation on the draft, to undo.
+    services.update_unit(draft.units.get(code="A"), leader_name="Lis", user=editor)
+    operation = Operation.objects.filter(structure=draft).latest("pk")
     return {"published": published, "draft": draft, "organisation": organisation,
+            "operation": operation,
             "unit": units["A"], "draft_unit": draft.units.get(code="A"), "body": body,
             "member": member, "meeting": meeting, "item": item, "consultation": consultation,
             "milestone": milestone, "workstream": ws, "deliverable": deliverable}
@@ -130,6 +134,9 @@ def editing_urls(o: dict, *, missing: bool = False) -> list[tuple[str, str]]:
         urls += [
             ("get", reverse("units:structure-edit", args=[s])),
             ("post", reverse("units:unit-action", args=[s, unit, "update"])),
+            ("post", reverse("units:structure-undo", args=[s, MISSING if missing else o[
+                "operation"].pk])),
+            ("post", reverse("units:structure-restore", args=[s])),
             ("get", reverse("units:structure-settings", args=[s])),
             ("post", reverse("units:structure-settings", args=[s])),
             ("get", reverse("units:structure-status", args=[s])),

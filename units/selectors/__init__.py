@@ -12,9 +12,12 @@ from ..changes import ChangeKind  # its home is units.changes; callers may keep 
 from ..lineage import structure_chain, structure_in_force  # the rules live in units.lineage
 from .compare import Comparison, Line, Link, UnitChange, compare
 from .history import (
+    RECORDED_FIELDS,
     ChangeGroup,
     HistoryEntry,
     RecordedStructure,
+    RecordedUnits,
+    recorded_units,
     structure_as_recorded,
     structure_changelog,
     unit_history,
@@ -36,9 +39,11 @@ from .overview import (
 from .placement import Placement, placement, placements
 from .search import Hit, OrganisationHits, SearchResult, fold, search_units
 from .trees import UnitNode, ancestors, node, tree
+from .undo import UndoOffer, latest_operation_id, undo_offers
 
 __all__ = [
     "INTEGRITY_RULES",
+    "RECORDED_FIELDS",
     "ChangeGroup",
     "ChangeKind",
     "Comparison",
@@ -53,7 +58,9 @@ __all__ = [
     "SubUnitPlacement",
     "UnitAnswer",
     "RecordedStructure",
+    "RecordedUnits",
     "SearchResult",
+    "UndoOffer",
     "UnitChange",
     "UnitNode",
     "ancestors",
@@ -61,6 +68,7 @@ __all__ = [
     "fold",
     "future_placements",
     "later_structures",
+    "latest_operation_id",
     "managed_units",
     "manager_links",
     "node",
@@ -68,6 +76,7 @@ __all__ = [
     "organisation_overviews",
     "placement",
     "placements",
+    "recorded_units",
     "replaced_by",
     "search_units",
     "structure_as_recorded",
@@ -76,6 +85,7 @@ __all__ = [
     "structure_in_force",
     "tree",
     "tree_faults",
+    "undo_offers",
     "unit_answer",
     "unit_history",
 ]

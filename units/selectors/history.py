@@ -58,6 +58,8 @@ class HistoryEntry:
     merged_into: str = ""
     # The unit has since been removed: its page is gone, so it is named, not linked.
     gone: bool = False
+    # The history record's id (0 for entries not read from unit history).
+    history_id: int = 0
 
     @property
     def type_label(self) -> str:
@@ -127,6 +129,7 @@ def _unit_entries(records: Iterable, *, names: _Names,
             when=rec.history_date, user=history_user(rec.history_user), type=rec.history_type,
             reason=rec.history_change_reason or "", object_kind="Enhed", object_name=rec.name,
             object_id=rec.id, changes=changes, left_parent=left_parent,
+            history_id=rec.history_id,
         ))
     return entries
 
@@ -233,7 +236,9 @@ def structure_changelog(structure: Structure, *, limit: int | None = None,
             groups[-1].append(entry)
         else:
             groups.append([entry])
-    gone = {r.id for r in unit_records if r.history_type == "-"}
+    # Removed and not brought back since (an undo brings a unit back under its own id).
+    last_type = {r.id: r.history_type for r in unit_records}
+    gone = {uid for uid, kind in last_type.items() if kind == "-"}
     groups = [[replace(e, gone=True) if e.object_kind == "Enhed" and e.object_id in gone else e
                for e in _merged_into(g)] for g in groups]
     result = [ChangeGroup(g[0].when, g[0].user, g[0].reason, tuple(g)) for g in reversed(groups)]
@@ -252,36 +257,57 @@ class RecordedStructure:
     units: list[UnitNode]
 
 
-def structure_as_recorded(structure: Structure, at: datetime.datetime) -> RecordedStructure:
-    """The structure's fields and tree as they stood at moment `at`, rebuilt from history
-    (siblings in the order they were placed). Three queries."""
-    srec = structure.history.filter(history_date__lte=at).order_by("-history_date").first()
+@dataclass(frozen=True)
+class RecordedUnits:
+    """A structure's units as history recorded them at a moment: `rows` by unit id (the
+    values of `RECORDED_FIELDS`) for the units alive then, `children` each parent's children
+    in the order they were placed (roots under None)."""
+
+    rows: dict[int, tuple]
+    children: dict[int | None, list[int]]
+
+
+# The values of a recorded unit, in the order RecordedUnits.rows holds them.
+RECORDED_FIELDS = ("id", "history_type", "history_id", "parent_id", "name", "short_name",
+                   "code", "unit_type_id", "category", "leader_title", "leader_name",
+                   "headcount", "fte", "location", "history_date", "description")
+
+
+def recorded_units(structure: Structure, at: datetime.datetime) -> RecordedUnits:
+    """The structure's units alive at moment `at` and their order among siblings, rebuilt
+    from history. One query."""
     HistoricalUnit = Unit.history.model
     records = HistoricalUnit.objects.filter(structure_id=structure.pk, history_date__lte=at) \
-        .order_by("history_date", "history_id") \
-        .values_list("id", "history_type", "history_id", "parent_id", "name", "short_name",
-                     "code", "unit_type_id", "category", "leader_title", "leader_name",
-                     "headcount", "fte", "location", "history_date")
+        .order_by("history_date", "history_id").values_list(*RECORDED_FIELDS)
     latest: dict[int, tuple] = {}
     placed_at: dict[int, tuple] = {}
     for rec in records:
         uid = rec[0]
         previous = latest.get(uid)
-        if previous is None or previous[3] != rec[3]:
+        if previous is None or previous[3] != rec[3] or previous[1] == "-":
             # Siblings go last where they are placed, so the order of placing is the tree
             # order. Within one moment: units created by one bulk write (a copy, an import)
             # were inserted in tree order, so their ids tell it (their history ids need
-            # not); units moved one by one are told by their history ids.
-            placed_at[uid] = (rec[14], 0, uid) if rec[1] == "+" else (rec[14], 1, rec[2])
+            # not); units moved (or brought back) one by one are told by their history ids.
+            placed_at[uid] = (rec[14], 0, uid) if previous is None else (rec[14], 1, rec[2])
         latest[uid] = rec
     alive = {uid: rec for uid, rec in latest.items() if rec[1] != "-"}
-    type_names = dict(UnitType.objects.values_list("pk", "name"))
     kids: dict[int | None, list[int]] = defaultdict(list)
     for uid, rec in alive.items():
         parent = rec[3] if rec[3] in alive else None
         kids[parent].append(uid)
     for siblings in kids.values():
         siblings.sort(key=lambda u: placed_at[u])
+    return RecordedUnits(alive, dict(kids))
+
+
+def structure_as_recorded(structure: Structure, at: datetime.datetime) -> RecordedStructure:
+    """The structure's fields and tree as they stood at moment `at`, rebuilt from history
+    (siblings in the order they were placed). Three queries."""
+    srec = structure.history.filter(history_date__lte=at).order_by("-history_date").first()
+    recorded = recorded_units(structure, at)
+    alive, kids = recorded.rows, recorded.children
+    type_names = dict(UnitType.objects.values_list("pk", "name"))
     rows: list[tuple | None] = []  # each filled in when its subtree is numbered
     counter = 0
     # Depth first with an explicit stack (a unit is met once going down and once coming back

@@ -13,6 +13,9 @@ caller's own words, or a generated Danish sentence that says what happened. A re
 - ``successions``: where a unit comes from;
 - ``managers``: who sees a unit under Min enhed, linked by hand or by the leader identifier
   at sign-in;
+- ``undo``: undoing an operation, restoring a unit or a draft to a recorded moment (with
+  ``reconcile``, the writes they share, and ``recording``, the operation record every
+  operation on a draft's units writes: units.operations);
 - ``bulk``: a whole structure at once (imports, copies, demo data, benchmarks);
 - ``common``: the internals they share (locking, fresh reads, field cleaning, saving).
 """
@@ -40,6 +43,7 @@ from .structures import (
     update_unit_type,
 )
 from .successions import set_predecessors
+from .undo import restore_structure, restore_unit, undo_operation
 from .units import add_unit, close_unit, move_unit, update_unit
 
 __all__ = [
@@ -60,11 +64,14 @@ __all__ = [
     "merge_units",
     "move_unit",
     "record_created",
+    "restore_structure",
+    "restore_unit",
     "set_leader_identifier",
     "set_predecessors",
     "set_status",
     "split_unit",
     "structures_that_matter",
+    "undo_operation",
     "unlink_manager",
     "update_structure",
     "update_unit_type",

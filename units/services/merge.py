@@ -13,7 +13,7 @@ from django.db import transaction
 from orgreg.history import stamp
 from orgreg.text import join_danish, quoted
 
-from ..models import Structure, Unit
+from ..models import Operation, Structure, Unit
 from .common import (
     _clean_fields,
     _fresh,
@@ -23,6 +23,7 @@ from .common import (
     _save,
     _validate_unit,
 )
+from .recording import _recorder, _touch_children
 from .successions import _carry_successions
 
 
@@ -34,6 +35,7 @@ class _MergePlan:
     target: Unit
     others: list[Unit]
     reason: str
+    structure: Structure
 
 
 @transaction.atomic
@@ -70,7 +72,7 @@ def _plan_merge(units: Sequence[Unit], *, into: Unit | str, reason: str | None,
         target.headcount = sum(u.headcount for u in units)
     _validate_unit(target)
     reason = reason or f"{join_danish(names)} lagt sammen til {quoted(target.name)}."
-    return _MergePlan(target=target, others=others, reason=reason)
+    return _MergePlan(target=target, others=others, reason=reason, structure=structure)
 
 
 def _merging_units(units: Sequence[Unit]) -> tuple[Structure, list[Unit]]:
@@ -127,7 +129,12 @@ def _apply_merge(plan: _MergePlan, user) -> Unit:
     """Save the merged unit, carry the others' successions and children over to it, and
     remove the others."""
     target, reason = plan.target, plan.reason
+    recorder = _recorder(plan.structure, Operation.Kind.MERGE)
+    recorder.touch(*(u.pk for u in plan.others), target.pk)
+    _touch_children(recorder, [u.pk for u in plan.others])
+    recorder.refer(*(u.parent_id for u in plan.others), target.parent_id)
     _save(target, user, reason)
+    recorder.created(target.pk)
     _carry_successions([u.pk for u in plan.others], target, user, reason)
     # Children of removed units move to the merged unit; do the deepest removed unit first so
     # that a removed unit is empty when its turn comes.
@@ -138,4 +145,5 @@ def _apply_merge(plan: _MergePlan, user) -> Unit:
         gone = _fresh(other)
         stamp(gone, user, reason)
         gone.delete()
+    recorder.finish(user, reason)
     return _fresh(target)

@@ -15,8 +15,9 @@ from orgreg.history import stamp
 from orgreg.text import join_danish, quoted
 
 from .. import shares
-from ..models import Structure, Succession, Unit
+from ..models import Operation, Structure, Succession, Unit
 from .common import _clean_fields, _fresh, _lock_draft, _move, _save, _share, _validate_unit
+from .recording import _recorder
 
 
 @dataclass
@@ -39,6 +40,7 @@ class _SplitPlan:
     units: list[Unit]
     predecessors: list[tuple[Succession, list[Decimal]]]
     reason: str
+    structure: Structure
 
 
 @transaction.atomic
@@ -86,7 +88,7 @@ def _plan_split(unit: Unit, parts: Sequence[dict[str, Any]], *,
         for s in Succession.objects.filter(to_unit=unit)
     ]
     return _SplitPlan(parts=planned, units=part_units, predecessors=predecessors,
-                      reason=reason)
+                      reason=reason, structure=structure)
 
 
 def _read_parts(unit: Unit, parts: Sequence[dict[str, Any]]) -> list[_Part]:
@@ -163,6 +165,9 @@ def _apply_split(plan: _SplitPlan, user) -> list[Unit]:
     """Save the parts, divide the predecessors' successions among them and move the named
     children to their parts."""
     reason, result = plan.reason, plan.units
+    recorder = _recorder(plan.structure, Operation.Kind.SPLIT)
+    recorder.touch(result[0].pk, *(c.pk for part in plan.parts[1:] for c in part.children))
+    recorder.refer(result[0].parent_id)
     for part_unit in result:
         # New parts go last among the siblings, like every insert and move: the order
         # siblings were placed in is then the tree order, which history can rebuild.
@@ -179,7 +184,9 @@ def _apply_split(plan: _SplitPlan, user) -> list[Unit]:
                 # the share, makes each part a split (units.changes).
                 stamp(Succession(from_unit_id=s.from_unit_id, to_unit=part_unit, share=share),
                        user, reason).save()
+    recorder.created(*(u.pk for u in result[1:]))
     for part, part_unit in zip(plan.parts[1:], result[1:], strict=True):
         for child in part.children:
             _move(_fresh(child), part_unit, user, reason)
+    recorder.finish(user, reason)
     return [_fresh(u) for u in result]

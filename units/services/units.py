@@ -9,7 +9,7 @@ from orgreg.history import stamp
 from orgreg.text import counted, quoted
 from orgreg.versions import check_version
 
-from ..models import Succession, Unit
+from ..models import Operation, Succession, Unit
 from .common import (
     _check_parent,
     _clean_fields,
@@ -20,20 +20,25 @@ from .common import (
     _save,
     _validate_unit,
 )
+from .recording import _recorder
 
 
 @transaction.atomic
 def add_unit(parent: Unit, *, name: str, user, reason: str | None = None, **fields) -> Unit:
     """A new unit as the last child of `parent`, in a draft. Refuses an empty name or a code
     already used in the structure."""
-    _lock_draft(parent.structure)
+    structure = _lock_draft(parent.structure)
     parent = _fresh(parent)
     unit = Unit(structure_id=parent.structure_id, parent=parent,
                 **_clean_fields({"name": name, **fields}))
     _validate_unit(unit)
-    return _save(unit, user, reason or (
-        f"Enheden {quoted(unit.name)} oprettet under {quoted(parent.name)}."
-    ))
+    recorder = _recorder(structure, Operation.Kind.ADD)
+    reason = reason or f"Enheden {quoted(unit.name)} oprettet under {quoted(parent.name)}."
+    _save(unit, user, reason)
+    recorder.created(unit.pk)
+    recorder.refer(parent.pk)
+    recorder.finish(user, reason)
+    return unit
 
 
 @transaction.atomic
@@ -43,7 +48,7 @@ def update_unit(unit: Unit, *, user, reason: str | None = None,
     touched. Refuses an empty name, a code already used in the structure, and — when
     `expected_version` (orgreg.versions.current_version when the form was made) is given — a
     unit saved by someone else since then, so a stale form never reverts their change."""
-    _lock_draft(unit.structure)
+    structure = _lock_draft(unit.structure)
     unit = _fresh(unit)
     check_version(unit, expected_version, what=f"Enheden {quoted(unit.name)}")
     changes = []
@@ -60,14 +65,19 @@ def update_unit(unit: Unit, *, user, reason: str | None = None,
         return unit
     _validate_unit(unit)
     text = "; ".join(changes)
-    return _save(unit, user, reason or f"{quoted(unit.name)}: {text}.")
+    reason = reason or f"{quoted(unit.name)}: {text}."
+    recorder = _recorder(structure, Operation.Kind.UPDATE)
+    recorder.touch(unit.pk)
+    _save(unit, user, reason)
+    recorder.finish(user, reason)
+    return unit
 
 
 @transaction.atomic
 def move_unit(unit: Unit, new_parent: Unit, *, user, reason: str | None = None) -> Unit:
     """Place `unit` (with its subtree) as the last child of `new_parent`. Refuses a parent in
     another structure, the unit itself or one of its descendants, and moving the root."""
-    _lock_draft(unit.structure)
+    structure = _lock_draft(unit.structure)
     unit, new_parent = _fresh(unit), _fresh(new_parent)
     _check_parent(new_parent, unit.structure)
     if unit.parent_id is None:
@@ -80,8 +90,13 @@ def move_unit(unit: Unit, new_parent: Unit, *, user, reason: str | None = None) 
     if unit.parent_id == new_parent.pk:
         return unit
     old_parent = unit.parent
-    return _move(unit, new_parent, user,
-                 reason or f"Flyttet fra {quoted(old_parent.name)} til {quoted(new_parent.name)}.")
+    reason = reason or f"Flyttet fra {quoted(old_parent.name)} til {quoted(new_parent.name)}."
+    recorder = _recorder(structure, Operation.Kind.MOVE)
+    recorder.touch(unit.pk)
+    recorder.refer(old_parent.pk, new_parent.pk)
+    _move(unit, new_parent, user, reason)
+    recorder.finish(user, reason)
+    return unit
 
 
 @transaction.atomic
@@ -112,6 +127,9 @@ def close_unit(unit: Unit, *, user, reason: str | None = None,
     moved_to = f" Underenhederne flyttet til {quoted(target.name)}." \
         if target is not None and children else ""
     reason = reason or f"Enheden {quoted(unit.name)} nedlagt.{moved_to}"
+    recorder = _recorder(structure, Operation.Kind.CLOSE)
+    recorder.touch(unit.pk, *(c.pk for c in children))
+    recorder.refer(unit.parent_id, target.pk if target is not None and children else None)
     if target is not None:
         for child in children:
             _move(child, target, user, reason)
@@ -121,3 +139,4 @@ def close_unit(unit: Unit, *, user, reason: str | None = None,
     gone = _fresh(unit)
     stamp(gone, user, reason)
     gone.delete()
+    recorder.finish(user, reason)

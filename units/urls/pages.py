@@ -3,7 +3,7 @@ structure-detail, unit-detail, my-unit."""
 
 from django.urls import path
 
-from units.views import edit, structures, units
+from units.views import edit, structures, undo, units
 
 urlpatterns = [
     path("", structures.home, name="home"),
@@ -19,6 +19,9 @@ urlpatterns = [
     path("structure/<int:pk>/edit/", edit.structure_edit, name="structure-edit"),
     path("structure/<int:pk>/edit/unit/<int:unit_pk>/<slug:action>/", edit.unit_action,
          name="unit-action"),
+    path("structure/<int:pk>/undo/<int:operation>/", undo.structure_undo,
+         name="structure-undo"),
+    path("structure/<int:pk>/restore/", undo.structure_restore, name="structure-restore"),
     path("structure/<int:pk>/settings/", edit.structure_settings, name="structure-settings"),
     path("structure/<int:pk>/status/", edit.structure_status, name="structure-status"),
     path("structure/<int:pk>/copy/", edit.structure_copy, name="structure-copy"),

@@ -30,6 +30,7 @@ from units.forms import (
     UpdateUnitForm,
 )
 from units.models import Status, Unit
+from units.views.undo import offer_undo
 
 ACTIONS = ("update", "add", "move", "merge", "split", "close")
 
@@ -134,12 +135,16 @@ def unit_action(request, pk, unit_pk, action):
     structure = policy(request.user).get_editable_structure_or_404(pk)
     unit = _unit_in(structure, unit_pk)
     handler = globals()[f"_do_{action}"]
+    mark = selectors.latest_operation_id(structure) or 0
     form, result = handler(request, structure, unit)
     if result is not None:
         message, target_id = result
+        # The page shown next (after a drag, the reloaded page) offers to undo it.
+        messages.success(request, message)
+        offer_undo(request, structure, selectors.latest_operation_id(
+            structure, user=request.user, after=mark))
         if _wants_json(request):
             return JsonResponse({"ok": True, "message": message})
-        messages.success(request, message)
         return redirect(_edit_url(structure, target_id))
     if _wants_json(request):
         errors = [m for field_errors in form.errors.values() for m in field_errors]

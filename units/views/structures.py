@@ -13,7 +13,7 @@ from django.urls import reverse
 from orgreg import clock
 from orgreg.roles import policy
 from units import changes, markup, selectors
-from units.forms import AtForm, CopyForm, DateForm, NewStructureForm, StatusForm
+from units.forms import AtForm, CopyForm, DateForm, NewStructureForm, RestoreForm, StatusForm
 from units.lineage import Lineage, order_key
 from units.models import Structure, Unit
 from units.selectors import ChangeKind
@@ -191,9 +191,13 @@ def structure_history(request, pk):
         else:
             status = 400
     groups = selectors.structure_changelog(structure, limit=300, viewer=rules)
+    can_edit = rules.can_edit_structure(structure)
+    offers = selectors.undo_offers(structure, groups) if can_edit else [None] * len(groups)
     context = _structure_context(request, structure)
     context.update({"form": form, "recorded": recorded, "recorded_html": recorded_html,
-                    "groups": groups, "entries_shown": 25})
+                    "groups": list(zip(groups, offers, strict=True)), "entries_shown": 25,
+                    "can_restore": can_edit, "restore_form": RestoreForm(),
+                    "here": request.get_full_path()})
     return render(request, "units/structure_history.html", context, status=status)
 
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from orgreg.roles import policy
 from orgreg.text import quoted
 from units import selectors, services
-from units.forms import ManagerLinkForm
+from units.forms import ManagerLinkForm, RestoreForm
 from units.models import Succession, Unit
 
 
@@ -70,6 +70,8 @@ def unit_detail(request, pk):
         "futures": selectors.future_placements(request.user, unit),
         "history": selectors.unit_history(unit, viewer=rules),
         **_manager_context(rules, unit),
+        "restore_form": RestoreForm(initial={"unit": unit.pk})
+        if rules.can_edit_structure(unit.structure) else None,
     })
 
 
