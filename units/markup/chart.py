@@ -1,4 +1,5 @@
-"""The org chart: top-down boxes for a subtree, stacking long columns of leaves."""
+"""The org chart: top-down boxes for a subtree, stacking long columns of leaves, with staff
+units beside the line under their parent (units.staff)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from html import escape  # the same as Django's escape, without its lazy-text wr
 
 from orgreg.text import counted
 from units.selectors import UnitNode
+from units.staff import beside_the_line
 
 from .badges import Badge
 from .html import children_of, facts, url_maker
+from .hyphens import soft_hyphens
 
 
 def render_chart(nodes: list[UnitNode], *, badges: dict[int, Badge], span: int,
@@ -31,7 +34,7 @@ def render_chart(nodes: list[UnitNode], *, badges: dict[int, Badge], span: int,
         badge = badges.get(n.id)
         if badge:
             w(badge.html)
-        w(f'<a class="oc-name" href="{unit_url(n.id)}">{escape(n.name)}</a>')
+        w(f'<a class="oc-name" href="{unit_url(n.id)}">{escape(soft_hyphens(n.name))}</a>')
         if n.unit_type:
             w(f'<span class="oc-type">{escape(n.unit_type)}</span>')
         leader = " ".join(x for x in (n.leader_title, n.leader_name) if x)
@@ -43,12 +46,38 @@ def render_chart(nodes: list[UnitNode], *, badges: dict[int, Badge], span: int,
               f'⚑ {counted(n.child_count, "direkte underenhed", "direkte underenheder")}</span>')
         if shown_children:
             w(f'<button type="button" class="oc-toggle no-print" aria-expanded="true" '
-              f'aria-controls="c-{n.id}" hidden>Fold sammen</button>')
+              f'aria-controls="{controls(n)}" hidden>Fold sammen</button>')
         elif n.child_count:
             hidden = n.child_count
             w(f'<a class="oc-more no-print" href="{focus_url(n.id)}">Vis '
               f'{counted(hidden, "underenhed", "underenheder")}</a>')
         w("</div>")
+
+    def split(n: UnitNode) -> tuple[list[UnitNode], list[UnitNode]]:
+        """The shown children of `n`: its staff beside the line, and the line."""
+        staff, line = [], []
+        for c in kids.get(n.id, []):
+            (staff if beside_the_line(c.category, bool(kids.get(c.id))) else line).append(c)
+        return staff, line
+
+    def controls(n: UnitNode) -> str:
+        """The ids of the lists a box's fold button folds: its staff and its line."""
+        staff, line = split(n)
+        return " ".join(([f"s-{n.id}"] if staff else []) + ([f"c-{n.id}"] if line else []))
+
+    def staff_band(n: UnitNode, staff: list[UnitNode], has_line: bool) -> None:
+        """Staff boxes right and left in turn of the connector under `n`; the last row's
+        branches end the connector when no line follows."""
+        w(f'<ul class="oc-staff{"" if has_line else " oc-staff-end"}" id="s-{n.id}" '
+          f'aria-label="Stab under {escape(n.name)}">')
+        last_row = (len(staff) - 1) // 2
+        for i, c in enumerate(staff):
+            side = "oc-side-r" if i % 2 == 0 else "oc-side-l"
+            last = " oc-last" if i // 2 == last_row else ""
+            w(f'<li class="oc-staff-node {side}{last}">')
+            box(c, [])
+            w("</li>")
+        w("</ul>")
 
     # Depth first with a stack of nodes still to open and closing tags still to write, not
     # by recursion: a chart of a deep chain must not reach Python's recursion limit.
@@ -59,9 +88,11 @@ def render_chart(nodes: list[UnitNode], *, badges: dict[int, Badge], span: int,
         if isinstance(n, str):
             w(n)
             continue
-        shown = kids.get(n.id, [])
+        staff, shown = split(n)
         w('<li class="oc-node">')
-        box(n, shown)
+        box(n, staff + shown)
+        if staff:
+            staff_band(n, staff, bool(shown))
         if shown:
             stack_leaves = len(shown) > stack_over and all(not kids.get(c.id) for c in shown)
             w(f'<ul class="oc-children{" oc-stack" if stack_leaves else ""}" id="c-{n.id}">')
