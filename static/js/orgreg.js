@@ -7,22 +7,105 @@
     return input ? input.value : "";
   }
 
-  /* Org chart: fold and unfold a box's children. */
+  /* Org chart: fold and unfold a box's children (its staff band and its line). */
   function setChildren(button, open) {
-    var list = document.getElementById(button.getAttribute("aria-controls"));
-    if (!list) return;
-    list.hidden = !open;
+    var ids = (button.getAttribute("aria-controls") || "").split(/\s+/);
+    var lists = ids.map(function (id) { return document.getElementById(id); })
+      .filter(function (el) { return el; });
+    if (!lists.length) return;
+    lists.forEach(function (list) { list.hidden = !open; });
     button.setAttribute("aria-expanded", open ? "true" : "false");
     button.textContent = open ? "Fold sammen" : "Fold ud";
   }
 
-  function initChart(root) {
-    /* A wide chart opens with its top box in view. */
-    var top = root.querySelector(".oc-root > .oc-node > .oc-box");
-    if (top && root.scrollWidth > root.clientWidth) {
-      var box = top.getBoundingClientRect(), frame = root.getBoundingClientRect();
-      root.scrollLeft += box.left + box.width / 2 - (frame.left + root.clientWidth / 2);
+  /* Org chart zoom: CSS zoom on the drawing (set through the CSSOM, which the CSP allows).
+     It opens fitted to the window's width, never below MIN_FIT (there it scrolls, from its
+     left edge); "Hele diagrammet" fits width and height, however small that makes it. */
+  var MIN_FIT = 0.3, MIN_ZOOM = 0.05, MAX_ZOOM = 2, STEP = 1.25;
+  /* The printable area of A4 landscape with print.css's margins (273 × 186 mm), less the
+     note above the chart; a chart that would be smaller than PRINT_MIN on one sheet is
+     fitted to the width alone and runs on over further sheets. */
+  var PRINT_WIDTH_PX = 273 / 25.4 * 96, PRINT_HEIGHT_PX = 186 / 25.4 * 96 - 30, PRINT_MIN = 0.3;
+
+  function initZoom(frame) {
+    var drawing = frame.querySelector(".oc-root");
+    var controls = document.querySelector("[data-chart-zoom]");
+    if (!drawing) return;
+    var level = 1;
+    var shown = controls && controls.querySelector("[data-zoom-level]");
+
+    function natural() {
+      var before = drawing.style.zoom;
+      drawing.style.zoom = "";
+      var size = {w: drawing.scrollWidth, h: drawing.scrollHeight};
+      drawing.style.zoom = before;
+      return size;
     }
+    function apply(value) {
+      level = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, value));
+      drawing.style.zoom = level === 1 ? "" : String(level);
+      if (shown) shown.textContent = Math.round(level * 100) + " %";
+    }
+    function room() { return frame.clientWidth - 2; }
+    function fitWidth(floor) {
+      apply(Math.max(floor, Math.min(1, room() / natural().w)));
+    }
+    function fitAll() {
+      var size = natural();
+      var top = Math.max(frame.getBoundingClientRect().top, 0);
+      var height = Math.max(window.innerHeight - Math.min(top, window.innerHeight / 3) - 40, 120);
+      apply(Math.min(1, room() / size.w, height / size.h));
+      frame.scrollIntoView({block: "start"});
+    }
+    function centreTop() {
+      /* A chart still wider than the window shows its top box in the middle. */
+      var topBox = drawing.querySelector(":scope > .oc-node > .oc-box");
+      if (!topBox || frame.scrollWidth <= frame.clientWidth) return;
+      var box = topBox.getBoundingClientRect(), outer = frame.getBoundingClientRect();
+      frame.scrollLeft += box.left + box.width / 2 - (outer.left + frame.clientWidth / 2);
+    }
+    fitWidth(MIN_FIT);
+    centreTop();
+    if (controls) {
+      controls.hidden = false;
+      controls.addEventListener("click", function (event) {
+        var button = event.target.closest("[data-zoom]");
+        if (!button) return;
+        var action = button.getAttribute("data-zoom");
+        if (action === "in") apply(level * STEP);
+        else if (action === "out") apply(level / STEP);
+        else if (action === "fit") fitWidth(MIN_ZOOM);
+        else if (action === "all") fitAll();
+        else apply(1);
+        centreTop();
+      });
+    }
+    /* Browser printing: the drawing scaled onto the paper's width, and back after. */
+    var screenLevel = null;
+    function toPaper() {
+      if (screenLevel === null) screenLevel = level;
+      var size = natural();
+      var wide = Math.min(1, (PRINT_WIDTH_PX - 4) / size.w);
+      var whole = Math.min(wide, PRINT_HEIGHT_PX / size.h);
+      apply(whole >= PRINT_MIN ? whole : wide);
+    }
+    function toScreen() {
+      if (screenLevel !== null) apply(screenLevel);
+      screenLevel = null;
+    }
+    window.addEventListener("beforeprint", toPaper);
+    window.addEventListener("afterprint", toScreen);
+    /* Print media without a print dialog (a print preview, an emulation) as well. */
+    var print = window.matchMedia && window.matchMedia("print");
+    if (print && print.addEventListener) {
+      print.addEventListener("change", function (event) {
+        if (event.matches) toPaper(); else toScreen();
+      });
+    }
+  }
+
+  function initChart(root) {
+    initZoom(root);
     var toggles = root.querySelectorAll(".oc-toggle");
     toggles.forEach(function (button) {
       button.hidden = false;

@@ -9,6 +9,9 @@ of two ways:
   column (several columns side by side when the stack would be taller than a page);
 * otherwise its children (the leaves gathered into a stack column first) stand *side by side*
   under it, wrapping into further rows when they are wider than the page.
+
+Staff units (units.staff) hang beside the line, in a band between the unit and the rest of
+its children: a short side branch off its vertical connector, right and left in turn.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..staff import beside_the_line
 from .chart import ChartUnit
 from .measure import BOX_W
 
@@ -25,6 +29,9 @@ V_GAP = 8.0
 STACK_INDENT = 5.0
 STACK_GAP = 2.5
 ROW_INDENT = 5.0
+# A staff box's side branch off its parent's connector, and the gaps around the staff band.
+SIDE_BRANCH = 4.0
+STAFF_GAP = 3.0
 
 
 @dataclass
@@ -142,6 +149,17 @@ class Layout:
                  ) -> Block:
         """One unit's block from its children's blocks (`blocks`, by unit id)."""
         head = head or Item("box", 0, 0, BOX_W, unit.box_h, unit)
+        staff = [c for c in kids if c.id not in stubbed
+                 and beside_the_line(c.node.category, bool(c.children))]
+        if staff:
+            line = [c for c in kids if c not in staff]
+            block = self._line_block(head, stubbed, max_w, line, blocks)
+            return self._with_staff(block, staff, has_line=bool(line))
+        return self._line_block(head, stubbed, max_w, kids, blocks)
+
+    def _line_block(self, head: Item, stubbed: set[int], max_w: float,
+                    kids: Sequence[ChartUnit], blocks: dict[int, Block]) -> Block:
+        """The head over the children in its line (everything but the staff beside it)."""
         if not kids:
             return Block(BOX_W, head.h, [head], BOX_W / 2)
         leaves = [c for c in kids if not c.children]
@@ -153,6 +171,50 @@ class Layout:
         for child in branches:
             parts.append(self.stub(child) if child.id in stubbed else blocks[child.id])
         return self._rows(head, parts, max_w)
+
+    # -- staff beside the line
+
+    def _with_staff(self, block: Block, staff: list[ChartUnit], *, has_line: bool) -> Block:
+        """`block` (its head first) with a band of staff boxes under the head, each on a side
+        branch off the connector that runs from the head down to the line below."""
+        head = block.items[0]
+        trunk_x = head.x + BOX_W / 2
+        if has_line:
+            # The line's connector leaves the head's bottom edge: a bus from its middle, or
+            # a trunk near its left edge (stacks and wrapped rows).
+            trunk_x = next(i.x for i in block.items
+                           if i.kind == "line" and i.w == 0 and abs(i.y - head.h) < 0.01
+                           and head.x <= i.x <= head.x + BOX_W)
+        # Under a bus from the head's middle, right and left in turn; beside a trunk at the
+        # head's left edge (whose line is a column under it), in one column right of the
+        # head, so a staff box is not read as one of the column.
+        centred = abs(trunk_x - (head.x + BOX_W / 2)) < 0.01
+        right_x = trunk_x + SIDE_BRANCH if centred else head.x + BOX_W + SIDE_BRANCH
+        per_row = 2 if centred else 1
+        items: list[Item] = []
+        y = head.h + STAFF_GAP
+        last_branch = y
+        for first in range(0, len(staff), per_row):
+            pair = staff[first:first + per_row]
+            height = max(u.box_h for u in pair)
+            for side, unit in zip((1, -1), pair, strict=False):
+                x = right_x if side > 0 else trunk_x - SIDE_BRANCH - BOX_W
+                items.append(Item("box", x, y, BOX_W, unit.box_h, unit))
+                last_branch = y + min(unit.box_h / 2, 4.0)
+                items.append(_hline(trunk_x, x if side > 0 else x + BOX_W, last_branch))
+            y += height + STACK_GAP
+        band = y - STACK_GAP + STAFF_GAP - head.h
+        items.append(_vline(trunk_x, head.h, head.h + band if has_line else last_branch))
+        moved = [head] + [Item(i.kind, i.x, i.y + band, i.w, i.h, i.unit, i.page_ref)
+                          for i in block.items[1:]]
+        everything = moved + items
+        shift = max(0.0, -min(i.x for i in everything))
+        if shift:
+            everything = [Item(i.kind, i.x + shift, i.y, i.w, i.h, i.unit, i.page_ref)
+                          for i in everything]
+        width = max(block.w + shift, max(i.x + i.w for i in everything))
+        height = block.h + band if has_line else max(i.y + i.h for i in everything)
+        return Block(width, height, everything, block.anchor + shift)
 
     # -- stacks of leaves
 

@@ -271,7 +271,10 @@ def _draw_pages(plans: list[_PagePlan], geometry: PageGeometry, max_stack_h: flo
         block = layout.subtree(plan.top, plan.stubbed, geometry.width, children=plan.children,
                                head=head)
         offset = max((geometry.width - block.w) / 2, 0)
-        pages.append(ChartPage(index + 1, plan.top, block.shifted(offset, 0), block.w, block.h,
+        # The drawing spans the offset too: its connectors are an SVG of the page's size,
+        # and a line outside it would be clipped away, leaving a box without a connector.
+        pages.append(ChartPage(index + 1, plan.top, block.shifted(offset, 0),
+                               offset + block.w, block.h,
                                continued_from=plan.came_from, part=plan.part,
                                path=paths[plan.top.id], left_out=plan.left_out))
     return pages
