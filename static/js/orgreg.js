@@ -13,7 +13,8 @@
     if (!list) return;
     list.hidden = !open;
     button.setAttribute("aria-expanded", open ? "true" : "false");
-    button.textContent = open ? "Fold sammen" : "Fold ud";
+    var state = button.querySelector(".oc-toggle-state");
+    if (state) state.textContent = open ? "sammen" : "ud";
   }
 
   function initChart(root) {

@@ -245,7 +245,7 @@ def pdf_counts(text: str) -> dict[str, int]:
 def chart_page_badges(html: str) -> dict[str, tuple[str, ...]]:
     return {name: tuple(re.findall(r'<span class="badge badge-\w+">([^<]+)</span>', badges))
             for badges, name in re.findall(
-                r'class="oc-box[^"]*" id="u-\d+">(<span class="badges">.*?</span></span>)?'
+                r'class="oc-box[^"]*" id="u-\d+">(<span class="badges">.*?</span></span>)? ?'
                 r'<a class="oc-name" href="[^"]+">([^<]+)</a>', html)}
 
 

@@ -30,7 +30,7 @@ def render_chart(nodes: list[UnitNode], *, badges: dict[int, Badge], span: int,
         w(f'<div class="oc-box cat-{cat}{" oc-over" if over else ""}" id="u-{n.id}">')
         badge = badges.get(n.id)
         if badge:
-            w(badge.html)
+            w(badge.html + " ")
         w(f'<a class="oc-name" href="{unit_url(n.id)}">{escape(n.name)}</a>')
         if n.unit_type:
             w(f'<span class="oc-type">{escape(n.unit_type)}</span>')
@@ -42,8 +42,12 @@ def render_chart(nodes: list[UnitNode], *, badges: dict[int, Badge], span: int,
             w(f'<span class="oc-flag" title="Flere end {span} direkte underenheder">'
               f'⚑ {counted(n.child_count, "direkte underenhed", "direkte underenheder")}</span>')
         if shown_children:
+            # Named by its unit ("Fold Center for Sundhed sammen"), the unit's name hidden
+            # from sight: every box's button would otherwise be the same "Fold sammen".
             w(f'<button type="button" class="oc-toggle no-print" aria-expanded="true" '
-              f'aria-controls="c-{n.id}" hidden>Fold sammen</button>')
+              f'aria-controls="c-{n.id}" hidden>Fold <span class="sr-only oc-toggle-name">'
+              f'{escape(n.name)} </span><span class="oc-toggle-state">sammen</span>'
+              f'</button>')
         elif n.child_count:
             hidden = n.child_count
             w(f'<a class="oc-more no-print" href="{focus_url(n.id)}">Vis '
