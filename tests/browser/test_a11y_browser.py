@@ -53,10 +53,12 @@ def axe_source() -> Path:
     return AXE
 
 
-def representative_urls(role_client: Client, urls: list[tuple[str, str]]) -> list[str]:
+def representative_urls(role_client: Client, urls: list[tuple[str, str]], *,
+                        signed_in: bool) -> list[str]:
     """Per URL name, the first URL that answers `role_client` with an HTML page of 200; error
     pages (403, 404, a login redirect's target) once per status. Names whose first answer is
-    no HTML page (files, JSON, POST-only URLs) are left out, the rest of their URLs unasked."""
+    no HTML page (files, JSON, POST-only URLs) are left out, the rest of their URLs unasked. Signed in, the search pages
+    with hits too."""
     chosen: dict[str, str] = {}
     errors: dict[int, str] = {}
     done: set[str] = set()
@@ -74,8 +76,12 @@ def representative_urls(role_client: Client, urls: list[tuple[str, str]]) -> lis
             done.add(name)
         else:
             errors.setdefault(response.status_code, url)
-    return sorted(set(chosen.values())) + sorted(errors.values()) + ["/ingen-saadan-side/"]
+    return (sorted(set(chosen.values())) + sorted(errors.values()) + ["/ingen-saadan-side/"]
+            + (SEARCHES if signed_in else []))
 
+
+# The search pages with something found, beside their empty forms.
+SEARCHES = ["/soeg/?q=afdeling", "/soeg/?q=l%C3%A6km", "/min-enhed/?q=afdeling"]
 
 # Rules left out on a page, with why.
 EXCEPTIONS = {
@@ -120,7 +126,7 @@ def test_no_page_of_any_role_has_a_wcag21_aa_violation(browser, live_server, axe
         page = context.new_page()
         page.set_default_timeout(15000)
         try:
-            for url in representative_urls(client, urls):
+            for url in representative_urls(client, urls, signed_in=user is not None):
                 visited += 1
                 for v in axe_violations(page, url):
                     found.setdefault((v["id"], v["help"]), []).append(
