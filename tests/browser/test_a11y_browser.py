@@ -57,8 +57,8 @@ def representative_urls(role_client: Client, urls: list[tuple[str, str]], *,
                         signed_in: bool) -> list[str]:
     """Per URL name, the first URL that answers `role_client` with an HTML page of 200; error
     pages (403, 404, a login redirect's target) once per status. Names whose first answer is
-    no HTML page (files, JSON, POST-only URLs) are left out, the rest of their URLs unasked. Signed in, the search pages
-    with hits too."""
+    no HTML page (files, JSON, POST-only URLs) are left out, the rest of their URLs unasked.
+    Signed in, the search pages with hits too."""
     chosen: dict[str, str] = {}
     errors: dict[int, str] = {}
     done: set[str] = set()
