@@ -14,7 +14,7 @@ PYTEST_ARGS ?= -n auto --dist loadfile
 DEV := DEBUG=1
 
 .PHONY: install lock run demo test test-sqlite test-postgres lint bench system-deps checktrees \
-	check-deploy serve oidc-provider
+	check-deploy serve oidc-provider axe-core
 
 # The versions CI tested, from the lock file; orgreg itself editable on top.
 $(STAMP): pyproject.toml requirements.lock
@@ -76,7 +76,18 @@ $(OIDC_MODULES): tests/oidc/package.json tests/oidc/package-lock.json
 
 oidc-provider: $(OIDC_MODULES)
 
-test: install system-deps oidc-provider lint
+# axe-core for the accessibility test (tests/browser/test_a11y_browser.py), from its lock file.
+AXE_MODULES := tests/browser/node_modules/.package-lock.json
+$(AXE_MODULES): tests/browser/package.json tests/browser/package-lock.json
+	@if command -v npm >/dev/null; then \
+		cd tests/browser && npm ci --no-audit --no-fund --loglevel=error; \
+	else \
+		echo "ADVARSEL: npm mangler; tilgængelighedstesten med axe-core springes over."; \
+	fi
+
+axe-core: $(AXE_MODULES)
+
+test: install system-deps oidc-provider axe-core lint
 	$(DEV) $(PY) manage.py makemigrations --check --dry-run
 	$(MAKE) --no-print-directory test-sqlite
 	@if $(PY) -c "import psycopg,sys; psycopg.connect('host=127.0.0.1 port=5432 user=postgres dbname=postgres', connect_timeout=3).close()" 2>/dev/null; then \

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from orgreg import health, jobs_views
+from orgreg import health, jobs_views, views
 from orgreg.accounts import views as accounts_views
 
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("jobs/<int:pk>/", jobs_views.job_detail, name="job-detail"),
     path("jobs/<int:pk>/fil/", jobs_views.job_download, name="job-download"),
     path("jobs/<int:pk>/igen/", jobs_views.job_retry, name="job-retry"),
+    path("soeg/", views.search, name="search"),
     path("api/", include("units.api_urls")),
     path("med/", include("med.urls")),
     path("plan/", include("timeline.urls")),

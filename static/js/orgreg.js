@@ -15,7 +15,8 @@
     if (!lists.length) return;
     lists.forEach(function (list) { list.hidden = !open; });
     button.setAttribute("aria-expanded", open ? "true" : "false");
-    button.textContent = open ? "Fold sammen" : "Fold ud";
+    var state = button.querySelector(".oc-toggle-state");
+    if (state) state.textContent = open ? "sammen" : "ud";
   }
 
   /* Org chart zoom: CSS zoom on the drawing (set through the CSSOM, which the CSP allows).

@@ -111,7 +111,7 @@ def test_the_main_pages_run_without_a_refusal_or_a_console_error(page, demo_load
     first, second = list(root.get_children())[:2]
     mover = first.get_children().first()
     watch.visit(f"/structure/{draft.pk}/edit/")
-    line = "#o-{0} > .o-line, #o-{0} > details > summary"  # a leaf's line, a parent's summary
+    line = "#o-{0} > .o-line"  # a unit's line (a parent's summary is its fold marker only)
     page.drag_and_drop(line.format(mover.pk), line.format(second.pk))
     expect(page.locator(f"#o-{second.pk} #o-{mover.pk}")).to_be_visible()
     mover.refresh_from_db()

@@ -349,6 +349,10 @@ def filled_urls(s: Scenario) -> list[tuple[str, str]]:
 EXTRA_QUERIES = {
     # Search pages answer their query: search for the markers themselves.
     "units:unit-search": [{"q": "LÆKMARKØR"}, {"q": "LKM"}, {"q": "LKMDKODE"}],
+    # Find anything: units, MED bodies and milestones; the milestone without a structure
+    # whose forum is the draft's body ("Behandling i udvalget").
+    "search": [{"q": "LÆKMARKØR"}, {"q": "LKM"}, {"q": "LKMDKODE"}, {"q": "MED"},
+               {"q": "Behandling"}, {"q": "udvalget"}],
     # A structure as recorded at a moment (today: every record so far).
     "units:structure-history": [{"at": "{today}"}],
     "units:structure-pdf": [{"at": "{today}"}],

@@ -246,7 +246,7 @@ def chart_page_badges(html: str) -> dict[str, tuple[str, ...]]:
     """Badges by unit name on the screen chart (its long names carry soft hyphens)."""
     return {name.replace("\u00ad", ""): tuple(re.findall(r'<span class="badge badge-\w+">([^<]+)</span>', badges))
             for badges, name in re.findall(
-                r'class="oc-box[^"]*" id="u-\d+">(<span class="badges">.*?</span></span>)?'
+                r'class="oc-box[^"]*" id="u-\d+">(<span class="badges">.*?</span></span>)? ?'
                 r'<a class="oc-name" href="[^"]+">([^<]+)</a>', html)}
 
 

@@ -51,7 +51,7 @@ class _Chart:
         w(f'<div class="oc-box cat-{cat}{" oc-over" if over else ""}" id="u-{n.id}">')
         badge = self.badges.get(n.id)
         if badge:
-            w(badge.html)
+            w(badge.html + " ")
         w(f'<a class="oc-name" href="{self.unit_url(n.id)}">{escape(soft_hyphens(n.name))}</a>')
         if n.unit_type:
             w(f'<span class="oc-type">{escape(n.unit_type)}</span>')
@@ -63,10 +63,14 @@ class _Chart:
             w(f'<span class="oc-flag" title="Flere end {self.span} direkte underenheder">'
               f'⚑ {counted(n.child_count, "direkte underenhed", "direkte underenheder")}</span>')
         if staff or line:
-            # The fold button folds the staff band and the line together.
+            # The fold button folds the staff band and the line together. It is named by its
+            # unit ("Fold Center for Sundhed sammen"), the unit's name hidden from sight:
+            # every box's button would otherwise be the same "Fold sammen".
             controls = " ".join(([f"s-{n.id}"] if staff else []) + ([f"c-{n.id}"] if line else []))
             w(f'<button type="button" class="oc-toggle no-print" aria-expanded="true" '
-              f'aria-controls="{controls}" hidden>Fold sammen</button>')
+              f'aria-controls="{controls}" hidden>Fold <span class="sr-only oc-toggle-name">'
+              f'{escape(n.name)} </span><span class="oc-toggle-state">sammen</span>'
+              f'</button>')
         elif n.child_count:
             w(f'<a class="oc-more no-print" href="{self.focus_url(n.id)}">Vis '
               f'{counted(n.child_count, "underenhed", "underenheder")}</a>')

@@ -20,8 +20,9 @@ def render_outline(nodes: list[UnitNode], *, badges: dict[int, Badge], span: int
                    select_url: Callable[[int], str] | None = None,
                    move_url: Callable[[int], str] | None = None,
                    selected: int | None = None) -> str:
-    """The whole tree as nested lists; a unit with children is a <details> element, so it
-    folds and unfolds with mouse and keyboard without JavaScript. With `move_url` (the edit
+    """The whole tree as nested lists; a unit with children has a <details> element for its
+    children, so they fold and unfold with mouse and keyboard without JavaScript; its
+    <summary> holds no link (the unit's name is a link beside it). With `move_url` (the edit
     page), items carry what the drag-and-drop script needs and link to `select_url`. Below
     NEST_LIMIT levels the items are not nested further but carry their level."""
     if not nodes:
@@ -57,8 +58,11 @@ def render_outline(nodes: list[UnitNode], *, badges: dict[int, Badge], span: int
               f'<span class="o-line"><span class="o-level">niveau {n.level - top}:</span> '
               f'{label}</span></li>')
         elif n.child_count:
-            w(f'<li class="o-item cat-{cat}" id="o-{n.id}"{drag}><details open>'
-              f'<summary>{label}</summary><ul>')
+            # The name's link stays out of the <summary> (no control inside a control): the
+            # summary is the fold marker beside it, named for screen readers by its unit.
+            w(f'<li class="o-item o-branch cat-{cat}" id="o-{n.id}"{drag}>'
+              f'<span class="o-line">{label}</span><details open><summary>'
+              f'<span class="sr-only">Underenheder til {escape(n.name)}</span></summary><ul>')
             depth_open.append(n.rght)
         else:
             w(f'<li class="o-item o-leaf cat-{cat}" id="o-{n.id}"{drag}>'
