@@ -244,7 +244,8 @@ def pdf_counts(text: str) -> dict[str, int]:
 
 def chart_page_badges(html: str) -> dict[str, tuple[str, ...]]:
     """Badges by unit name on the screen chart (its long names carry soft hyphens)."""
-    return {name.replace("\u00ad", ""): tuple(re.findall(r'<span class="badge badge-\w+">([^<]+)</span>', badges))
+    badge = r'<span class="badge badge-\w+">([^<]+)</span>'
+    return {name.replace("\u00ad", ""): tuple(re.findall(badge, badges))
             for badges, name in re.findall(
                 r'class="oc-box[^"]*" id="u-\d+">(<span class="badges">.*?</span></span>)? ?'
                 r'<a class="oc-name" href="[^"]+">([^<]+)</a>', html)}
