@@ -35,7 +35,7 @@ from .overview import (
 )
 from .placement import Placement, placement, placements
 from .search import Hit, OrganisationHits, SearchResult, fold, search_units
-from .trees import UnitNode, ancestors, node, tree
+from .trees import UnitNode, ancestors, node, tree, unit_versions
 
 __all__ = [
     "INTEGRITY_RULES",
@@ -75,6 +75,7 @@ __all__ = [
     "structure_changelog",
     "structure_in_force",
     "tree",
+    "unit_versions",
     "tree_faults",
     "unit_answer",
     "unit_history",

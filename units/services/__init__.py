@@ -18,7 +18,7 @@ caller's own words, or a generated Danish sentence that says what happened. A re
 """
 
 from .bulk import UnitRow, build_structure, copy_units, record_created
-from .common import UNIT_FIELDS
+from .common import REASON_REQUIRED_MESSAGE, UNIT_FIELDS, reason_required
 from .managers import (
     link_leader_units,
     link_manager,
@@ -42,6 +42,7 @@ from .successions import set_predecessors
 from .units import add_unit, close_unit, move_unit, update_unit
 
 __all__ = [
+    "REASON_REQUIRED_MESSAGE",
     "STRUCTURE_DRAFT_FIELDS",
     "STRUCTURE_LATE_FIELDS",
     "UNIT_FIELDS",
@@ -58,6 +59,7 @@ __all__ = [
     "link_manager",
     "merge_units",
     "move_unit",
+    "reason_required",
     "record_created",
     "set_leader_identifier",
     "set_predecessors",
