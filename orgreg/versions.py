@@ -87,5 +87,6 @@ def changes_since(obj, expected: int) -> list[str]:
         old, new = getattr(base, field.attname, None), getattr(newest, field.attname, None)
         if old != new:
             label = str(field.verbose_name)
-            out.append(f"{label[:1].upper()}{label[1:]}: {_shown(field, old)} → {_shown(field, new)}")
+            label = label[:1].upper() + label[1:]
+            out.append(f"{label}: {_shown(field, old)} → {_shown(field, new)}")
     return out
