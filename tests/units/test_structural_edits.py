@@ -14,7 +14,8 @@ from orgreg.versions import current_version
 from tests.units import pages_fixtures
 from tests.units.pages_fixtures import unit_in
 from tests.units.test_services import refused, snapshot
-from tests.units.test_versions import edit_url, two_editors  # noqa: F401 (a fixture)
+from tests.units import test_versions
+from tests.units.test_versions import edit_url
 from units import services
 from units.models import Unit
 
@@ -22,6 +23,7 @@ pytestmark = pytest.mark.django_db
 
 _clear_cache = pages_fixtures._clear_cache
 scenario = pages_fixtures.scenario
+two_editors = test_versions.two_editors
 
 REQUIRED = "Angiv en begrundelse"
 
