@@ -11,10 +11,9 @@ import pytest
 from django.test import override_settings
 
 from orgreg.versions import current_version
-from tests.units import pages_fixtures
+from tests.units import pages_fixtures, test_versions
 from tests.units.pages_fixtures import unit_in
 from tests.units.test_services import refused, snapshot
-from tests.units import test_versions
 from tests.units.test_versions import edit_url
 from units import services
 from units.models import Unit
