@@ -350,6 +350,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # The scheduler's daily times (orgreg/celery.py) are Copenhagen's.
 CELERY_TIMEZONE = TIME_ZONE
+# Whether an editor must give a reason for a structural change of a draft (move, merge, split,
+# close); on by default, as the history is what a later reader has to go by.
+ORGREG_REASON_REQUIRED = env_bool("ORGREG_REASON_REQUIRED", True)
 # Org charts with more units than this are made by a job (a page showing progress) instead of
 # in the request.
 ORGREG_PDF_INLINE_MAX_UNITS = env_int("ORGREG_PDF_INLINE_MAX_UNITS", 300)

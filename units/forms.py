@@ -12,13 +12,14 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
-from orgreg.forms import DateField, DateTimeField, PartialUpdateForm
+from orgreg.forms import DateField, DateTimeField, PartialUpdateForm, VersionedForm
 from orgreg.moments import parse_moment
 from orgreg.text import quoted
 from orgreg.versions import current_version
 
 from . import lifecycle, shares
 from .models import Category, Status, Structure, Unit, UnitType
+from .services import REASON_REQUIRED_MESSAGE, reason_required
 
 REASON_HELP = "Valgfri. Står i historikken; uden begrundelse skriver orgreg selv, hvad der skete."
 
@@ -28,6 +29,26 @@ def reason_field() -> forms.CharField:
         label="Begrundelse", required=False, max_length=500, help_text=REASON_HELP,
         widget=forms.TextInput(attrs={"size": 50}),
     )
+
+
+class StructuralForm(VersionedForm):
+    """A structural change of a unit (move, merge, split, close): versioned, and with the
+    reason required when the setting says so (units.services.common.reason_required, the
+    rule the services apply too)."""
+
+    reason = reason_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if reason_required():
+            field = self.fields["reason"]
+            field.required = True
+            field.help_text = "Står i historikken sammen med dit navn og tidspunktet."
+            field.error_messages["required"] = REASON_REQUIRED_MESSAGE
+
+    @classmethod
+    def initial_for(cls, unit: Unit, **initial) -> dict:
+        return {**initial, "version": current_version(unit)}
 
 
 class ShareField(forms.Field):
@@ -125,13 +146,12 @@ class UpdateUnitForm(PartialUpdateForm, UnitFieldsForm):
         return {f: v for f, v in fields.items() if self.was_sent(f)}
 
 
-class MoveForm(forms.Form):
+class MoveForm(StructuralForm):
     prefix = "move"
     new_parent = forms.IntegerField(label="Ny overordnet enhed")
-    reason = reason_field()
 
 
-class MergeForm(forms.Form):
+class MergeForm(StructuralForm):
     prefix = "merge"
     others = forms.TypedMultipleChoiceField(
         label="Læg sammen med", coerce=int, choices=(),
@@ -143,7 +163,6 @@ class MergeForm(forms.Form):
                  ("new", "En ny enhed med navnet herunder")],
     )
     name = forms.CharField(label="Navn på den sammenlagte enhed", max_length=200, required=False)
-    reason = reason_field()
 
     def __init__(self, *args, unit_ids: list[int] = (), **kwargs):
         super().__init__(*args, **kwargs)
@@ -159,12 +178,11 @@ class MergeForm(forms.Form):
 SPLIT_PARTS = 4
 
 
-class SplitForm(forms.Form):
+class SplitForm(StructuralForm):
     """Up to four parts, each a name and a share; the children of the unit are handed out to
     the parts by `child_<id>` fields added per unit."""
 
     prefix = "split"
-    reason = reason_field()
 
     def __init__(self, *args, children: list = (), **kwargs):
         super().__init__(*args, **kwargs)
@@ -181,7 +199,7 @@ class SplitForm(forms.Form):
         # Keep the field order: parts first, then children, then the reason.
         self.order_fields([*[f for i in range(1, SPLIT_PARTS + 1) for f in
                              (f"name_{i}", f"share_{i}")],
-                           *[f"child_{c.id}" for c in self.children], "reason"])
+                           *[f"child_{c.id}" for c in self.children], "reason", "version"])
 
     def part_rows(self):
         return [(self[f"name_{i}"], self[f"share_{i}"]) for i in range(1, SPLIT_PARTS + 1)]
@@ -221,13 +239,12 @@ class SplitForm(forms.Form):
         return parts
 
 
-class CloseForm(forms.Form):
+class CloseForm(StructuralForm):
     prefix = "close"
     transfer_children_to = forms.IntegerField(
         label="Flyt underenhederne til", required=False,
         help_text="Skal udfyldes, når enheden har underenheder.")
     confirm = forms.BooleanField(label="Ja, nedlæg enheden", required=True)
-    reason = reason_field()
 
 
 class CopyForm(forms.Form):

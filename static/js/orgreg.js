@@ -2,11 +2,6 @@
 (function () {
   "use strict";
 
-  function csrfToken() {
-    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
-    return input ? input.value : "";
-  }
-
   /* Org chart: fold and unfold a box's children (its staff band and its line). */
   function setChildren(button, open) {
     var ids = (button.getAttribute("aria-controls") || "").split(/\s+/);
@@ -134,15 +129,81 @@
     });
   }
 
-  /* Edit page: drag a unit onto its new parent; posts to the same move action the form uses. */
+  /* Edit page: drag a unit onto its new parent, or press its »Flyt …« button; either opens
+     the move dialog (templates/units/_move_dialog.html), which posts the same move form to
+     the same action as the panel's »Flyt« form. Nothing moves until the editor confirms. */
   function initDrag(root) {
+    var dialog = document.querySelector("[data-move-dialog]");
+    if (!dialog || typeof dialog.showModal !== "function") return;
+    var form = dialog.querySelector("[data-move-dialog-form]");
+    var description = dialog.querySelector("[data-move-description]");
+    var targetField = dialog.querySelector("[data-move-target-field]");
+    var version = dialog.querySelector("[data-move-version]");
+    var target = form.elements["move-new_parent"];
+    var reason = form.elements["move-reason"];
+    var versions = JSON.parse(dialog.getAttribute("data-unit-versions") || "{}");
     var status = document.querySelector("[data-drag-status]");
-    var dragged = null;
-    function say(text, bad) {
-      if (!status) return;
-      status.textContent = text;
-      status.classList.toggle("bad", !!bad);
+    var dragged = null, moving = null, opener = null;
+
+    function nameOf(item) {
+      var link = item && item.querySelector("a");
+      return link ? link.textContent.trim() : "";
     }
+    function itemOf(id) { return id ? document.getElementById("o-" + id) : null; }
+    function describe() {
+      var to = itemOf(target.value);
+      description.textContent = to ? "Flyt " + nameOf(moving) + " under " + nameOf(to) + "."
+        : "Flyt " + nameOf(moving) + ": vælg den nye overordnede enhed.";
+    }
+    function clearTargets() {
+      root.querySelectorAll(".drop-target").forEach(function (el) { el.classList.remove("drop-target"); });
+    }
+    function open(item, to, from) {
+      moving = item;
+      opener = from;
+      form.action = item.getAttribute("data-move-url");
+      version.value = versions[item.getAttribute("data-id")] || "";
+      var parent = item.parentNode.closest("li[data-id]");
+      if (target.options) {
+        /* The unit itself, what lies inside it and its present parent are no target. */
+        Array.prototype.forEach.call(target.options, function (option) {
+          var li = itemOf(option.value);
+          option.disabled = !li || li === parent || item.contains(li);
+        });
+      }
+      target.value = to ? to.getAttribute("data-id") : "";
+      targetField.hidden = !!to;
+      reason.value = "";
+      describe();
+      if (status) status.textContent = "";
+      dialog.showModal();
+      (to ? reason : target).focus();
+    }
+    form.addEventListener("change", describe);
+    form.addEventListener("submit", function () {
+      if (status) status.textContent = "Flytter …";
+    });
+    dialog.querySelector("[data-move-cancel]").addEventListener("click", function () {
+      dialog.close();
+    });
+    /* Escape closes a modal dialog by itself; either way focus returns where it came from. */
+    dialog.addEventListener("close", function () {
+      clearTargets();
+      if (opener) opener.focus();
+      moving = opener = null;
+    });
+
+    root.querySelectorAll("li[draggable=true]").forEach(function (item) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "secondary o-move";
+      button.textContent = "Flyt …";
+      button.setAttribute("aria-label", "Flyt " + nameOf(item) + " …");
+      button.setAttribute("aria-haspopup", "dialog");
+      button.addEventListener("click", function () { open(item, null, button); });
+      item.insertBefore(button, item.firstChild);
+    });
+
     root.addEventListener("dragstart", function (event) {
       var item = event.target.closest && event.target.closest("li[draggable=true]");
       if (!item) return;
@@ -153,11 +214,12 @@
     });
     root.addEventListener("dragend", function () {
       if (dragged) dragged.classList.remove("dragging");
-      root.querySelectorAll(".drop-target").forEach(function (el) { el.classList.remove("drop-target"); });
+      if (!dialog.open) clearTargets();
     });
     function targetOf(event) {
       var item = event.target.closest && event.target.closest("li[data-id]");
       if (!item || !dragged || item === dragged || dragged.contains(item)) return null;
+      if (item === dragged.parentNode.closest("li[data-id]")) return null;  /* already there */
       return item;
     }
     root.addEventListener("dragover", function (event) {
@@ -172,25 +234,10 @@
       var item = targetOf(event);
       if (!item) return;
       event.preventDefault();
-      var body = new FormData();
-      body.append("move-new_parent", item.getAttribute("data-id"));
-      body.append("csrfmiddlewaretoken", csrfToken());
-      say("Flytter …");
-      fetch(dragged.getAttribute("data-move-url"), {
-        method: "POST", body: body, credentials: "same-origin",
-        headers: {"X-Requested-With": "fetch", "X-CSRFToken": csrfToken()}
-      }).then(function (response) {
-        return response.json().then(function (data) { return {ok: response.ok, data: data}; });
-      }).then(function (result) {
-        if (result.ok) {
-          say(result.data.message);
-          window.location.reload();
-        } else {
-          say(result.data.error || "Enheden kunne ikke flyttes.", true);
-        }
-      }).catch(function () {
-        say("Enheden kunne ikke flyttes. Prøv igen, eller brug formularen »Flyt«.", true);
-      });
+      var from = dragged;
+      dragged = null;
+      from.classList.remove("dragging");
+      open(from, item, from.querySelector("a"));
     });
   }
 

@@ -106,13 +106,15 @@ def test_the_main_pages_run_without_a_refusal_or_a_console_error(page, demo_load
     watch.visit(f"/structure/{old.pk}/compare/{new.pk}/")
     screenshot(page, "csp-02-sammenligning")
 
-    # The edit page, and a move by drag and drop (the script posts it and reloads the page).
+    # The edit page, and a move by drag and drop (confirmed in the dialog, which posts it).
     root = draft.units.get(parent=None)
     first, second = list(root.get_children())[:2]
     mover = first.get_children().first()
     watch.visit(f"/structure/{draft.pk}/edit/")
     line = "#o-{0} > .o-line"  # a unit's line (a parent's summary is its fold marker only)
     page.drag_and_drop(line.format(mover.pk), line.format(second.pk))
+    page.locator("#dialog-move-reason").fill("Samling af opgaverne")
+    page.locator("#move-dialog").get_by_role("button", name="Flyt", exact=True).click()
     expect(page.locator(f"#o-{second.pk} #o-{mover.pk}")).to_be_visible()
     mover.refresh_from_db()
     assert mover.parent_id == second.pk

@@ -30,9 +30,13 @@ def test_editor_copies_moves_merges_compares_and_sees_history(page, editor, smal
     draft = Structure.objects.get(name="Udkast 2025")
     a1, c = unit_in(draft, "A1"), unit_in(draft, "C")
 
-    # Drag Team A1 onto Afdeling C.
+    # Drag Team A1 onto Afdeling C, and confirm with a reason in the dialog.
     page.drag_and_drop(f"#o-{a1.pk} > .o-line", f"#o-{c.pk} > .o-line")
-    # The script posts the move and reloads; then Team A1 sits inside Afdeling C.
+    dialog = page.locator("#move-dialog")
+    expect(dialog).to_contain_text("Flyt Team A1 under Afdeling C.")
+    dialog.locator("#dialog-move-reason").fill("Tættere på borgerne")
+    dialog.get_by_role("button", name="Flyt", exact=True).click()
+    # The dialog posts the move form; then Team A1 sits inside Afdeling C.
     expect(page.locator(f"#o-{c.pk} #o-{a1.pk}")).to_be_visible()
     assert Unit.objects.get(pk=a1.pk).parent_id == c.pk
     screenshot(page, "02-rediger-udkast")
@@ -56,7 +60,7 @@ def test_editor_copies_moves_merges_compares_and_sees_history(page, editor, smal
 
     page.goto(f"/structure/{draft.pk}/history/")
     expect(page.locator("#main")).to_contain_text("Færre ledelseslag")
-    expect(page.locator("#main")).to_contain_text("Flyttet fra »Afdeling A« til »Afdeling C«")
+    expect(page.locator("#main")).to_contain_text("Tættere på borgerne")
     screenshot(page, "04-historik")
 
 

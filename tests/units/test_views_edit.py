@@ -191,7 +191,8 @@ def test_move(editing):
 def test_move_by_drag_and_drop_answers_json(editing):
     c, draft = editing
     unit, target = unit_in(draft, "C"), unit_in(draft, "A")
-    response = c.post(action_url(draft, unit, "move"), {"move-new_parent": target.pk},
+    response = c.post(action_url(draft, unit, "move"), {"move-new_parent": target.pk,
+                                                         "move-reason": "Ny leder"},
                       HTTP_X_REQUESTED_WITH="fetch")
     assert response.status_code == 200 and response.json()["ok"] is True
     unit.refresh_from_db()
@@ -203,11 +204,13 @@ def test_move_under_own_descendant_refused(editing):
     b = unit_in(draft, "B")
     child = Unit.objects.filter(parent=b).first()
     before = snapshot(draft)
-    response = c.post(action_url(draft, b, "move"), {"move-new_parent": child.pk})
+    response = c.post(action_url(draft, b, "move"), {"move-new_parent": child.pk,
+                                                      "move-reason": "R"})
     assert response.status_code == 400
     assert "kan ikke flyttes ind under sig selv" in response.content.decode()
     assert snapshot(draft) == before
-    as_json = c.post(action_url(draft, b, "move"), {"move-new_parent": child.pk},
+    as_json = c.post(action_url(draft, b, "move"), {"move-new_parent": child.pk,
+                                                      "move-reason": "R"},
                      HTTP_X_REQUESTED_WITH="fetch")
     assert as_json.status_code == 400 and "sig selv" in as_json.json()["error"]
     assert snapshot(draft) == before
@@ -217,7 +220,8 @@ def test_move_to_unit_of_other_structure_refused(editing, scenario):
     c, draft = editing
     before = snapshot(draft)
     response = c.post(action_url(draft, unit_in(draft, "C"), "move"),
-                      {"move-new_parent": scenario["units"]["A"].pk})
+                      {"move-new_parent": scenario["units"]["A"].pk,
+                       "move-reason": "R"})
     assert response.status_code == 400
     assert "anden organisering" in response.content.decode()
     assert snapshot(draft) == before
@@ -230,6 +234,7 @@ def test_merge_into_this(editing):
     c, draft = editing
     a, c_unit = unit_in(draft, "A"), unit_in(draft, "C")
     response = c.post(action_url(draft, a, "merge"), {
+        "merge-reason": "Samling",
         "merge-others": [c_unit.pk], "merge-into": "this", "merge-name": "Afdeling AC"})
     assert response.status_code == 302
     a.refresh_from_db()
@@ -241,6 +246,7 @@ def test_merge_into_new_unit(editing):
     c, draft = editing
     a, c_unit = unit_in(draft, "A"), unit_in(draft, "C")
     response = c.post(action_url(draft, a, "merge"), {
+        "merge-reason": "Samling",
         "merge-others": [c_unit.pk], "merge-into": "new", "merge-name": "Center Nord"})
     assert response.status_code == 302
     assert Unit.objects.filter(tree_id=draft.pk, name="Center Nord").exists()
@@ -261,7 +267,7 @@ def test_merge_with_root_refused(editing):
     root = Unit.objects.get(tree_id=draft.pk, parent=None)
     before = snapshot(draft)
     response = c.post(action_url(draft, unit_in(draft, "A"), "merge"), {
-        "merge-others": [root.pk], "merge-into": "this"})
+        "merge-others": [root.pk], "merge-into": "this", "merge-reason": "R"})
     assert response.status_code == 400
     assert "øverste enhed" in response.content.decode()
     assert snapshot(draft) == before
@@ -288,7 +294,7 @@ def test_split_with_children_handed_out(editing):
     kids = list(Unit.objects.filter(parent=b).order_by("lft"))
     data = {"split-name_1": "B Vest", "split-share_1": "50",
             "split-name_2": "B Øst", "split-share_2": "50",
-            f"split-child_{kids[0].pk}": "2"}
+            f"split-child_{kids[0].pk}": "2", "split-reason": "To byer"}
     response = c.post(action_url(draft, b, "split"), data)
     assert response.status_code == 302
     east = Unit.objects.get(tree_id=draft.pk, name="B Øst")
@@ -300,7 +306,8 @@ def test_split_shares_not_100_refused(editing):
     c, draft = editing
     before = snapshot(draft)
     response = c.post(action_url(draft, unit_in(draft, "C"), "split"), {
-        "split-name_1": "C1", "split-share_1": "50", "split-name_2": "C2", "split-share_2": "40"})
+        "split-name_1": "C1", "split-share_1": "50", "split-name_2": "C2", "split-share_2": "40",
+        "split-reason": "R"})
     assert response.status_code == 400
     html = response.content.decode()
     assert "100 %" in html and 'value="C2"' in html
@@ -309,11 +316,13 @@ def test_split_shares_not_100_refused(editing):
 
 # --- close ------------------------------------------------------------------------------
 
+CLOSING = {"close-confirm": "on", "close-reason": "Opgaven ophører"}
+
 
 def test_close_leaf(editing):
     c, draft = editing
     unit = unit_in(draft, "C")
-    response = c.post(action_url(draft, unit, "close"), {"close-confirm": "on"})
+    response = c.post(action_url(draft, unit, "close"), CLOSING)
     assert response.status_code == 302
     assert not Unit.objects.filter(pk=unit.pk).exists()
 
@@ -322,12 +331,13 @@ def test_close_with_children_needs_target(editing):
     c, draft = editing
     b = unit_in(draft, "B")
     before = snapshot(draft)
-    response = c.post(action_url(draft, b, "close"), {"close-confirm": "on"})
+    response = c.post(action_url(draft, b, "close"), CLOSING)
     assert response.status_code == 400
     assert "Vælg hvor de skal flyttes hen" in response.content.decode()
     assert snapshot(draft) == before
     ok = c.post(action_url(draft, b, "close"), {
-        "close-confirm": "on", "close-transfer_children_to": unit_in(draft, "A").pk})
+        "close-confirm": "on", "close-reason": "Opgaven ophører",
+        "close-transfer_children_to": unit_in(draft, "A").pk})
     assert ok.status_code == 302
     assert not Unit.objects.filter(pk=b.pk).exists()
 

@@ -3,8 +3,10 @@
 N threads, each with its own database connection, run random edits through the services
 (add, rename, move, merge, split, close) against one draft, with stale-version renames mixed
 in: a thread notes a unit's version, another editor renames the unit, and the thread then
-saves its own rename with the version it noted. The service must refuse that save (else the
-other editor's rename is lost: a lost update). Afterwards the stored trees are checked with
+saves its own rename (or moves the unit) with the version it noted. The service must refuse
+that save (else the other editor's rename is lost: a lost update). Moves, mergers, splits and
+closures go as the edit page sends them: with a reason and the version the form was made
+from. Afterwards the stored trees are checked with
 units.selectors.tree_faults, the checker behind ``checktrees``.
 """
 
@@ -28,9 +30,11 @@ from units.services.bulk import build_structure
 
 from .synthetic import balanced_rows
 
-OPERATIONS = ("add", "rename", "move", "merge", "split", "close", "stale")
+OPERATIONS = ("add", "rename", "move", "merge", "split", "close", "stale", "stale_move")
 # Roughly as many units made as removed, so the draft neither empties nor runs away.
-WEIGHTS = (20, 15, 20, 10, 10, 10, 15)
+WEIGHTS = (20, 15, 20, 10, 10, 10, 10, 5)
+# What an editor at a form sends with a structural change.
+AS_A_FORM = {"reason": "Samtidighedsprøve", "interactive": True}
 
 
 @dataclass
@@ -108,22 +112,26 @@ class _Editor:
     def _move(self) -> None:
         units = self.units()
         unit = self.rnd.choice([u for u in units if u.parent_id is not None])
-        services.move_unit(unit, self.rnd.choice(units), user=self.user)
+        services.move_unit(unit, self.rnd.choice(units), user=self.user,
+                           expected_version=current_version(unit), **AS_A_FORM)
 
     def _merge(self) -> None:
         units = [u for u in self.units() if u.parent_id is not None]
         first, second = self.rnd.sample(units, 2)
-        services.merge_units([first, second], into=first, user=self.user)
+        services.merge_units([first, second], into=first, user=self.user,
+                             expected_version=current_version(first), **AS_A_FORM)
 
     def _split(self) -> None:
         unit = self._pick()
         services.split_unit(unit, [{"name": self.name("Del A"), "share": 50},
-                                   {"name": self.name("Del B"), "share": 50}], user=self.user)
+                                   {"name": self.name("Del B"), "share": 50}], user=self.user,
+                            expected_version=current_version(unit), **AS_A_FORM)
 
     def _close(self) -> None:
         unit = self._pick()
         parent = Unit.objects.select_related("structure").get(pk=unit.parent_id)
-        services.close_unit(unit, user=self.user, transfer_children_to=parent)
+        services.close_unit(unit, user=self.user, transfer_children_to=parent,
+                            expected_version=current_version(unit), **AS_A_FORM)
 
     def _stale(self) -> None:
         """A stale rename: the version noted, another editor renames, then the save with the
@@ -144,6 +152,25 @@ class _Editor:
             return
         stored = Unit.objects.filter(pk=unit.pk).values_list("name", flat=True).first()
         if stored == mine:
+            self.tally.lost_updates += 1
+
+
+    def _stale_move(self) -> None:
+        """A stale move: the version noted, another editor renames the unit, then the move
+        with the noted version must be refused and the unit stay where it was."""
+        units = self.units()
+        unit = self.rnd.choice([u for u in units if u.parent_id is not None])
+        target = self.rnd.choice(units)
+        noted = current_version(unit)
+        services.update_unit(unit, name=self.name("Deres navn"), user=self.other_user)
+        self.tally.stale_probes += 1
+        try:
+            services.move_unit(unit, target, user=self.user, expected_version=noted,
+                               **AS_A_FORM)
+        except ValidationError as error:
+            if getattr(error, "code", None) != STALE_CODE:
+                raise
+        else:
             self.tally.lost_updates += 1
 
 

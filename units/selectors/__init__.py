@@ -38,7 +38,7 @@ from .overview import (
 )
 from .placement import Placement, placement, placements
 from .search import Hit, OrganisationHits, SearchResult, fold, search_units
-from .trees import UnitNode, ancestors, node, tree
+from .trees import UnitNode, ancestors, node, tree, unit_versions
 from .undo import UndoOffer, latest_operation_id, undo_offers
 
 __all__ = [
@@ -84,6 +84,7 @@ __all__ = [
     "structure_changelog",
     "structure_in_force",
     "tree",
+    "unit_versions",
     "tree_faults",
     "undo_offers",
     "unit_answer",

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet, Subquery, Value
+from django.db.models import Max, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -159,3 +159,11 @@ def _bare_node(r: tuple) -> UnitNode:
         headcount=r[10] or 0, fte=r[11], location=r[12], level=r[13], lft=r[14], rght=r[15],
         subtree_headcount=r[10] or 0, child_count=0,
     )
+
+
+def unit_versions(structure: Structure) -> dict[int, int]:
+    """Each unit's edit version (orgreg.versions.current_version: its newest history id) in
+    `structure`, in one query: what the edit page's drag-and-drop dialog sends with a move."""
+    rows = (Unit.history.filter(structure_id=structure.pk).values("id")
+            .annotate(version=Max("history_id")).values_list("id", "version"))
+    return dict(rows)

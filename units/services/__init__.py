@@ -21,7 +21,7 @@ caller's own words, or a generated Danish sentence that says what happened. A re
 """
 
 from .bulk import UnitRow, build_structure, copy_units, record_created
-from .common import UNIT_FIELDS
+from .common import REASON_REQUIRED_MESSAGE, UNIT_FIELDS, reason_required
 from .managers import (
     link_leader_units,
     link_manager,
@@ -47,6 +47,7 @@ from .undo import restore_structure, restore_unit, undo_operation
 from .units import add_unit, close_unit, move_unit, update_unit
 
 __all__ = [
+    "REASON_REQUIRED_MESSAGE",
     "STRUCTURE_DRAFT_FIELDS",
     "STRUCTURE_LATE_FIELDS",
     "UNIT_FIELDS",
@@ -63,6 +64,7 @@ __all__ = [
     "link_manager",
     "merge_units",
     "move_unit",
+    "reason_required",
     "record_created",
     "restore_structure",
     "restore_unit",

@@ -126,3 +126,25 @@ def _move(unit: Unit, new_parent: Unit, user, reason: str) -> Unit:
     new_parent.refresh_from_db(fields=MPTT_FIELDS)
     unit.parent = new_parent
     return _save(unit, user, reason)
+
+
+# --- reasons --------------------------------------------------------------------------------
+
+REASON_REQUIRED_MESSAGE = "Angiv en begrundelse for ændringen; den står i historikken."
+
+
+def reason_required() -> bool:
+    """Whether a person making a structural change (move, merge, split, close) must give a
+    reason: settings.ORGREG_REASON_REQUIRED, on by default. The one home of the rule; the
+    forms ask it too, so that the field is marked required."""
+    from django.conf import settings
+
+    return bool(getattr(settings, "ORGREG_REASON_REQUIRED", True))
+
+
+def _check_reason(reason: str | None, *, interactive: bool) -> None:
+    """Refuse a structural change by a person (`interactive`: a form, the drag-and-drop
+    dialog) without a reason when the setting asks for one. Imports, copies, the demo data and
+    undo are not interactive: they pass (or let the service write) a generated reason."""
+    if interactive and reason_required() and not (reason or "").strip():
+        raise ValidationError({"reason": REASON_REQUIRED_MESSAGE})

@@ -12,9 +12,11 @@ from django.db import transaction
 
 from orgreg.history import stamp
 from orgreg.text import join_danish, quoted
+from orgreg.versions import check_version
 
 from ..models import Operation, Structure, Unit
 from .common import (
+    _check_reason,
     _clean_fields,
     _fresh,
     _is_same_or_descendant,
@@ -40,6 +42,7 @@ class _MergePlan:
 
 @transaction.atomic
 def merge_units(units: Sequence[Unit], *, into: Unit | str, user, reason: str | None = None,
+                expected_version: int | None = None, interactive: bool = False,
                 **fields: Any) -> Unit:
     """Several units of a draft become one. `into` is one of them, or the name of a new unit
     placed under the first unit's parent. The others are removed; their children move to the
@@ -47,15 +50,19 @@ def merge_units(units: Sequence[Unit], *, into: Unit | str, user, reason: str | 
     comparison shows a merger. Headcounts are added up.
 
     Refuses fewer than two units, units of different structures, the root, and merging a unit
-    into one of its own descendants."""
-    plan = _plan_merge(units, into=into, reason=reason, fields=fields)
+    into one of its own descendants; and (as in move_unit) a missing reason, or the first of
+    `units` (the one the form was made from) changed since `expected_version`."""
+    _check_reason(reason, interactive=interactive)
+    plan = _plan_merge(units, into=into, reason=reason, fields=fields,
+                       expected_version=expected_version)
     return _apply_merge(plan, user)
 
 
 def _plan_merge(units: Sequence[Unit], *, into: Unit | str, reason: str | None,
-                fields: dict[str, Any]) -> _MergePlan:
+                fields: dict[str, Any], expected_version: int | None = None) -> _MergePlan:
     """Lock the draft, check the merger and set up the merged unit; writes nothing."""
     structure, units = _merging_units(units)
+    check_version(units[0], expected_version, what=f"Enheden {quoted(units[0].name)}")
     names = [quoted(u.name) for u in units]
     fields = dict(fields)
     if isinstance(into, Unit):

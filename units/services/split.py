@@ -13,10 +13,20 @@ from django.db import transaction
 
 from orgreg.history import stamp
 from orgreg.text import join_danish, quoted
+from orgreg.versions import check_version
 
 from .. import shares
 from ..models import Operation, Structure, Succession, Unit
-from .common import _clean_fields, _fresh, _lock_draft, _move, _save, _share, _validate_unit
+from .common import (
+    _check_reason,
+    _clean_fields,
+    _fresh,
+    _lock_draft,
+    _move,
+    _save,
+    _share,
+    _validate_unit,
+)
 from .recording import _recorder
 
 
@@ -45,7 +55,8 @@ class _SplitPlan:
 
 @transaction.atomic
 def split_unit(unit: Unit, parts: Sequence[dict[str, Any]], *, user,
-               reason: str | None = None) -> list[Unit]:
+               reason: str | None = None, expected_version: int | None = None,
+               interactive: bool = False) -> list[Unit]:
     """One unit becomes several. Each part is a dict with ``name`` and ``share`` (percent of
     the staff; the shares add up to 100) and optionally other unit fields and ``children``
     (units among the unit's children that go to that part). The first part is the unit itself
@@ -54,17 +65,20 @@ def split_unit(unit: Unit, parts: Sequence[dict[str, Any]], *, user,
     first part.
 
     Refuses fewer than two parts, an empty name, shares that are out of range or do not add
-    up to 100, a child named twice or not a child of the unit, and the root."""
-    plan = _plan_split(unit, parts, reason=reason)
+    up to 100, a child named twice or not a child of the unit, and the root; and (as in
+    move_unit) a missing reason or a stale version."""
+    _check_reason(reason, interactive=interactive)
+    plan = _plan_split(unit, parts, reason=reason, expected_version=expected_version)
     return _apply_split(plan, user)
 
 
 def _plan_split(unit: Unit, parts: Sequence[dict[str, Any]], *,
-                reason: str | None) -> _SplitPlan:
+                reason: str | None, expected_version: int | None = None) -> _SplitPlan:
     """Lock the draft, check the parts and work out each part's unit and share of the
     predecessors; writes nothing."""
     structure = _lock_draft(unit.structure)
     unit = _fresh(unit)
+    check_version(unit, expected_version, what=f"Enheden {quoted(unit.name)}")
     if unit.parent_id is None:
         raise ValidationError("Organiseringens øverste enhed kan ikke deles.")
     if len(parts) < 2:

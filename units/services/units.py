@@ -12,6 +12,7 @@ from orgreg.versions import check_version
 from ..models import Operation, Succession, Unit
 from .common import (
     _check_parent,
+    _check_reason,
     _clean_fields,
     _fresh,
     _is_same_or_descendant,
@@ -74,11 +75,17 @@ def update_unit(unit: Unit, *, user, reason: str | None = None,
 
 
 @transaction.atomic
-def move_unit(unit: Unit, new_parent: Unit, *, user, reason: str | None = None) -> Unit:
+def move_unit(unit: Unit, new_parent: Unit, *, user, reason: str | None = None,
+              expected_version: int | None = None, interactive: bool = False) -> Unit:
     """Place `unit` (with its subtree) as the last child of `new_parent`. Refuses a parent in
-    another structure, the unit itself or one of its descendants, and moving the root."""
+    another structure, the unit itself or one of its descendants, and moving the root; when
+    `interactive` (a person at a form) a missing reason if the setting asks for one
+    (common._check_reason); and, with `expected_version`, a unit changed since the form was
+    made (orgreg.versions)."""
+    _check_reason(reason, interactive=interactive)
     structure = _lock_draft(unit.structure)
     unit, new_parent = _fresh(unit), _fresh(new_parent)
+    check_version(unit, expected_version, what=f"Enheden {quoted(unit.name)}")
     _check_parent(new_parent, unit.structure)
     if unit.parent_id is None:
         raise ValidationError("Organiseringens øverste enhed kan ikke flyttes.")
@@ -101,12 +108,16 @@ def move_unit(unit: Unit, new_parent: Unit, *, user, reason: str | None = None) 
 
 @transaction.atomic
 def close_unit(unit: Unit, *, user, reason: str | None = None,
-               transfer_children_to: Unit | None = None) -> None:
+               transfer_children_to: Unit | None = None, expected_version: int | None = None,
+               interactive: bool = False) -> None:
     """Remove a unit from a draft: the units it came from then have no successor in this
     structure and show as closed. Its children move to `transfer_children_to`; a unit with
-    children and nowhere to put them is refused, as are the root and a target inside the unit."""
+    children and nowhere to put them is refused, as are the root and a target inside the unit,
+    and (as in move_unit) a missing reason or a stale version."""
+    _check_reason(reason, interactive=interactive)
     structure = _lock_draft(unit.structure)
     unit = _fresh(unit)
+    check_version(unit, expected_version, what=f"Enheden {quoted(unit.name)}")
     if unit.parent_id is None:
         raise ValidationError("Organiseringens øverste enhed kan ikke nedlægges.")
     children = list(Unit.objects.filter(parent_id=unit.pk).order_by("lft"))

@@ -6,6 +6,8 @@ next to the field, keeping what the user typed (the page is re-rendered with sta
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
@@ -72,6 +74,11 @@ def _edit_context(request, structure, selected: Unit | None, bound: dict | None 
         "outline_html": markup.safe(outline_html), "selected": selected,
         "structure_form": bound.get("structure") or StructureForm(
             initial=StructureForm.initial_from(structure)),
+        # The drag-and-drop dialog: every unit as a target, and the version each unit's
+        # move is made from.
+        "dialog_form": MoveForm(auto_id="dialog-%s"),
+        "dialog_options": markup.safe(markup.unit_options(nodes)),
+        "unit_versions": json.dumps(selectors.unit_versions(structure)),
     }
     if selected is not None:
         node = next(n for n in nodes if n.id == selected.pk)
@@ -81,11 +88,12 @@ def _edit_context(request, structure, selected: Unit | None, bound: dict | None 
             "update": bound.get("update") or UpdateUnitForm(
                 initial=UpdateUnitForm.initial_from(selected)),
             "add": bound.get("add") or AddUnitForm(initial={"category": selected.category}),
-            "move": bound.get("move") or MoveForm(),
-            "merge": bound.get("merge") or MergeForm(),
-            "split": bound.get("split") or SplitForm(children=children, initial={
-                "name_1": selected.name, "share_1": 50, "share_2": 50}),
-            "close": bound.get("close") or CloseForm(),
+            "move": bound.get("move") or MoveForm(initial=MoveForm.initial_for(selected)),
+            "merge": bound.get("merge") or MergeForm(initial=MergeForm.initial_for(selected)),
+            "split": bound.get("split") or SplitForm(children=children, initial=(
+                SplitForm.initial_for(selected, name_1=selected.name, share_1=50,
+                                      share_2=50))),
+            "close": bound.get("close") or CloseForm(initial=CloseForm.initial_for(selected)),
         }
 
         def picked(form, name):
@@ -194,7 +202,8 @@ def _do_move(request, structure, unit):
         form.add_error("new_parent", "Den valgte enhed findes ikke.")
         return form, None
     done = _run(form, "new_parent", lambda: services.move_unit(
-        unit, target, user=request.user, reason=form.cleaned_data["reason"] or None))
+        unit, target, user=request.user, reason=form.cleaned_data["reason"] or None,
+        expected_version=form.expected_version(), interactive=True))
     return form, done and (f"{quoted(unit.name)} er flyttet til {quoted(target.name)}.", unit.pk)
 
 
@@ -206,14 +215,15 @@ def _do_merge(request, structure, unit):
     others = list(Unit.objects.filter(pk__in=form.cleaned_data["others"], tree_id=structure.pk)
                   .select_related("structure"))
     name = (form.cleaned_data["name"] or "").strip()
-    reason = form.cleaned_data["reason"] or None
+    given = {"reason": form.cleaned_data["reason"] or None, "interactive": True,
+             "expected_version": form.expected_version()}
     if form.cleaned_data["into"] == "new":
         call = lambda: services.merge_units([unit, *others], into=name, user=request.user,  # noqa: E731
-                                            reason=reason)
+                                            **given)
     else:
         extra = {"name": name} if name else {}
         call = lambda: services.merge_units([unit, *others], into=unit, user=request.user,  # noqa: E731
-                                            reason=reason, **extra)
+                                            **given, **extra)
     done = _run(form, "others", call)
     return form, done and (f"Enhederne er lagt sammen til {quoted(done.name)}.", done.pk)
 
@@ -230,7 +240,8 @@ def _do_split(request, structure, unit):
         apply_refusal(form, error)
         return form, None
     done = _run(form, None, lambda: services.split_unit(
-        unit, parts, user=request.user, reason=form.cleaned_data["reason"] or None))
+        unit, parts, user=request.user, reason=form.cleaned_data["reason"] or None,
+        expected_version=form.expected_version(), interactive=True))
     return form, done and (
         f"{quoted(unit.name)} er delt i {len(done)} enheder.", done[0].pk)
 
@@ -250,7 +261,8 @@ def _do_close(request, structure, unit):
     name = unit.name
     done = _run(form, "transfer_children_to", lambda: services.close_unit(
         unit, user=request.user, reason=form.cleaned_data["reason"] or None,
-        transfer_children_to=target) or True)
+        transfer_children_to=target, expected_version=form.expected_version(),
+        interactive=True) or True)
     return form, done and (f"{quoted(name)} er nedlagt.", parent_id)
 
 

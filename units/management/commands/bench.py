@@ -134,7 +134,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  done                 {figure.done}")
         self.stdout.write(f"  refused              {figure.refused}")
         for kind, (done, refused) in figure.by_kind.items():
-            self.stdout.write(f"    {kind:<8} done {done:4d}  refused {refused:4d}")
+            self.stdout.write(f"    {kind:<10} done {done:4d}  refused {refused:4d}")
         self.stdout.write(f"  database errors      {len(figure.errors)}")
         for message in figure.errors[:5]:
             self.stdout.write(f"    {message}")
