@@ -43,7 +43,8 @@ def test_the_flash_after_an_operation_offers_to_undo_it(client, editor, draft):
     u = units_of(draft)
     before = draft_snapshot(draft)
     move = reverse("units:unit-action", args=[draft.pk, u["A1"].pk, "move"])
-    page = client.post(move, {"move-new_parent": u["B"].pk}, follow=True).content.decode()
+    page = client.post(move, {"move-new_parent": u["B"].pk, "move-reason": "A1 hører under B."},
+                       follow=True).content.decode()
     assert "er flyttet til" in page
     (undo,) = undo_urls(flash(page))
     assert undo == reverse("units:structure-undo", args=[draft.pk, last_op(draft).pk])
@@ -51,7 +52,7 @@ def test_the_flash_after_an_operation_offers_to_undo_it(client, editor, draft):
                        follow=True)
     assert page.status_code == 200
     html = page.content.decode()
-    assert "Fortrudt: »Flyttet fra »Afdeling A« til »Afdeling B«.«" in html
+    assert "Fortrudt: »A1 hører under B.«" in html
     assert draft_snapshot(draft) == before
     # The undo is offered to be undone in turn, once: the next page has no button.
     assert len(undo_urls(flash(html))) == 1
@@ -59,14 +60,15 @@ def test_the_flash_after_an_operation_offers_to_undo_it(client, editor, draft):
     assert 'class="messages"' not in again
 
 
-def test_a_drag_and_drop_move_offers_the_undo_on_the_reloaded_page(client, editor, draft):
+def test_a_confirmed_drag_and_drop_move_offers_the_undo_on_the_page_after_it(client, editor, draft):
     client.force_login(editor)
     u = units_of(draft)
     move = reverse("units:unit-action", args=[draft.pk, u["A1"].pk, "move"])
-    answer = client.post(move, {"move-new_parent": u["B"].pk},
-                         headers={"X-Requested-With": "fetch"})
-    assert answer.json()["ok"]
-    page = client.get(reverse("units:structure-edit", args=[draft.pk])).content.decode()
+    # The drop's confirmation dialog posts the move form itself; the page it goes back to
+    # carries the offer.
+    answer = client.post(move, {"move-new_parent": u["B"].pk, "move-reason": "Trukket."})
+    assert answer.status_code == 302
+    page = client.get(answer["Location"]).content.decode()
     assert undo_urls(page) == [reverse("units:structure-undo",
                                        args=[draft.pk, last_op(draft).pk])]
 
@@ -75,7 +77,8 @@ def test_no_offer_when_the_operation_changed_nothing(client, editor, draft):
     client.force_login(editor)
     u = units_of(draft)
     move = reverse("units:unit-action", args=[draft.pk, u["A1"].pk, "move"])
-    page = client.post(move, {"move-new_parent": u["A"].pk}, follow=True).content.decode()
+    page = client.post(move, {"move-new_parent": u["A"].pk, "move-reason": "Ingen ændring."},
+                       follow=True).content.decode()
     assert undo_urls(page) == []
 
 
