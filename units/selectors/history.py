@@ -253,35 +253,48 @@ class RecordedStructure:
 
 
 def structure_as_recorded(structure: Structure, at: datetime.datetime) -> RecordedStructure:
-    """The structure's fields and tree as they stood at moment `at`, rebuilt from history
-    (siblings in the order they were placed). Three queries."""
+    """The structure's fields and tree as they stood at moment `at`, rebuilt from history:
+    the steps are replayed in order, each unit going last under its parent or where the step
+    placed it (units.models.RecordedPlace). Three queries."""
     srec = structure.history.filter(history_date__lte=at).order_by("-history_date").first()
     HistoricalUnit = Unit.history.model
     records = HistoricalUnit.objects.filter(structure_id=structure.pk, history_date__lte=at) \
         .order_by("history_date", "history_id") \
         .values_list("id", "history_type", "history_id", "parent_id", "name", "short_name",
                      "code", "unit_type_id", "category", "leader_title", "leader_name",
-                     "headcount", "fte", "location", "history_date")
+                     "headcount", "fte", "location", "history_date", "sibling_index")
     latest: dict[int, tuple] = {}
-    placed_at: dict[int, tuple] = {}
+    # Each step that placed or removed a unit: (when, tie-break, tie-break, unit, removed,
+    # parent, place among the siblings or None for last).
+    placings: list[tuple] = []
     for rec in records:
         uid = rec[0]
         previous = latest.get(uid)
-        if previous is None or previous[3] != rec[3]:
-            # Siblings go last where they are placed, so the order of placing is the tree
-            # order. Within one moment: units created by one bulk write (a copy, an import)
-            # were inserted in tree order, so their ids tell it (their history ids need
-            # not); units moved one by one are told by their history ids.
-            placed_at[uid] = (rec[14], 0, uid) if rec[1] == "+" else (rec[14], 1, rec[2])
+        if rec[1] == "-":
+            placings.append((rec[14], 1, rec[2], uid, True, None, None))
+        elif previous is None or previous[3] != rec[3] or rec[15] is not None:
+            # A unit goes last where it is placed unless the step says where. Within one
+            # moment: units created by one bulk write (a copy, an import) were inserted in
+            # tree order, so their ids tell it (their history ids need not); units moved one
+            # by one are told by their history ids.
+            order = (rec[14], 0, uid) if rec[1] == "+" else (rec[14], 1, rec[2])
+            placings.append((*order, uid, False, rec[3], rec[15]))
         latest[uid] = rec
     alive = {uid: rec for uid, rec in latest.items() if rec[1] != "-"}
     type_names = dict(UnitType.objects.values_list("pk", "name"))
+    placed: dict[int | None, list[int]] = defaultdict(list)
+    parent_of: dict[int, int | None] = {}
+    for *_, uid, removed, parent, index in sorted(placings, key=lambda p: p[:3]):
+        if uid in parent_of:
+            placed[parent_of.pop(uid)].remove(uid)
+        if removed:
+            continue
+        siblings = placed[parent]
+        siblings.insert(len(siblings) if index is None else index, uid)
+        parent_of[uid] = parent
     kids: dict[int | None, list[int]] = defaultdict(list)
-    for uid, rec in alive.items():
-        parent = rec[3] if rec[3] in alive else None
-        kids[parent].append(uid)
-    for siblings in kids.values():
-        siblings.sort(key=lambda u: placed_at[u])
+    for parent, siblings in placed.items():
+        kids[parent if parent in alive else None].extend(u for u in siblings if u in alive)
     rows: list[tuple | None] = []  # each filled in when its subtree is numbered
     counter = 0
     # Depth first with an explicit stack (a unit is met once going down and once coming back

@@ -126,3 +126,15 @@ def _move(unit: Unit, new_parent: Unit, user, reason: str) -> Unit:
     new_parent.refresh_from_db(fields=MPTT_FIELDS)
     unit.parent = new_parent
     return _save(unit, user, reason)
+
+
+def _place_beside(unit: Unit, anchor: Unit, position: str, user, reason: str) -> Unit:
+    """Save the new `unit` as the sibling just before (``"left"``) or after (``"right"``)
+    `anchor`, recording its place among the siblings so that history rebuilds the order."""
+    anchor.refresh_from_db(fields=MPTT_FIELDS)
+    index = Unit.objects.filter(parent_id=anchor.parent_id, tree_id=anchor.tree_id,
+                                lft__lt=anchor.lft).count()
+    unit._sibling_index = index + (1 if position == "right" else 0)
+    stamp(unit, user, reason)
+    Unit.objects.insert_node(unit, anchor, position, save=True)
+    return unit

@@ -20,6 +20,7 @@ from .common import (
     _is_same_or_descendant,
     _lock_draft,
     _move,
+    _place_beside,
     _save,
     _validate_unit,
 )
@@ -34,13 +35,15 @@ class _MergePlan:
     target: Unit
     others: list[Unit]
     reason: str
+    # A new merged unit takes the place of the first unit among its siblings.
+    place_of: Unit | None = None
 
 
 @transaction.atomic
 def merge_units(units: Sequence[Unit], *, into: Unit | str, user, reason: str | None = None,
                 **fields: Any) -> Unit:
     """Several units of a draft become one. `into` is one of them, or the name of a new unit
-    placed under the first unit's parent. The others are removed; their children move to the
+    placed under the first unit's parent. A new unit takes the first unit's place among its siblings. The others are removed; their children move to the
     merged unit, and the successions that led to them (and from them) now lead to it, so the
     comparison shows a merger. Headcounts are added up.
 
@@ -70,7 +73,8 @@ def _plan_merge(units: Sequence[Unit], *, into: Unit | str, reason: str | None,
         target.headcount = sum(u.headcount for u in units)
     _validate_unit(target)
     reason = reason or f"{join_danish(names)} lagt sammen til {quoted(target.name)}."
-    return _MergePlan(target=target, others=others, reason=reason)
+    return _MergePlan(target=target, others=others, reason=reason,
+                      place_of=units[0] if target.pk is None else None)
 
 
 def _merging_units(units: Sequence[Unit]) -> tuple[Structure, list[Unit]]:
@@ -127,7 +131,10 @@ def _apply_merge(plan: _MergePlan, user) -> Unit:
     """Save the merged unit, carry the others' successions and children over to it, and
     remove the others."""
     target, reason = plan.target, plan.reason
-    _save(target, user, reason)
+    if plan.place_of is not None:
+        _place_beside(target, plan.place_of, "left", user, reason)
+    else:
+        _save(target, user, reason)
     _carry_successions([u.pk for u in plan.others], target, user, reason)
     # Children of removed units move to the merged unit; do the deepest removed unit first so
     # that a removed unit is empty when its turn comes.

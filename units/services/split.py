@@ -16,7 +16,16 @@ from orgreg.text import join_danish, quoted
 
 from .. import shares
 from ..models import Structure, Succession, Unit
-from .common import _clean_fields, _fresh, _lock_draft, _move, _save, _share, _validate_unit
+from .common import (
+    _clean_fields,
+    _fresh,
+    _lock_draft,
+    _move,
+    _place_beside,
+    _save,
+    _share,
+    _validate_unit,
+)
 
 
 @dataclass
@@ -47,9 +56,9 @@ def split_unit(unit: Unit, parts: Sequence[dict[str, Any]], *, user,
     """One unit becomes several. Each part is a dict with ``name`` and ``share`` (percent of
     the staff; the shares add up to 100) and optionally other unit fields and ``children``
     (units among the unit's children that go to that part). The first part is the unit itself
-    under its new name; the others are new siblings. The successions that led to the unit are
-    divided by the shares, so the comparison shows a split. Children not named stay with the
-    first part.
+    under its new name; the others are new siblings right after it, in order. The successions
+    that led to the unit are divided by the shares, so the comparison shows a split. Children
+    not named stay with the first part.
 
     Refuses fewer than two parts, an empty name, shares that are out of range or do not add
     up to 100, a child named twice or not a child of the unit, and the root."""
@@ -163,10 +172,10 @@ def _apply_split(plan: _SplitPlan, user) -> list[Unit]:
     """Save the parts, divide the predecessors' successions among them and move the named
     children to their parts."""
     reason, result = plan.reason, plan.units
-    for part_unit in result:
-        # New parts go last among the siblings, like every insert and move: the order
-        # siblings were placed in is then the tree order, which history can rebuild.
-        _save(part_unit, user, reason)
+    _save(result[0], user, reason)
+    # The new parts follow the unit itself, in the order given, where it stood.
+    for previous, part_unit in zip(result, result[1:]):
+        _place_beside(part_unit, previous, "right", user, reason)
     for s, divided in plan.predecessors:
         for index, part_unit in enumerate(result):
             share = divided[index]
