@@ -43,9 +43,9 @@ class _MergePlan:
 def merge_units(units: Sequence[Unit], *, into: Unit | str, user, reason: str | None = None,
                 **fields: Any) -> Unit:
     """Several units of a draft become one. `into` is one of them, or the name of a new unit
-    placed under the first unit's parent. A new unit takes the first unit's place among its siblings. The others are removed; their children move to the
-    merged unit, and the successions that led to them (and from them) now lead to it, so the
-    comparison shows a merger. Headcounts are added up.
+    that takes the first unit's place among its siblings. The others are removed; their
+    children move to the merged unit, and the successions that led to them (and from them) now
+    lead to it, so the comparison shows a merger. Headcounts are added up.
 
     Refuses fewer than two units, units of different structures, the root, and merging a unit
     into one of its own descendants."""

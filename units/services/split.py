@@ -174,7 +174,7 @@ def _apply_split(plan: _SplitPlan, user) -> list[Unit]:
     reason, result = plan.reason, plan.units
     _save(result[0], user, reason)
     # The new parts follow the unit itself, in the order given, where it stood.
-    for previous, part_unit in zip(result, result[1:]):
+    for previous, part_unit in zip(result, result[1:], strict=False):
         _place_beside(part_unit, previous, "right", user, reason)
     for s, divided in plan.predecessors:
         for index, part_unit in enumerate(result):
