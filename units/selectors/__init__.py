@@ -35,6 +35,7 @@ from .overview import (
 )
 from .placement import Placement, placement, placements
 from .search import Hit, OrganisationHits, SearchResult, fold, search_units
+from .targets import Target, Targets, move_targets
 from .trees import UnitNode, ancestors, node, tree
 
 __all__ = [
@@ -54,6 +55,8 @@ __all__ = [
     "UnitAnswer",
     "RecordedStructure",
     "SearchResult",
+    "Target",
+    "Targets",
     "UnitChange",
     "UnitNode",
     "ancestors",
@@ -62,6 +65,7 @@ __all__ = [
     "future_placements",
     "later_structures",
     "managed_units",
+    "move_targets",
     "manager_links",
     "node",
     "organisation_overview",

@@ -160,12 +160,24 @@ def _part_unit(unit: Unit, structure: Structure, index: int, part: _Part,
 
 
 def _validate_parts(part_units: Sequence[Unit]) -> None:
-    """Each part's fields; refuses two parts with one code."""
-    for part_unit in part_units:
-        _validate_unit(part_unit)
-    codes = [u.code for u in part_units if u.code]
-    if len(codes) != len(set(codes)):
-        raise ValidationError({"code": "To dele kan ikke have samme kode."})
+    """Each part's fields, a refusal telling which part; refuses two parts with one code."""
+    seen: dict[str, int] = {}
+    for number, part_unit in enumerate(part_units, start=1):
+        if part_unit.code in seen:
+            raise ValidationError({"code": (
+                f"Del {seen[part_unit.code]} og del {number} kan ikke have samme kode "
+                f"{quoted(part_unit.code)}."
+            )})
+        if part_unit.code:
+            seen[part_unit.code] = number
+        try:
+            _validate_unit(part_unit)
+        except ValidationError as error:
+            raise ValidationError({
+                name: [f"Del {number}: {message}" for e in errors for message in e.messages]
+                for name, errors in error.error_dict.items()
+            } if hasattr(error, "error_dict") else [
+                f"Del {number}: {message}" for message in error.messages]) from None
 
 
 def _apply_split(plan: _SplitPlan, user) -> list[Unit]:
