@@ -344,6 +344,8 @@ def filled_urls(s: Scenario) -> list[tuple[str, str]]:
 EXTRA_QUERIES = {
     # Search pages answer their query: search for the markers themselves.
     "units:unit-search": [{"q": "LÆKMARKØR"}, {"q": "LKM"}, {"q": "LKMDKODE"}],
+    # The move picker searches the draft of the unit: for editors only, who see everything.
+    "units:unit-move-targets": [{"q": "LÆKMARKØR"}, {"q": "LKM"}, {"q": "LKMDKODE"}],
     # A structure as recorded at a moment (today: every record so far).
     "units:structure-history": [{"at": "{today}"}],
     "units:structure-pdf": [{"at": "{today}"}],
