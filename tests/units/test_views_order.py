@@ -219,3 +219,14 @@ def test_split_code_clash_is_refused_in_danish_and_changes_nothing(c, draft, cod
     assert message in html and 'value="C Syd"' in html
     assert list(Unit.objects.filter(tree_id=structure.pk).order_by("pk")
                 .values_list("pk", "name", "code", "lft")) == before
+
+
+def test_picker_folds_like_search_and_survives_odd_text(c, editor, organisation):
+    from units.selectors import targets
+
+    structure, u = factories.make_structure(
+        editor, {"O": "Ørestad  Åbenrå Café", "X": "Flyttes"}, organisation=organisation)
+    hits = c.get(targets_url(structure, u["X"]), {"q": "orestad abenra cafe"}).json()["results"]
+    assert [h["name"] for h in hits] == ["Ørestad  Åbenrå Café"]
+    # A text holding the separator the names are joined with is folded on its own.
+    assert targets._fold_all(["Nul\x00tegn", "Æble"]) == ["nul\x00tegn", "aeble"]

@@ -28,9 +28,9 @@ from units.services.bulk import build_structure
 
 from .synthetic import balanced_rows
 
-OPERATIONS = ("add", "rename", "move", "merge", "split", "close", "stale")
+OPERATIONS = ("add", "rename", "move", "merge", "split", "close", "stale", "reorder")
 # Roughly as many units made as removed, so the draft neither empties nor runs away.
-WEIGHTS = (20, 15, 20, 10, 10, 10, 15)
+WEIGHTS = (20, 15, 20, 10, 10, 10, 15, 10)
 
 
 @dataclass
@@ -124,6 +124,10 @@ class _Editor:
         unit = self._pick()
         parent = Unit.objects.select_related("structure").get(pk=unit.parent_id)
         services.close_unit(unit, user=self.user, transfer_children_to=parent)
+
+    def _reorder(self) -> None:
+        unit = self._pick()
+        services.reorder_unit(unit, step=self.rnd.choice((-1, 1)), user=self.user)
 
     def _stale(self) -> None:
         """A stale rename: the version noted, another editor renames, then the save with the

@@ -86,7 +86,10 @@ def _fold_all(texts: list[str]) -> list[str]:
         for letter, plain in _SPECIAL.items():
             joined = joined.replace(chr(letter), plain)
         joined = _MARKS.sub("", unicodedata.normalize("NFKD", joined))
-    return joined.replace("aa", "a").split("\x00")
+    folded = joined.replace("aa", "a").split("\x00")
+    if len(folded) != len(texts):  # a text held the separator itself
+        return [fold(t) for t in texts]
+    return folded
 
 
 def _path(parent_id: int | None, names: dict[int, tuple[int | None, str]]) -> tuple[str, ...]:
