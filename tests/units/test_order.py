@@ -102,6 +102,7 @@ def test_reorder_is_a_history_step_with_who_and_why(editor, draft):
     assert last.sibling_index == 0
     log = selectors.structure_changelog(structure)
     assert log[0].reason == "C er vigtigst"
+    assert [(c.label, c.new) for c in log[0].entries[0].changes] == [("Placering", "nr. 1")]
     services.reorder_unit(u["A"], step=1, user=editor)
     assert Unit.history.filter(id=u["A"].pk).latest("history_id").history_change_reason == (
         "»A« placeret efter »B« under »Testkommune«.")

@@ -122,6 +122,10 @@ def _unit_entries(records: Iterable, *, names: _Names,
             changes = field_changes(before, rec, fields, labels, show)
             if before.parent_id != rec.parent_id:
                 left_parent = before.parent_id
+            if rec.sibling_index is not None:
+                # A step that set the unit's place among its siblings (units.models.RecordedPlace).
+                changes = (*changes, FieldChange("Placering", "–",
+                                                 f"nr. {rec.sibling_index + 1}"))
         previous[rec.id] = rec
         entries.append(HistoryEntry(
             when=rec.history_date, user=history_user(rec.history_user), type=rec.history_type,
