@@ -179,8 +179,8 @@ SPLIT_PARTS = 4
 
 
 class SplitForm(StructuralForm):
-    """Up to four parts, each a name and a share; the children of the unit are handed out to
-    the parts by `child_<id>` fields added per unit."""
+    """Up to four parts, each a name, a share, a code and a leader; the children of the unit
+    are handed out to the parts by `child_<id>` fields added per unit."""
 
     prefix = "split"
 
@@ -191,6 +191,10 @@ class SplitForm(StructuralForm):
                 label=f"Del {i}: navn", max_length=200, required=i <= 2)
             self.fields[f"share_{i}"] = ShareField(label=f"Del {i}: andel (%)",
                                                    required=i <= 2)
+            self.fields[f"code_{i}"] = forms.CharField(
+                label=f"Del {i}: kode", max_length=64, required=False)
+            self.fields[f"leader_name_{i}"] = forms.CharField(
+                label=f"Del {i}: leder", max_length=200, required=False)
         self.children = list(children)
         choices = [(str(i), f"Del {i}") for i in range(1, SPLIT_PARTS + 1)]
         for child in self.children:
@@ -198,11 +202,12 @@ class SplitForm(StructuralForm):
                 label=child.name, choices=choices, initial="1", required=False)
         # Keep the field order: parts first, then children, then the reason.
         self.order_fields([*[f for i in range(1, SPLIT_PARTS + 1) for f in
-                             (f"name_{i}", f"share_{i}")],
+                             (f"name_{i}", f"share_{i}", f"code_{i}", f"leader_name_{i}")],
                            *[f"child_{c.id}" for c in self.children], "reason", "version"])
 
     def part_rows(self):
-        return [(self[f"name_{i}"], self[f"share_{i}"]) for i in range(1, SPLIT_PARTS + 1)]
+        return [(self[f"name_{i}"], self[f"share_{i}"], self[f"code_{i}"],
+                 self[f"leader_name_{i}"]) for i in range(1, SPLIT_PARTS + 1)]
 
     def child_rows(self):
         return [self[f"child_{c.id}"] for c in self.children]
@@ -223,8 +228,13 @@ class SplitForm(StructuralForm):
             name = self.cleaned_data.get(f"name_{i}")
             if not name:
                 continue
-            parts.append({"name": name, "share": self.cleaned_data[f"share_{i}"],
-                          "children": [], "_index": i})
+            part = {"name": name, "share": self.cleaned_data[f"share_{i}"],
+                    "children": [], "_index": i}
+            # Only what was sent: a form without the code or leader keeps the unit's own.
+            for field in ("code", "leader_name"):
+                if self.add_prefix(f"{field}_{i}") in self.data:
+                    part[field] = self.cleaned_data[f"{field}_{i}"]
+            parts.append(part)
         index_of = {p["_index"]: p for p in parts}
         for child in self.children:
             chosen = int(self.cleaned_data.get(f"child_{child.id}") or 1)

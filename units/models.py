@@ -12,13 +12,29 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.dispatch import receiver
 from django.urls import reverse
 from mptt.models import MPTTModel, TreeForeignKey
 from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
 
 from .shares import share_text
 
 MPTT_FIELDS = ["lft", "rght", "tree_id", "level"]
+
+
+class RecordedPlace(models.Model):
+    """What a unit's history record adds to its fields: where among its siblings a step put
+    the unit (0 is first), when the step placed it there explicitly (a reorder, a merged unit
+    or a split part put where the original stood). Without it the unit went last under its
+    parent, as every insert and move does, or stayed where it was. The tree numbers are not
+    history (the parent is); this is how history rebuilds the order editors set."""
+
+    sibling_index = models.PositiveIntegerField("placering blandt søskende", null=True,
+                                                blank=True)
+
+    class Meta:
+        abstract = True
 
 
 class Organisation(models.Model):
@@ -170,7 +186,7 @@ class Unit(MPTTModel):
         help_text="Brugere (rolle Leder), der ser denne enhed under »Min enhed«.",
     )
 
-    history = HistoricalRecords(excluded_fields=MPTT_FIELDS)
+    history = HistoricalRecords(excluded_fields=MPTT_FIELDS, bases=[RecordedPlace])
 
     class MPTTMeta:
         order_insertion_by = None
@@ -210,6 +226,15 @@ class Unit(MPTTModel):
 
     def get_absolute_url(self) -> str:
         return reverse("units:unit-detail", args=[self.pk])
+
+
+@receiver(pre_create_historical_record, sender=Unit.history.model,
+          dispatch_uid="units.recorded-place")
+def _record_place(sender, instance, history_instance, **kwargs) -> None:
+    """A service that places a unit at a chosen spot among its siblings sets
+    ``_sibling_index`` on it before saving; the history record keeps it (see RecordedPlace)."""
+    history_instance.sibling_index = getattr(instance, "_sibling_index", None)
+    instance._sibling_index = None
 
 
 class LinkSource(models.TextChoices):

@@ -353,6 +353,8 @@ EXTRA_QUERIES = {
     # whose forum is the draft's body ("Behandling i udvalget").
     "search": [{"q": "LÆKMARKØR"}, {"q": "LKM"}, {"q": "LKMDKODE"}, {"q": "MED"},
                {"q": "Behandling"}, {"q": "udvalget"}],
+    # The move picker searches the draft of the unit: for editors only, who see everything.
+    "units:unit-move-targets": [{"q": "LÆKMARKØR"}, {"q": "LKM"}, {"q": "LKMDKODE"}],
     # A structure as recorded at a moment (today: every record so far).
     "units:structure-history": [{"at": "{today}"}],
     "units:structure-pdf": [{"at": "{today}"}],

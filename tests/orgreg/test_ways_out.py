@@ -137,6 +137,8 @@ def editing_urls(o: dict, *, missing: bool = False) -> list[tuple[str, str]]:
             ("post", reverse("units:structure-undo", args=[s, MISSING if missing else o[
                 "operation"].pk])),
             ("post", reverse("units:structure-restore", args=[s])),
+            ("post", reverse("units:unit-reorder", args=[s, unit])),
+            ("get", reverse("units:unit-move-targets", args=[s, unit])),
             ("get", reverse("units:structure-settings", args=[s])),
             ("post", reverse("units:structure-settings", args=[s])),
             ("get", reverse("units:structure-status", args=[s])),
@@ -202,7 +204,9 @@ def test_editors_reach_every_editing_page(client, editor, everything):
         if method != "get":
             continue
         response = client.get(url)
-        if url == reverse("units:structure-edit", args=[everything["published"].pk]):
+        published = everything["published"].pk
+        if url in (reverse("units:structure-edit", args=[published]),
+                   reverse("units:unit-move-targets", args=[published, everything["unit"].pk])):
             assert response.status_code == 403  # see below
         elif "notices" in url:
             # Notices of a draft or of a structure with no basis are refused with a reason.

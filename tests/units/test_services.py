@@ -347,8 +347,9 @@ def test_merge_into_a_new_name_with_children(draft, editor):
                                   user=editor)
     assert merged.code == "" and merged.headcount == 30
     assert merged.parent_id == units["ROOT"].pk
-    assert shape(structure) == [("ROOT", 0), ("C", 1), ("Afdeling for alle", 1), ("A1", 2),
-                                ("A2", 2), ("B1", 2)]
+    # The merged unit stands where the first of the units stood.
+    assert shape(structure) == [("ROOT", 0), ("Afdeling for alle", 1), ("A1", 2), ("A2", 2),
+                                ("B1", 2), ("C", 1)]
     assert_sound()
     assert {s for s in successions_into(structure) if s[1] == "Afdeling for alle"} == {
         ("A", "Afdeling for alle", Decimal("100.00")),
@@ -413,8 +414,9 @@ def test_split_divides_successions_and_moves_named_children(draft, small, editor
     ], user=editor)
     assert (first.pk, first.code, first.headcount) == (units["A"].pk, "A", 8)
     assert (second.code, second.headcount) == ("AS", 2)
-    assert shape(structure) == [("ROOT", 0), ("A", 1), ("A1", 2), ("B", 1), ("B1", 2),
-                                ("C", 1), ("AS", 1), ("A2", 2)]
+    # The new part follows the unit it was split from.
+    assert shape(structure) == [("ROOT", 0), ("A", 1), ("A1", 2), ("AS", 1), ("A2", 2),
+                                ("B", 1), ("B1", 2), ("C", 1)]
     assert_sound()
     assert {s for s in successions_into(structure) if s[0] == "A"} == {
         ("A", "A", Decimal("75.00")), ("A", "AS", Decimal("25.00")),

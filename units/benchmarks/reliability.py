@@ -30,9 +30,10 @@ from units.services.bulk import build_structure
 
 from .synthetic import balanced_rows
 
-OPERATIONS = ("add", "rename", "move", "merge", "split", "close", "stale", "stale_move")
+OPERATIONS = ("add", "rename", "move", "merge", "split", "close", "stale", "stale_move",
+              "reorder")
 # Roughly as many units made as removed, so the draft neither empties nor runs away.
-WEIGHTS = (20, 15, 20, 10, 10, 10, 10, 5)
+WEIGHTS = (20, 15, 20, 10, 10, 10, 10, 5, 10)
 # What an editor at a form sends with a structural change.
 AS_A_FORM = {"reason": "Samtidighedsprøve", "interactive": True}
 
@@ -132,6 +133,10 @@ class _Editor:
         parent = Unit.objects.select_related("structure").get(pk=unit.parent_id)
         services.close_unit(unit, user=self.user, transfer_children_to=parent,
                             expected_version=current_version(unit), **AS_A_FORM)
+
+    def _reorder(self) -> None:
+        unit = self._pick()
+        services.reorder_unit(unit, step=self.rnd.choice((-1, 1)), user=self.user)
 
     def _stale(self) -> None:
         """A stale rename: the version noted, another editor renames, then the save with the

@@ -38,6 +38,7 @@ from .overview import (
 )
 from .placement import Placement, placement, placements
 from .search import Hit, OrganisationHits, SearchResult, fold, search_units
+from .targets import Target, Targets, move_targets
 from .trees import UnitNode, ancestors, node, tree, unit_versions
 from .undo import UndoOffer, latest_operation_id, undo_offers
 
@@ -60,6 +61,8 @@ __all__ = [
     "RecordedStructure",
     "RecordedUnits",
     "SearchResult",
+    "Target",
+    "Targets",
     "UndoOffer",
     "UnitChange",
     "UnitNode",
@@ -70,6 +73,7 @@ __all__ = [
     "later_structures",
     "latest_operation_id",
     "managed_units",
+    "move_targets",
     "manager_links",
     "node",
     "organisation_overview",

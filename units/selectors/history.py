@@ -124,6 +124,10 @@ def _unit_entries(records: Iterable, *, names: _Names,
             changes = field_changes(before, rec, fields, labels, show)
             if before.parent_id != rec.parent_id:
                 left_parent = before.parent_id
+            if rec.sibling_index is not None:
+                # A step that set the unit's place among its siblings (units.models.RecordedPlace).
+                changes = (*changes, FieldChange("Placering", "–",
+                                                 f"nr. {rec.sibling_index + 1}"))
         previous[rec.id] = rec
         entries.append(HistoryEntry(
             when=rec.history_date, user=history_user(rec.history_user), type=rec.history_type,
@@ -261,7 +265,7 @@ class RecordedStructure:
 class RecordedUnits:
     """A structure's units as history recorded them at a moment: `rows` by unit id (the
     values of `RECORDED_FIELDS`) for the units alive then, `children` each parent's children
-    in the order they were placed (roots under None)."""
+    in their order among siblings (roots under None)."""
 
     rows: dict[int, tuple]
     children: dict[int | None, list[int]]
@@ -270,40 +274,55 @@ class RecordedUnits:
 # The values of a recorded unit, in the order RecordedUnits.rows holds them.
 RECORDED_FIELDS = ("id", "history_type", "history_id", "parent_id", "name", "short_name",
                    "code", "unit_type_id", "category", "leader_title", "leader_name",
-                   "headcount", "fte", "location", "history_date", "description")
+                   "headcount", "fte", "location", "history_date", "description",
+                   "sibling_index")
 
 
 def recorded_units(structure: Structure, at: datetime.datetime) -> RecordedUnits:
     """The structure's units alive at moment `at` and their order among siblings, rebuilt
-    from history. One query."""
+    from history: the steps are replayed in order, each unit going last under its parent or
+    where the step placed it (its recorded `sibling_index`). One query."""
     HistoricalUnit = Unit.history.model
     records = HistoricalUnit.objects.filter(structure_id=structure.pk, history_date__lte=at) \
         .order_by("history_date", "history_id").values_list(*RECORDED_FIELDS)
     latest: dict[int, tuple] = {}
-    placed_at: dict[int, tuple] = {}
+    # Each step that placed or removed a unit: (when, tie-break, tie-break, unit, removed,
+    # parent, place among the siblings or None for last).
+    placings: list[tuple] = []
     for rec in records:
         uid = rec[0]
         previous = latest.get(uid)
-        if previous is None or previous[3] != rec[3] or previous[1] == "-":
-            # Siblings go last where they are placed, so the order of placing is the tree
-            # order. Within one moment: units created by one bulk write (a copy, an import)
-            # were inserted in tree order, so their ids tell it (their history ids need
-            # not); units moved (or brought back) one by one are told by their history ids.
-            placed_at[uid] = (rec[14], 0, uid) if previous is None else (rec[14], 1, rec[2])
+        if rec[1] == "-":
+            placings.append((rec[14], 1, rec[2], uid, True, None, None))
+        elif (previous is None or previous[1] == "-" or previous[3] != rec[3]
+              or rec[16] is not None):
+            # A unit goes last where it is placed unless the step says where. Within one
+            # moment: units created by one bulk write (a copy, an import) were inserted in
+            # tree order, so their ids tell it (their history ids need not); units moved (or
+            # brought back) one by one are told by their history ids.
+            order = (rec[14], 0, uid) if previous is None else (rec[14], 1, rec[2])
+            placings.append((*order, uid, False, rec[3], rec[16]))
         latest[uid] = rec
     alive = {uid: rec for uid, rec in latest.items() if rec[1] != "-"}
+    placed: dict[int | None, list[int]] = defaultdict(list)
+    parent_of: dict[int, int | None] = {}
+    for *_, uid, removed, parent, index in sorted(placings, key=lambda p: p[:3]):
+        if uid in parent_of:
+            placed[parent_of.pop(uid)].remove(uid)
+        if removed:
+            continue
+        siblings = placed[parent]
+        siblings.insert(len(siblings) if index is None else index, uid)
+        parent_of[uid] = parent
     kids: dict[int | None, list[int]] = defaultdict(list)
-    for uid, rec in alive.items():
-        parent = rec[3] if rec[3] in alive else None
-        kids[parent].append(uid)
-    for siblings in kids.values():
-        siblings.sort(key=lambda u: placed_at[u])
+    for parent, siblings in placed.items():
+        kids[parent if parent in alive else None].extend(u for u in siblings if u in alive)
     return RecordedUnits(alive, dict(kids))
 
 
 def structure_as_recorded(structure: Structure, at: datetime.datetime) -> RecordedStructure:
     """The structure's fields and tree as they stood at moment `at`, rebuilt from history
-    (siblings in the order they were placed). Three queries."""
+    (recorded_units). Three queries."""
     srec = structure.history.filter(history_date__lte=at).order_by("-history_date").first()
     recorded = recorded_units(structure, at)
     alive, kids = recorded.rows, recorded.children

@@ -10,6 +10,7 @@ caller's own words, or a generated Danish sentence that says what happened. A re
   status;
 - ``units``: adding, changing, moving and closing a unit;
 - ``merge`` and ``split``: several units become one, one unit becomes several;
+- ``order``: a unit's place among its siblings;
 - ``successions``: where a unit comes from;
 - ``managers``: who sees a unit under Min enhed, linked by hand or by the leader identifier
   at sign-in;
@@ -30,6 +31,7 @@ from .managers import (
     unlink_manager,
 )
 from .merge import merge_units
+from .order import reorder_unit
 from .split import split_unit
 from .structures import (
     STRUCTURE_DRAFT_FIELDS,
@@ -66,6 +68,7 @@ __all__ = [
     "move_unit",
     "reason_required",
     "record_created",
+    "reorder_unit",
     "restore_structure",
     "restore_unit",
     "set_leader_identifier",

@@ -223,8 +223,10 @@ def build_structure(organisation: Organisation, *, name: str, effective_date: da
     return structure
 
 
+# Columns of a history record that are not the recorded row's: a bulk '+' record leaves the
+# place among the siblings empty (units.models.RecordedPlace), as the rows go in tree order.
 _HISTORY_OWN = {"history_id", "history_date", "history_change_reason", "history_type",
-                "history_user_id"}
+                "history_user_id", "sibling_index"}
 
 
 def record_created(model, where: str, params: Sequence, *, user, reason: str,

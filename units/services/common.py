@@ -148,3 +148,15 @@ def _check_reason(reason: str | None, *, interactive: bool) -> None:
     undo are not interactive: they pass (or let the service write) a generated reason."""
     if interactive and reason_required() and not (reason or "").strip():
         raise ValidationError({"reason": REASON_REQUIRED_MESSAGE})
+
+
+def _place_beside(unit: Unit, anchor: Unit, position: str, user, reason: str) -> Unit:
+    """Save the new `unit` as the sibling just before (``"left"``) or after (``"right"``)
+    `anchor`, recording its place among the siblings so that history rebuilds the order."""
+    anchor.refresh_from_db(fields=MPTT_FIELDS)
+    index = Unit.objects.filter(parent_id=anchor.parent_id, tree_id=anchor.tree_id,
+                                lft__lt=anchor.lft).count()
+    unit._sibling_index = index + (1 if position == "right" else 0)
+    stamp(unit, user, reason)
+    Unit.objects.insert_node(unit, anchor, position, save=True)
+    return unit

@@ -22,6 +22,7 @@ from .common import (
     _is_same_or_descendant,
     _lock_draft,
     _move,
+    _place_beside,
     _save,
     _validate_unit,
 )
@@ -38,6 +39,8 @@ class _MergePlan:
     others: list[Unit]
     reason: str
     structure: Structure
+    # A new merged unit takes the place of the first unit among its siblings.
+    place_of: Unit | None = None
 
 
 @transaction.atomic
@@ -45,9 +48,9 @@ def merge_units(units: Sequence[Unit], *, into: Unit | str, user, reason: str | 
                 expected_version: int | None = None, interactive: bool = False,
                 **fields: Any) -> Unit:
     """Several units of a draft become one. `into` is one of them, or the name of a new unit
-    placed under the first unit's parent. The others are removed; their children move to the
-    merged unit, and the successions that led to them (and from them) now lead to it, so the
-    comparison shows a merger. Headcounts are added up.
+    that takes the first unit's place among its siblings. The others are removed; their
+    children move to the merged unit, and the successions that led to them (and from them) now
+    lead to it, so the comparison shows a merger. Headcounts are added up.
 
     Refuses fewer than two units, units of different structures, the root, and merging a unit
     into one of its own descendants; and (as in move_unit) a missing reason, or the first of
@@ -79,7 +82,8 @@ def _plan_merge(units: Sequence[Unit], *, into: Unit | str, reason: str | None,
         target.headcount = sum(u.headcount for u in units)
     _validate_unit(target)
     reason = reason or f"{join_danish(names)} lagt sammen til {quoted(target.name)}."
-    return _MergePlan(target=target, others=others, reason=reason, structure=structure)
+    return _MergePlan(target=target, others=others, reason=reason, structure=structure,
+                      place_of=units[0] if target.pk is None else None)
 
 
 def _merging_units(units: Sequence[Unit]) -> tuple[Structure, list[Unit]]:
@@ -140,7 +144,10 @@ def _apply_merge(plan: _MergePlan, user) -> Unit:
     recorder.touch(*(u.pk for u in plan.others), target.pk)
     _touch_children(recorder, [u.pk for u in plan.others])
     recorder.refer(*(u.parent_id for u in plan.others), target.parent_id)
-    _save(target, user, reason)
+    if plan.place_of is not None:
+        _place_beside(target, plan.place_of, "left", user, reason)
+    else:
+        _save(target, user, reason)
     recorder.created(target.pk)
     _carry_successions([u.pk for u in plan.others], target, user, reason)
     # Children of removed units move to the merged unit; do the deepest removed unit first so

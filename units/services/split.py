@@ -23,6 +23,7 @@ from .common import (
     _fresh,
     _lock_draft,
     _move,
+    _place_beside,
     _save,
     _share,
     _validate_unit,
@@ -60,9 +61,9 @@ def split_unit(unit: Unit, parts: Sequence[dict[str, Any]], *, user,
     """One unit becomes several. Each part is a dict with ``name`` and ``share`` (percent of
     the staff; the shares add up to 100) and optionally other unit fields and ``children``
     (units among the unit's children that go to that part). The first part is the unit itself
-    under its new name; the others are new siblings. The successions that led to the unit are
-    divided by the shares, so the comparison shows a split. Children not named stay with the
-    first part.
+    under its new name; the others are new siblings right after it, in order. The successions
+    that led to the unit are divided by the shares, so the comparison shows a split. Children
+    not named stay with the first part.
 
     Refuses fewer than two parts, an empty name, shares that are out of range or do not add
     up to 100, a child named twice or not a child of the unit, and the root; and (as in
@@ -167,12 +168,24 @@ def _part_unit(unit: Unit, structure: Structure, index: int, part: _Part,
 
 
 def _validate_parts(part_units: Sequence[Unit]) -> None:
-    """Each part's fields; refuses two parts with one code."""
-    for part_unit in part_units:
-        _validate_unit(part_unit)
-    codes = [u.code for u in part_units if u.code]
-    if len(codes) != len(set(codes)):
-        raise ValidationError({"code": "To dele kan ikke have samme kode."})
+    """Each part's fields, a refusal telling which part; refuses two parts with one code."""
+    seen: dict[str, int] = {}
+    for number, part_unit in enumerate(part_units, start=1):
+        if part_unit.code in seen:
+            raise ValidationError({"code": (
+                f"Del {seen[part_unit.code]} og del {number} kan ikke have samme kode "
+                f"{quoted(part_unit.code)}."
+            )})
+        if part_unit.code:
+            seen[part_unit.code] = number
+        try:
+            _validate_unit(part_unit)
+        except ValidationError as error:
+            raise ValidationError({
+                name: [f"Del {number}: {message}" for e in errors for message in e.messages]
+                for name, errors in error.error_dict.items()
+            } if hasattr(error, "error_dict") else [
+                f"Del {number}: {message}" for message in error.messages]) from None
 
 
 def _apply_split(plan: _SplitPlan, user) -> list[Unit]:
@@ -182,10 +195,10 @@ def _apply_split(plan: _SplitPlan, user) -> list[Unit]:
     recorder = _recorder(plan.structure, Operation.Kind.SPLIT)
     recorder.touch(result[0].pk, *(c.pk for part in plan.parts[1:] for c in part.children))
     recorder.refer(result[0].parent_id)
-    for part_unit in result:
-        # New parts go last among the siblings, like every insert and move: the order
-        # siblings were placed in is then the tree order, which history can rebuild.
-        _save(part_unit, user, reason)
+    _save(result[0], user, reason)
+    # The new parts follow the unit itself, in the order given, where it stood.
+    for previous, part_unit in zip(result, result[1:], strict=False):
+        _place_beside(part_unit, previous, "right", user, reason)
     for s, divided in plan.predecessors:
         for index, part_unit in enumerate(result):
             share = divided[index]

@@ -3,7 +3,7 @@ structure-detail, unit-detail, my-unit."""
 
 from django.urls import path
 
-from units.views import edit, structures, undo, units
+from units.views import edit, placement, structures, undo, units
 
 urlpatterns = [
     path("", structures.home, name="home"),
@@ -17,6 +17,10 @@ urlpatterns = [
     path("structure/<int:pk>/compare/<int:other>/", structures.structure_compare,
          name="structure-compare"),
     path("structure/<int:pk>/edit/", edit.structure_edit, name="structure-edit"),
+    path("structure/<int:pk>/edit/unit/<int:unit_pk>/order/", placement.unit_reorder,
+         name="unit-reorder"),
+    path("structure/<int:pk>/edit/unit/<int:unit_pk>/move-targets/", placement.move_targets,
+         name="unit-move-targets"),
     path("structure/<int:pk>/edit/unit/<int:unit_pk>/<slug:action>/", edit.unit_action,
          name="unit-action"),
     path("structure/<int:pk>/undo/<int:operation>/", undo.structure_undo,

@@ -32,6 +32,7 @@ from units.forms import (
     UpdateUnitForm,
 )
 from units.models import Status, Unit
+from units.views.panel import PICKER_PARAM, panel_context
 from units.views.undo import offer_undo
 
 ACTIONS = ("update", "add", "move", "merge", "split", "close")
@@ -72,6 +73,7 @@ def _edit_context(request, structure, selected: Unit | None, bound: dict | None 
         "structure": structure, "organisation": structure.organisation, "nodes_count": len(nodes),
         "basis": structure.based_on if structure.based_on_id else None,
         "outline_html": markup.safe(outline_html), "selected": selected,
+        "reorder_url_template": reverse("units:unit-reorder", args=[structure.pk, 987654321]),
         "structure_form": bound.get("structure") or StructureForm(
             initial=StructureForm.initial_from(structure)),
         # The drag-and-drop dialog: every unit as a target, and the version each unit's
@@ -91,8 +93,9 @@ def _edit_context(request, structure, selected: Unit | None, bound: dict | None 
             "move": bound.get("move") or MoveForm(initial=MoveForm.initial_for(selected)),
             "merge": bound.get("merge") or MergeForm(initial=MergeForm.initial_for(selected)),
             "split": bound.get("split") or SplitForm(children=children, initial=(
-                SplitForm.initial_for(selected, name_1=selected.name, share_1=50,
-                                      share_2=50))),
+                SplitForm.initial_for(selected, name_1=selected.name, share_1=50, share_2=50,
+                                      code_1=selected.code,
+                                      leader_name_1=selected.leader_name))),
             "close": bound.get("close") or CloseForm(initial=CloseForm.initial_for(selected)),
         }
 
@@ -101,9 +104,6 @@ def _edit_context(request, structure, selected: Unit | None, bound: dict | None 
 
         context.update({
             "node": node, "children": children, "forms": forms, "active": bound.get("active"),
-            "move_options": markup.safe(markup.unit_options(
-                nodes, selected=picked(forms["move"], "new_parent"),
-                exclude=lambda n: inside(n) or n.id == node.parent_id)),
             "merge_options": markup.safe(markup.unit_options(
                 nodes, selected=picked(forms["merge"], "others"),
                 exclude=lambda n: n.id == node.id or n.parent_id is None)),
@@ -113,6 +113,9 @@ def _edit_context(request, structure, selected: Unit | None, bound: dict | None 
                 exclude=inside, blank="(vælg)")),
             "is_root": node.parent_id is None,
         })
+        context.update(panel_context(request, structure, node, nodes))
+        if request.GET.get(PICKER_PARAM) and not context["active"]:
+            context["active"] = "move"
     return context
 
 
