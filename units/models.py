@@ -372,6 +372,7 @@ class Operation(models.Model):
         ADD = "add", "Oprettet"
         UPDATE = "update", "Ændret"
         MOVE = "move", "Flyttet"
+        REORDER = "reorder", "Ny rækkefølge"
         MERGE = "merge", "Lagt sammen"
         SPLIT = "split", "Delt"
         CLOSE = "close", "Nedlagt"

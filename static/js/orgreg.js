@@ -140,6 +140,8 @@
     var targetField = dialog.querySelector("[data-move-target-field]");
     var version = dialog.querySelector("[data-move-version]");
     var target = form.elements["move-new_parent"];
+    var targetInput = targetField.querySelector("[data-picker-input]");
+    var targetsUrl = targetField.getAttribute("data-targets-url");
     var reason = form.elements["move-reason"];
     var versions = JSON.parse(dialog.getAttribute("data-unit-versions") || "{}");
     var status = document.querySelector("[data-drag-status]");
@@ -152,7 +154,8 @@
     function itemOf(id) { return id ? document.getElementById("o-" + id) : null; }
     function describe() {
       var to = itemOf(target.value);
-      description.textContent = to ? "Flyt " + nameOf(moving) + " under " + nameOf(to) + "."
+      var toName = to ? nameOf(to) : (target.value ? targetInput.value : "");
+      description.textContent = toName ? "Flyt " + nameOf(moving) + " under " + toName + "."
         : "Flyt " + nameOf(moving) + ": vælg den nye overordnede enhed.";
     }
     function clearTargets() {
@@ -163,21 +166,18 @@
       opener = from;
       form.action = item.getAttribute("data-move-url");
       version.value = versions[item.getAttribute("data-id")] || "";
-      var parent = item.parentNode.closest("li[data-id]");
-      if (target.options) {
-        /* The unit itself, what lies inside it and its present parent are no target. */
-        Array.prototype.forEach.call(target.options, function (option) {
-          var li = itemOf(option.value);
-          option.disabled = !li || li === parent || item.contains(li);
-        });
-      }
+      /* The picker searches the targets of this unit: never itself, what lies inside it or
+         its present parent (units:unit-move-targets). */
+      targetField.setAttribute("data-picker-url",
+                               targetsUrl.replace("987654321", item.getAttribute("data-id")));
+      targetInput.value = "";
       target.value = to ? to.getAttribute("data-id") : "";
       targetField.hidden = !!to;
       reason.value = "";
       describe();
       if (status) status.textContent = "";
       dialog.showModal();
-      (to ? reason : target).focus();
+      (to ? reason : targetInput).focus();
     }
     form.addEventListener("change", describe);
     form.addEventListener("submit", function () {

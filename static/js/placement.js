@@ -12,13 +12,17 @@
   function initPicker(box) {
     var input = box.querySelector("[data-picker-input]");
     var status = box.querySelector("[data-picker-status]");
-    var url = box.getAttribute("data-picker-url");
     var form = box.closest("form");
     if (!input || !form) return;
-    var value = document.createElement("input");
-    value.type = "hidden";
-    value.name = "move-new_parent";
-    form.appendChild(value);
+    /* The move dialog brings its own value field (its drop sets it too) and sets the search
+       address for the unit it moves (orgreg.js); the panel's picker gets one made here. */
+    var value = box.querySelector("[data-picker-value]");
+    if (!value) {
+      value = document.createElement("input");
+      value.type = "hidden";
+      value.name = "move-new_parent";
+      form.appendChild(value);
+    }
     var list = document.createElement("ul");
     list.id = input.id + "-list";
     list.className = "picker-list";
@@ -54,6 +58,7 @@
     function choose(li) {
       value.value = li.getAttribute("data-id");
       input.value = li.getAttribute("data-name");
+      value.dispatchEvent(new Event("change", {bubbles: true}));
       close();
       say("Valgt: " + li.getAttribute("data-name"));
     }
@@ -100,6 +105,7 @@
       if (!query) { close(); list.textContent = ""; options = []; return; }
       timer = window.setTimeout(function () {
         var mine = ++ticket;
+        var url = box.getAttribute("data-picker-url");
         fetch(url + "?q=" + encodeURIComponent(query), {credentials: "same-origin"})
           .then(function (r) { return r.json(); })
           .then(function (data) { if (mine === ticket) show(data); })
@@ -145,7 +151,7 @@
     function zone(event) {
       var item = event.target.closest && event.target.closest("li[data-id]");
       if (!item || !dragged || item === dragged || item.parentElement !== dragged.parentElement) return null;
-      var line = item.querySelector("summary, .o-line") || item;
+      var line = item.querySelector(".o-line") || item;
       var box = line.getBoundingClientRect();
       var edge = Math.max(4, box.height * 0.3);
       if (event.clientY < box.top + edge) return {item: item, where: "before"};

@@ -95,8 +95,16 @@ def _close_leaf(structure, u, user):
     services.close_unit(u["B1"], user=user)
 
 
+def _reorder(structure, u, user):
+    services.reorder_unit(u["C"], position=0, user=user)
+
+
+def _reorder_step(structure, u, user):
+    services.reorder_unit(u["A2"], step=-1, user=user)
+
+
 OPERATIONS = [_add, _edit, _move, _merge_into_existing, _merge_into_new, _split, _close,
-              _close_leaf]
+              _close_leaf, _reorder, _reorder_step]
 
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda f: f.__name__.strip("_"))

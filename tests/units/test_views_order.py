@@ -160,7 +160,7 @@ def test_without_javascript_search_lists_matches_as_radio_buttons_and_moves(c, d
     assert f'name="move-new_parent" value="{u["A"].pk}"' not in html
     assert "Fundne enheder for »afd«" in html
     response = c.post(reverse("units:unit-action", args=[structure.pk, u["A1"].pk, "move"]),
-                      {"move-new_parent": u["B"].pk})
+                      {"move-new_parent": u["B"].pk, "move-reason": "A1 hører under B."})
     assert response.status_code == 302
     assert names_under(u["B"]) == ["Team B1", "Team A1"]
     none = c.get(edit, {"unit": u["A1"].pk, "flyt": "zzz"}).content.decode()
@@ -194,7 +194,7 @@ def test_split_form_asks_each_parts_code_and_leader(c, draft):
         "split-name_1": "C Nord", "split-share_1": "60", "split-code_1": "C",
         "split-leader_name_1": "Anna Holm",
         "split-name_2": "C Syd", "split-share_2": "40", "split-code_2": "CS",
-        "split-leader_name_2": "Bo Lund"})
+        "split-leader_name_2": "Bo Lund", "split-reason": "C deles i nord og syd."})
     assert response.status_code == 302
     north, south = (Unit.objects.get(tree_id=structure.pk, name=n) for n in ("C Nord", "C Syd"))
     assert (north.code, north.leader_name) == ("C", "Anna Holm")
@@ -213,7 +213,8 @@ def test_split_code_clash_is_refused_in_danish_and_changes_nothing(c, draft, cod
                   .values_list("pk", "name", "code", "lft"))
     response = c.post(split_url(structure, u["C"]), {
         "split-name_1": "C Nord", "split-share_1": "60", "split-code_1": "C",
-        "split-name_2": "C Syd", "split-share_2": "40", "split-code_2": code_2})
+        "split-name_2": "C Syd", "split-share_2": "40", "split-code_2": code_2,
+        "split-reason": "C deles i nord og syd."})
     assert response.status_code == 400
     html = response.content.decode()
     assert message in html and 'value="C Syd"' in html

@@ -73,6 +73,19 @@ def test_a_confirmed_drag_and_drop_move_offers_the_undo_on_the_page_after_it(cli
                                        args=[draft.pk, last_op(draft).pk])]
 
 
+def test_a_new_order_among_siblings_is_offered_for_undo_and_undone(client, editor, draft):
+    client.force_login(editor)
+    u = units_of(draft)
+    before = draft_snapshot(draft)
+    reorder = reverse("units:unit-reorder", args=[draft.pk, u["C"].pk])
+    page = client.post(reorder, {"direction": "up"}, follow=True).content.decode()
+    assert "er flyttet op" in page and draft_snapshot(draft) != before
+    (undo,) = undo_urls(flash(page))
+    assert last_op(draft).kind == Operation.Kind.REORDER
+    client.post(undo, follow=True)
+    assert draft_snapshot(draft) == before
+
+
 def test_no_offer_when_the_operation_changed_nothing(client, editor, draft):
     client.force_login(editor)
     u = units_of(draft)

@@ -9,8 +9,9 @@ from django.db import transaction
 from orgreg.history import stamp
 from orgreg.text import quoted
 
-from ..models import Unit
+from ..models import Operation, Unit
 from .common import _fresh, _lock_draft
+from .recording import _recorder
 
 
 @transaction.atomic
@@ -25,7 +26,7 @@ def reorder_unit(unit: Unit, *, position: int | None = None, before: Unit | None
     structure."""
     if sum(x is not None for x in (position, before, after, step)) != 1:
         raise TypeError("Give exactly one of position, before, after and step.")
-    _lock_draft(unit.structure)
+    structure = _lock_draft(unit.structure)
     unit = _fresh(unit)
     if unit.parent_id is None:
         raise ValidationError("Organiseringens øverste enhed har ingen søskende at bytte "
@@ -66,11 +67,16 @@ def reorder_unit(unit: Unit, *, position: int | None = None, before: Unit | None
     else:
         text = (f"{quoted(unit.name)} placeret efter {quoted(others[target - 1].name)} "
                 f"under {parent_name}.")
+    # Recorded as an operation, so that it can be undone like a move (units.operations).
+    recorder = _recorder(structure, Operation.Kind.REORDER)
+    recorder.touch(unit.pk)
+    recorder.refer(unit.parent_id)
     unit._sibling_index = target
     stamp(unit, user, reason or text)
     if target == 0:
         unit.move_to(others[0], "left")
     else:
         unit.move_to(others[target - 1], "right")
+    recorder.finish(user, reason or text)
     return _fresh(unit)
 

@@ -79,7 +79,10 @@ def _edit_context(request, structure, selected: Unit | None, bound: dict | None 
         # The drag-and-drop dialog: every unit as a target, and the version each unit's
         # move is made from.
         "dialog_form": MoveForm(auto_id="dialog-%s"),
-        "dialog_options": markup.safe(markup.unit_options(nodes)),
+        # The dialog finds the new parent with the move picker (units:unit-move-targets),
+        # the unit's id put in by the script: no list of every unit in the page.
+        "dialog_targets_url": reverse("units:unit-move-targets",
+                                      args=[structure.pk, 987654321]),
         "unit_versions": json.dumps(selectors.unit_versions(structure)),
     }
     if selected is not None:

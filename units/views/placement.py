@@ -16,6 +16,7 @@ from orgreg.roles import editor_required, policy
 from orgreg.text import quoted
 from units import selectors, services
 from units.views.edit import _edit_url, _unit_in, _wants_json
+from units.views.undo import offer_undo
 
 
 @require_GET
@@ -53,10 +54,14 @@ def unit_reorder(request, pk, unit_pk):
         where = {"after": _unit_in(structure, request.POST["after"])}
     else:
         return _answer(request, structure, unit, "Angiv hvor enheden skal placeres.", ok=False)
+    mark = selectors.latest_operation_id(structure) or 0
     try:
         services.reorder_unit(unit, user=request.user, reason=reason, **where)
     except ValidationError as error:
         return _answer(request, structure, unit, " ".join(error.messages), ok=False)
+    # The page shown next (after a drag, the reloaded page) offers to undo it.
+    offer_undo(request, structure, selectors.latest_operation_id(
+        structure, user=request.user, after=mark))
     if direction == "up":
         text = f"{quoted(unit.name)} er flyttet op."
     elif direction == "down":
