@@ -64,28 +64,19 @@ system-deps:
 		echo "ADVARSEL: mangler$$missing (apt-get install$$missing)."; \
 	fi
 
-# The sign-in tests' OpenID provider (tests/oidc/provider.mjs): the npm packages of its lock
-# file, installed again when the lock changes.
-OIDC_MODULES := tests/oidc/node_modules/.package-lock.json
-$(OIDC_MODULES): tests/oidc/package.json tests/oidc/package-lock.json
+# The npm packages the tests use, each from its own lock file, installed again when the lock
+# changes: the sign-in tests' OpenID provider (tests/oidc/provider.mjs) and axe-core for the
+# accessibility test (tests/browser/test_a11y_browser.py).
+tests/%/node_modules/.package-lock.json: tests/%/package.json tests/%/package-lock.json
 	@if command -v npm >/dev/null; then \
-		cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error; \
+		cd tests/$* && npm ci --no-audit --no-fund --loglevel=error; \
 	else \
-		echo "ADVARSEL: npm mangler; login-testene mod testudbyderen springes over."; \
+		echo "ADVARSEL: npm mangler; testene, der bruger tests/$*, springes over."; \
 	fi
 
-oidc-provider: $(OIDC_MODULES)
+oidc-provider: tests/oidc/node_modules/.package-lock.json
 
-# axe-core for the accessibility test (tests/browser/test_a11y_browser.py), from its lock file.
-AXE_MODULES := tests/browser/node_modules/.package-lock.json
-$(AXE_MODULES): tests/browser/package.json tests/browser/package-lock.json
-	@if command -v npm >/dev/null; then \
-		cd tests/browser && npm ci --no-audit --no-fund --loglevel=error; \
-	else \
-		echo "ADVARSEL: npm mangler; tilgængelighedstesten med axe-core springes over."; \
-	fi
-
-axe-core: $(AXE_MODULES)
+axe-core: tests/browser/node_modules/.package-lock.json
 
 test: install system-deps oidc-provider axe-core lint
 	$(DEV) $(PY) manage.py makemigrations --check --dry-run
