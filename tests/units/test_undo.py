@@ -132,6 +132,9 @@ def test_undoing_a_middle_sibling_move_puts_it_back_in_its_place(draft, editor):
     undo_last(draft, editor)
     assert [n.code for n in selectors.tree(draft) if n.parent_id == root.pk] == ["A", "B", "C"]
     assert draft_snapshot(draft) == before
+    # The tree as recorded after the undo has B back in the middle as well.
+    recorded = selectors.structure_as_recorded(draft, timezone.now())
+    assert [n.code for n in recorded.units if n.parent_id == root.pk] == ["A", "B", "C"]
 
 
 def test_a_chain_undone_from_the_last_step_back(draft, editor):

@@ -217,6 +217,8 @@ def _place(uid: int, parent_id: int, index: int, user, reason: str) -> None:
     if siblings.index(uid) == index:
         return
     unit = _fresh(Unit(pk=uid))
+    # History keeps the place, so the tree as recorded shows it there too (RecordedPlace).
+    unit._sibling_index = index
     stamp(unit, user, reason)
     if index < len(others):
         unit.move_to(Unit.objects.get(pk=others[index]), "left")
