@@ -154,27 +154,32 @@ def _owns_pending(user, job: Job) -> bool:
     return policy(user).pending_imports().filter(pk=job.params.get("pending_import")).exists()
 
 
+def _job_pending(job: Job) -> PendingImport | None:
+    """The pending import a job is about, whoever may see it (for the job page's title and
+    links; the work itself asks `_pending`, which checks the owner)."""
+    return (PendingImport.objects.filter(pk=job.params.get("pending_import"))
+            .select_related("structure").first())
+
+
 def _import_title(label: str):
     def title(job: Job) -> str:
-        name = PendingImport.objects.filter(pk=job.params.get("pending_import")).values_list(
-            "filename", flat=True).first()
-        return f"{label} af {quoted(name)}" if name else label
+        pending = _job_pending(job)
+        return f"{label} af {quoted(pending.filename)}" if pending else label
     return title
 
 
 def _import_back(job: Job) -> str:
-    pending = PendingImport.objects.filter(pk=job.params.get("pending_import")).first()
+    pending = _job_pending(job)
     return pending.get_absolute_url() if pending else "/"
 
 
 def _check_result(job: Job) -> tuple[str, str] | None:
-    pending = PendingImport.objects.filter(pk=job.params.get("pending_import")).first()
+    pending = _job_pending(job)
     return (pending.get_absolute_url(), "") if pending else None
 
 
 def _import_result(job: Job) -> tuple[str, str] | None:
-    pending = (PendingImport.objects.filter(pk=job.params.get("pending_import"))
-               .select_related("structure").first())
+    pending = _job_pending(job)
     if pending is None or pending.structure is None:
         return None
     return pending.structure.get_absolute_url(), imported_message(pending.structure, pending)
