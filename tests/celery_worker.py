@@ -28,6 +28,7 @@ from django.db import connection
 
 from orgreg.celery import app as celery_app
 from orgreg.models import Job
+from tests.processes import stop
 
 REDIS_HOST = "127.0.0.1"
 # Another database number lets two checkouts on one machine run this test at the same time.
@@ -166,9 +167,4 @@ def worker_process(broker: str, tmp_path: Path):
     yield w
     process = getattr(w, "process", None)
     if process is not None:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, timeout=20)

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import stop
+
 HERE = Path(__file__).resolve().parent
 SCRIPT = HERE / "provider.mjs"
 CLIENT_ID = "orgreg"
@@ -119,12 +121,7 @@ def running_provider(redirect_hosts: list[str]) -> Iterator[TestProvider]:
                 time.sleep(0.05)
             yield TestProvider(state_path, state, ready.read_text().strip())
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process, timeout=5)
 
 
 def configure_orgreg(settings, provider: TestProvider) -> None:
