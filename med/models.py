@@ -135,6 +135,8 @@ class Membership(models.Model):
         MedBody, on_delete=models.CASCADE, related_name="memberships", verbose_name="udvalg"
     )
     person_name = models.CharField("navn", max_length=200)
+    email = models.EmailField("e-mail", blank=True,
+                              help_text="Hvor høringer og påmindelser til medlemmet sendes.")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="med_memberships", verbose_name="bruger",

@@ -21,8 +21,11 @@ def stamp(obj: T, user, reason: str | None) -> T:
 
 def field_label(model, name: str) -> str:
     """The Danish name of a model's field (its verbose name) as a history line starts with it:
-    "Overordnet enhed: A → B"."""
-    return capfirst(str(getattr(model._meta.get_field(name), "verbose_name", name)))
+    "Overordnet enhed: A → B". `name` is the field's name or its column attribute
+    (``parent_id`` for the foreign key ``parent``)."""
+    by_attname = {f.attname: f for f in model._meta.concrete_fields}
+    field = by_attname.get(name) or model._meta.get_field(name)
+    return capfirst(str(getattr(field, "verbose_name", name)))
 
 
 def apply_changes(obj, fields: Mapping[str, Any]) -> list[str]:

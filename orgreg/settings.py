@@ -157,6 +157,9 @@ INSTALLED_APPS = [
     "units",
     "med",
     "timeline",
+    "notify",
+    "comments",
+    "os2mo",
 ]
 
 MIDDLEWARE = [

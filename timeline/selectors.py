@@ -568,7 +568,7 @@ def milestone_history(milestone: Milestone, *, viewer: Policy | None = None
     records = list(milestone.history.select_related("history_user")
                    .order_by("history_date", "history_id"))
     names, hidden_bodies = _link_names(records, viewer)
-    labels = {f: field_label(Milestone, f.removesuffix("_id")) for f in _HISTORY_FIELDS}
+    labels = {f: field_label(Milestone, f) for f in _HISTORY_FIELDS}
 
     def show(f: str, value) -> str:
         if value in (None, ""):

@@ -175,6 +175,20 @@ class Unit(MPTTModel):
                   "oplyser: lederen får adgang til enheden under »Min enhed«. Ses kun af "
                   "redaktører.",
     )
+    leader_email = models.EmailField(
+        "lederens e-mail", blank=True,
+        help_text="Hvor udmeldingen om enheden sendes. Tom: lederidenten bruges, hvis den er "
+                  "en e-mailadresse. Ses kun af redaktører.",
+    )
+    external_id = models.CharField(
+        "eksternt id", max_length=64, blank=True,
+        help_text="Enhedens uuid i OS2mo (eller et andet kildesystem). Følger enheden fra "
+                  "organisering til organisering, så ændringer kan meldes tilbage.",
+    )
+    org_level = models.CharField(
+        "organisatorisk niveau", max_length=60, blank=True,
+        help_text="Kildesystemets niveau, fx OS2mo's org_unit_level (N1…N7).",
+    )
     headcount = models.PositiveIntegerField("antal medarbejdere", default=0)
     fte = models.DecimalField("årsværk", max_digits=9, decimal_places=2, null=True, blank=True)
     location = models.CharField("adresse/placering", max_length=200, blank=True)
@@ -219,6 +233,9 @@ class Unit(MPTTModel):
             # Signing in looks units up by the leader's identifier (units.services.managers).
             models.Index(fields=["leader_identifier"], condition=~Q(leader_identifier=""),
                          name="unit_leader_identifier"),
+            # OS2mo pulls and plans look units up by their uuid there.
+            models.Index(fields=["structure", "external_id"], condition=~Q(external_id=""),
+                         name="unit_external_id"),
         ]
 
     def __str__(self) -> str:

@@ -22,10 +22,10 @@ if TYPE_CHECKING:
     from orgreg.roles import Policy
 
 _UNIT_DIFF_FIELDS = ("name", "short_name", "parent_id", "unit_type_id", "category", "code",
-                     "leader_title", "leader_name", "leader_identifier", "headcount", "fte",
-                     "location", "description")
+                     "leader_title", "leader_name", "leader_identifier", "leader_email",
+                     "external_id", "org_level", "headcount", "fte", "location", "description")
 # Personal data: its changes are shown only to a viewer who may see it (orgreg.roles).
-_PERSONAL_FIELDS = frozenset({"leader_identifier"})
+_PERSONAL_FIELDS = frozenset({"leader_identifier", "leader_email"})
 
 
 def _diff_fields(viewer: Policy | None) -> tuple[str, ...]:
@@ -96,7 +96,7 @@ def _unit_entries(records: Iterable, *, names: _Names,
     """Entries with diffs of `fields` from unit history records ordered oldest first per
     unit; a parent is named as it was called at the time, never by its id."""
     type_names = dict(UnitType.objects.values_list("pk", "name"))
-    labels = {f: field_label(Unit, f.removesuffix("_id")) for f in fields}
+    labels = {f: field_label(Unit, f) for f in fields}
     category_labels = dict(Category.choices)
     moment: list[datetime.datetime] = []
 

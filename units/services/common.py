@@ -18,7 +18,8 @@ from ..models import MPTT_FIELDS, Structure, Unit
 # Fields of a unit that services may set; everything else is tree bookkeeping.
 UNIT_FIELDS = (
     "name", "short_name", "unit_type", "category", "code", "leader_title", "leader_name",
-    "leader_identifier", "headcount", "fte", "location", "description",
+    "leader_identifier", "leader_email", "external_id", "org_level", "headcount", "fte",
+    "location", "description",
 )
 
 
@@ -54,11 +55,13 @@ def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
     if unknown:
         raise TypeError(f"Unknown unit fields: {', '.join(sorted(unknown))}")
     cleaned = dict(fields)
-    for key in ("name", "short_name", "code", "leader_title", "leader_name", "location"):
+    for key in ("name", "short_name", "code", "leader_title", "leader_name", "location",
+                "leader_email", "external_id", "org_level"):
         if key in cleaned and cleaned[key] is not None:
             cleaned[key] = str(cleaned[key]).strip()
     for key in ("short_name", "code", "leader_title", "leader_name", "leader_identifier",
-                "location", "description", "category"):
+                "leader_email", "external_id", "org_level", "location", "description",
+                "category"):
         if key in cleaned and cleaned[key] is None:
             cleaned[key] = ""
     if "leader_identifier" in cleaned:

@@ -1,0 +1,1 @@
+"""Kommentarer og høringssvar."""

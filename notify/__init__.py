@@ -1,0 +1,1 @@
+"""Udmeldinger og e-mail."""
