@@ -371,6 +371,9 @@ ORGREG_MAIL_ALLOWED_DOMAINS = [d.lower().lstrip("@") for d in
                                env_list("ORGREG_MAIL_ALLOWED_DOMAINS")]
 ORGREG_MAIL_MAX_ATTEMPTS = max(1, env_int("ORGREG_MAIL_MAX_ATTEMPTS", 5))
 ORGREG_MAIL_RETRY_SECONDS = max(0, env_int("ORGREG_MAIL_RETRY_SECONDS", 60))
+# Consultation mails (med.mailing): the reminder to bodies that have not answered goes this
+# many days before the deadline (0: on the day itself).
+ORGREG_CONSULTATION_REMINDER_DAYS = max(0, env_int("ORGREG_CONSULTATION_REMINDER_DAYS", 3))
 # The site's address as its users reach it, for the links in mail (no request to ask).
 ORGREG_SITE_URL = os.environ.get("ORGREG_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # "Navn <adresse>" or a bare address, comma-separated: they get the 500 errors by mail.

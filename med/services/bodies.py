@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,7 +25,8 @@ from ..models import (
 from .common import _lock_body, _overlaps, _period, _period_text, _save, _unknown
 
 BODY_FIELDS = ("name", "level", "parent", "valid_from", "valid_to", "transitional", "description")
-MEMBERSHIP_FIELDS = ("person_name", "user", "side", "role", "union", "valid_from", "valid_to")
+MEMBERSHIP_FIELDS = ("person_name", "user", "side", "role", "union", "email", "valid_from",
+                     "valid_to")
 
 
 def _check_body(body: MedBody) -> None:
@@ -178,9 +180,22 @@ def set_body_units(body: MedBody, units: Iterable[Unit], *, user, reason: str | 
 # --- memberships ----------------------------------------------------------------------
 
 
+def _address(email: str | None) -> str:
+    """A member's address, stripped; an address that is not one is refused."""
+    email = (email or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ValidationError({"email": f"{quoted(email)} er ikke en e-mailadresse."}
+                                  ) from None
+    return email
+
+
 def _check_membership(m: Membership, body: MedBody) -> None:
     m.person_name = (m.person_name or "").strip()
     m.union = (m.union or "").strip()
+    m.email = _address(m.email)
     if not m.person_name:
         raise ValidationError({"person_name": "Angiv medlemmets navn."})
     if m.side not in Side.values:
@@ -216,13 +231,15 @@ def _check_membership(m: Membership, body: MedBody) -> None:
 @transaction.atomic
 def add_membership(body: MedBody, *, person_name: str, side: str, valid_from: datetime.date,
                    user, reason: str | None = None, role: str = Role.MEDLEM, union: str = "",
-                   valid_to: datetime.date | None = None, person_user=None) -> Membership:
+                   valid_to: datetime.date | None = None, person_user=None,
+                   email: str = "") -> Membership:
     """A member of `body`. Refuses an empty name, a chair (formand) who is not from the
     management side, a vice-chair (næstformand) not from the employee side, a second chair or
-    vice-chair in an overlapping period, and a period outside the body's."""
+    vice-chair in an overlapping period, a period outside the body's, and an `email` (where
+    consultations are mailed) that is not an address."""
     locked = _lock_body(body)
     m = Membership(body=locked, person_name=person_name, side=side, role=role, union=union,
-                   valid_from=valid_from, valid_to=valid_to, user=person_user)
+                   valid_from=valid_from, valid_to=valid_to, user=person_user, email=email)
     _check_membership(m, locked)
     return _save(m, user, reason or (
         f"{m.person_name} indtrådt i {quoted(locked.name)} som {m.get_role_display().lower()} "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,6 +23,8 @@ from ..models import (
 from .common import _save, _unknown
 
 CONSULTATION_FIELDS = ("title", "body", "council", "sent_on", "deadline")
+log = logging.getLogger(__name__)
+
 SIGNED_ANSWER = ("Udvalget har selv afgivet sit høringssvar i orgreg; det kan ikke rettes her. "
                  "Svar på det under kommentarerne.")
 
@@ -76,10 +79,24 @@ def create_consultation(structure: Structure, *, sent_on: datetime.date, deadlin
     c = Consultation(structure=structure, body=body, council=council, title=title, sent_on=sent_on,
                      deadline=deadline)
     _check_consultation(c)
-    return _save(c, user, reason or (
+    _save(c, user, reason or (
         f"{quoted(structure.name)} sendt i høring hos {c.consulted} med frist "
         f"{danish_date(deadline)}."
     ))
+    if c.body_id is not None:
+        transaction.on_commit(lambda: _mail_now(c.pk))
+    return c
+
+
+def _mail_now(consultation_id: int) -> None:
+    """The body's members are mailed at once if the consultation is due (med.mailing);
+    otherwise, or if handing it over fails, the scheduler's sweep does it when it is."""
+    from med import tasks
+
+    try:
+        tasks.consultation_mails.delay(consultation_id)
+    except Exception:  # the sweep sends it instead; the consultation is recorded
+        log.exception("consultation %s: mails left to the scheduler", consultation_id)
 
 
 @transaction.atomic
