@@ -9,13 +9,17 @@ from django.db.models import Q, QuerySet
 
 from med.models import Consultation, Membership
 from orgreg.roles import policy
+from orgreg.text import danish_sort_key
 from units.models import Structure, Unit
 
 from .models import Comment
 
 
 def _visible(user) -> QuerySet:
-    return policy(user).comments().select_related("unit", "body", "handled_by")
+    # A unit's name, not its place in the tree: reading a comment is not reading the tree
+    # (whose reads the chart and compare caches spare).
+    return (policy(user).comments().select_related("unit", "body", "handled_by")
+            .defer("unit__lft", "unit__rght", "unit__level", "unit__tree_id"))
 
 
 @dataclass(frozen=True)
@@ -31,15 +35,16 @@ class UnitComments:
 
 
 def _grouped(comments: list[Comment]) -> list[UnitComments]:
-    """Structure-level first, then per unit in tree order."""
+    """Structure-level first, then per unit: the older structure's first, by name."""
     groups: dict[int | None, list[Comment]] = {}
     units: dict[int | None, Unit | None] = {None: None}
     for c in comments:
         groups.setdefault(c.unit_id, []).append(c)
         units[c.unit_id] = c.unit
-    def place(key: int | None) -> tuple[bool, int, int]:
+    def place(key: int | None) -> tuple[bool, int, str]:
         unit = units[key]
-        return (False, 0, 0) if unit is None else (True, unit.structure_id, unit.lft)
+        return (False, 0, "") if unit is None else (True, unit.structure_id,
+                                                     danish_sort_key(unit.name))
 
     order = sorted(groups, key=place)
     return [UnitComments(units[k], groups[k]) for k in order]
