@@ -38,4 +38,4 @@ class MeetingAdmin(ReadOnlyAdmin):
 class ConsultationAdmin(ReadOnlyAdmin):
     list_display = ["structure", "body", "council", "sent_on", "deadline", "responded_on"]
     list_filter = ["structure__organisation"]
-    raw_id_fields = ["structure", "body"]
+    raw_id_fields = ["structure", "body", "answer"]

@@ -11,3 +11,12 @@ class MedConfig(AppConfig):
 
         # A unit's pages (unit page, Min enhed) list the MED bodies that cover it.
         slots.register("unit", "med/_unit_med_bodies.html", unit_med_bodies)
+
+        # Consultation mails and reminders: queued by notify's sweep when due, and checked
+        # again before each attempt.
+        from med import mailing
+        from notify import due, sending
+
+        due.register("med.consultations", mailing.produce)
+        for kind in (mailing.SENT, mailing.REMINDER):
+            sending.register_check(kind, mailing.check)

@@ -81,6 +81,9 @@ class MembershipForm(ReasonMixin):
     side = forms.ChoiceField(label="Side", choices=Side.choices)
     role = forms.ChoiceField(label="Rolle", choices=Role.choices, initial=Role.MEDLEM)
     union = forms.CharField(label="Organisation/fagforening", max_length=200, required=False)
+    email = forms.EmailField(label="E-mail", required=False,
+                             help_text="Hvor høringer og påmindelser til medlemmet sendes.",
+                             error_messages={"invalid": "Skriv en gyldig e-mailadresse."})
     valid_from = DateField(label="Fra")
     valid_to = DateField(label="Til", required=False)
     person_user = forms.ModelChoiceField(
@@ -97,7 +100,8 @@ class MembershipForm(ReasonMixin):
 class MembershipEditForm(PartialUpdateForm, MembershipForm):
     """Editing a membership: partial and versioned. `person_user` is the service's `user`."""
 
-    FIELDS = ("person_name", "side", "role", "union", "valid_from", "valid_to", "person_user")
+    FIELDS = ("person_name", "side", "role", "union", "email", "valid_from", "valid_to",
+              "person_user")
 
 
 class MeetingForm(ReasonMixin):

@@ -259,6 +259,14 @@ class Consultation(models.Model):
     deadline = models.DateField("frist")
     response = models.TextField("høringssvar", blank=True)
     responded_on = models.DateField("svar modtaget", null=True, blank=True)
+    # The body's høringssvar given in orgreg (comments.Comment), signed by a member: then the
+    # answer's text and moment are the comment's, `response` stays empty and `responded_on`
+    # is the comment's day (med.services.record_answer). `response` holds an answer that came
+    # another way (a council's letter, minutes) and was recorded by an editor.
+    answer = models.OneToOneField(
+        "comments.Comment", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="answered_consultation", verbose_name="afgivet høringssvar",
+    )
 
     history = HistoricalRecords()
 
@@ -279,6 +287,10 @@ class Consultation(models.Model):
             models.CheckConstraint(
                 condition=Q(responded_on__isnull=True) | Q(responded_on__gte=models.F("sent_on")),
                 name="consultation_response_after_sent",
+            ),
+            models.CheckConstraint(
+                condition=Q(answer__isnull=True) | (Q(response="") & Q(responded_on__isnull=False)),
+                name="consultation_answer_is_the_response",
             ),
         ]
 
@@ -307,6 +319,24 @@ class Consultation(models.Model):
     @property
     def status_label(self) -> str:
         return ConsultationStatus(self.status).label
+
+    # The answer, read from one place whichever way it came: the signed høringssvar when
+    # there is one, else the response an editor recorded.
+
+    @property
+    def answer_text(self) -> str:
+        return self.answer.text if self.answer_id else self.response
+
+    @property
+    def answered_at(self) -> datetime.datetime | None:
+        """The moment of a høringssvar given in orgreg; None for a recorded response (whose
+        day is `responded_on`)."""
+        return self.answer.created_at if self.answer_id else None
+
+    @property
+    def answered_by(self) -> str:
+        """Who signed the høringssvar on the body's behalf; empty for a recorded response."""
+        return self.answer.author_name if self.answer_id else ""
 
     @property
     def answered_late(self) -> bool:

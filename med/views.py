@@ -233,8 +233,9 @@ def membership_create(request, pk):
     if request.method == "POST" and form.is_valid():
         if _run(form, lambda d: services.add_membership(
                 body, person_name=d["person_name"], side=d["side"], role=d["role"],
-                union=d["union"], valid_from=d["valid_from"], valid_to=d["valid_to"],
-                person_user=d["person_user"], user=request.user, reason=_reason(d))):
+                union=d["union"], email=d["email"], valid_from=d["valid_from"],
+                valid_to=d["valid_to"], person_user=d["person_user"], user=request.user,
+                reason=_reason(d))):
             messages.success(request, "Medlemmet er tilføjet.")
             return redirect(body)
     return _form_page(request, form, title=f"Nyt medlem af {body.name}",

@@ -4,7 +4,8 @@ tasks run eagerly in the process that asks for them, so nothing else must run.
 
 The scheduler (`celery -A orgreg beat`, one process for the whole installation) sends the
 periodic tasks of `beat_schedule`: each night the purge of job files and pending imports past
-their retention (orgreg.jobs.purge)."""
+their retention (orgreg.jobs.purge); every minute notify's sweep (notify.send_due), which
+sends the udmeldinger whose moment has come and any queued mail a lost task left behind."""
 
 from __future__ import annotations
 
@@ -25,5 +26,10 @@ app.conf.beat_schedule = {
         "task": "orgreg.purge_jobs",
         # Copenhagen time (CELERY_TIMEZONE), when nobody prints.
         "schedule": crontab(hour=3, minute=15),
+    },
+    "notify-send-due": {
+        "task": "notify.send_due",
+        # Every minute: an udmelding goes out within a minute of its moment.
+        "schedule": 60.0,
     },
 }

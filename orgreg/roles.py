@@ -15,6 +15,8 @@ management commands run without ``--user``).
 - A body's meetings (agendas, minutes) are seen by editors and by the members of the body.
 - Consultations: editors see every one; a MED member those on structures they may see; a
   member of a body (outside the MED group) those sent to their own bodies.
+- Comments and høringssvar (MED members and managers, on a structure in consultation; a
+  body's only by its member) are seen only by whoever sees the structure now (`comments`).
 - Only editors edit, and of a structure's tree only a draft.
 - An uploaded file waiting to be imported is its uploader's only (while they are an editor).
 - A unit's leader identifier (an e-mail, employee number or OS2mo uuid: personal data) is
@@ -276,7 +278,7 @@ class Policy:
         return self.is_editor and structure.status == _statuses().DRAFT
 
     def can_manage_structure(self, structure) -> bool:
-        """Status, late fields, notices and copies: editors, any structure they see."""
+        """Status, late fields, notices, copies, handling comments: editors, any they see."""
         return self.is_editor and self.can_see_structure(structure)
 
     def get_editable_structure_or_404(self, pk):
@@ -451,8 +453,53 @@ class Policy:
 
         return _get_or_404(
             self.consultations(Consultation.objects.select_related("structure__organisation",
-                                                                   "body")),
+                                                                   "body", "answer")),
             pk, "Ingen høring fundet.")
+
+    # --- comments and høringssvar ----------------------------------------------------
+
+    def can_comment_on(self, structure) -> bool:
+        """A comment or høringssvar on a structure or its units: MED members and managers who
+        see it, while it is in consultation."""
+        return (structure.status == _statuses().CONSULTATION and self.can_see_structure(
+            structure) and (self.is_med_member or self.is_manager))
+
+    @cached_property
+    def current_memberships(self) -> tuple:
+        """The user's memberships valid today, bodies joined (one query, when first asked)."""
+        from med.models import Membership
+
+        return () if self._everything or not self.is_authenticated else tuple(
+            Membership.objects.filter(user=self.user, valid_from__lte=self.today)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=self.today))
+            .select_related("body").order_by("body__name", "pk"))
+
+    def membership_to_answer(self, consultation):
+        """The membership through which the user may sign `consultation`'s høringssvar: of its
+        body, valid today, while the user may comment on its structure; None otherwise."""
+        if consultation.body_id is None or not self.can_comment_on(consultation.structure):
+            return None
+        return next((m for m in self.current_memberships if m.body_id == consultation.body_id),
+                    None)
+
+    def comments(self, queryset: QuerySet | None = None) -> QuerySet:
+        """Comments on structures the user may see now, whatever they were when written.
+        Editors see all; others their own and their bodies' høringssvar (a MED member every
+        body's, as on the consultation pages)."""
+        from comments.models import Comment, Kind
+
+        qs = Comment.objects.all() if queryset is None else queryset
+        if not self.is_authenticated or self.sees_everything:
+            return qs if self.is_authenticated else qs.none()
+        mine = Q(author_id=self.user.pk) | (Q(kind=Kind.ANSWER) & (
+            Q() if self.is_med_member else Q(body_id__in=self.member_body_ids)))
+        return qs.filter(self.structure_q("structure__") & mine)
+
+    def get_comment_or_404(self, pk):
+        from comments.models import Comment
+
+        return _get_or_404(self.comments(Comment.objects.select_related("structure", "unit")),
+                           pk, "Ingen kommentar fundet.")
 
     # --- timeline --------------------------------------------------------------------
 

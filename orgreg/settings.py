@@ -312,6 +312,30 @@ OIDC_USE_NONCE = True
 OIDC_STORE_ID_TOKEN = True  # for the provider's logout (id_token_hint)
 OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc-callback"
 # A refused form answers in Danish in the site's layout (Django's own page is English).
+def email_from_url(url: str) -> dict:
+    """Django's SMTP settings for EMAIL_URL: smtp://[user[:password]@]host[:port] (plain, port
+    25), smtp+tls:// (STARTTLS, port 587) or smtps:// / smtp+ssl:// (TLS from the start, port
+    465). User and password may be %-encoded. Parsed here (urllib): dj-email-url has not been
+    kept since 2022."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    ports = {"smtp": 25, "smtp+tls": 587, "smtps": 465, "smtp+ssl": 465}
+    if scheme not in ports or not parts.hostname:
+        raise ImproperlyConfigured(
+            "EMAIL_URL must be smtp://host:port, smtp+tls://host:port or smtps://host:port, "
+            f"not {url.split('@')[-1]!r}.")
+    try:
+        port = parts.port or ports[scheme]
+    except ValueError:
+        raise ImproperlyConfigured("EMAIL_URL has a port that is not a number.") from None
+    return {"EMAIL_HOST": parts.hostname, "EMAIL_PORT": port,
+            "EMAIL_HOST_USER": unquote(parts.username or ""),
+            "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+            "EMAIL_USE_TLS": scheme == "smtp+tls", "EMAIL_USE_SSL": scheme in {"smtps", "smtp+ssl"}}
+
+
 CSRF_FAILURE_VIEW = "orgreg.views.csrf_failure"
 
 # --- Cache, mail -----------------------------------------------------------------------------
@@ -319,19 +343,39 @@ CSRF_FAILURE_VIEW = "orgreg.views.csrf_failure"
 # CACHE_URL=redis://host:6379/1 so a change seen by one worker is seen by all.
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", ""))}
 
-# The trial prints mail to the console; production sends through the municipality's relay.
+# Mail. EMAIL_URL (smtp://user:password@host:port, smtp+tls:// for STARTTLS, smtps:// for TLS
+# from the first byte) sets the SMTP settings in one; without it Django's own EMAIL_HOST,
+# EMAIL_PORT, EMAIL_USE_TLS ... are read. The trial (DEBUG, no EMAIL_URL) writes every mail to
+# the log (notify.backends.LogBackend); production sends through the municipality's relay.
+EMAIL_URL = os.environ.get("EMAIL_URL", "").strip()
+_email = email_from_url(EMAIL_URL) if EMAIL_URL else {}
 EMAIL_BACKEND = os.environ.get(
-    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend" if DEBUG
+    "EMAIL_BACKEND", "notify.backends.LogBackend" if DEBUG and not EMAIL_URL
     else "django.core.mail.backends.smtp.EmailBackend")
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 25)
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_HOST = _email.get("EMAIL_HOST", os.environ.get("EMAIL_HOST", "localhost"))
+EMAIL_PORT = _email.get("EMAIL_PORT", env_int("EMAIL_PORT", 25))
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", os.environ.get("EMAIL_HOST_USER", ""))
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD",
+                                 os.environ.get("EMAIL_HOST_PASSWORD", ""))
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", env_bool("EMAIL_USE_TLS", False))
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", env_bool("EMAIL_USE_SSL", False))
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "orgreg@localhost")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# orgreg's own mail (notify: udmeldinger, consultations): the global switch (off: every
+# message is recorded and cancelled, nothing leaves), the recipient domains a test
+# installation may mail (empty: any), and the retries of a failed send (attempts in all, the
+# first wait in seconds, doubled after each try).
+ORGREG_MAIL_ENABLED = env_bool("ORGREG_MAIL_ENABLED", True)
+ORGREG_MAIL_ALLOWED_DOMAINS = [d.lower().lstrip("@") for d in
+                               env_list("ORGREG_MAIL_ALLOWED_DOMAINS")]
+ORGREG_MAIL_MAX_ATTEMPTS = max(1, env_int("ORGREG_MAIL_MAX_ATTEMPTS", 5))
+ORGREG_MAIL_RETRY_SECONDS = max(0, env_int("ORGREG_MAIL_RETRY_SECONDS", 60))
+# Consultation mails (med.mailing): the reminder to bodies that have not answered goes this
+# many days before the deadline (0: on the day itself).
+ORGREG_CONSULTATION_REMINDER_DAYS = max(0, env_int("ORGREG_CONSULTATION_REMINDER_DAYS", 3))
+# The site's address as its users reach it, for the links in mail (no request to ask).
+ORGREG_SITE_URL = os.environ.get("ORGREG_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # "Navn <adresse>" or a bare address, comma-separated: they get the 500 errors by mail.
 ADMINS = [(a.split("<")[0].strip() or a, a.split("<")[-1].rstrip(">").strip())
           for a in env_list("ADMINS")]

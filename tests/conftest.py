@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from orgreg import roles
-from tests import celery_worker, factories
+from tests import celery_worker, factories, mail_server
 
 # One user per role, made once per test run (per xdist worker) in the test database.
 ROLE_USERS = {"redaktoer": roles.EDITOR, "leder": roles.MANAGER, "med": roles.MED,
@@ -123,3 +123,19 @@ def worker(broker, tmp_path):
     (tests/celery_worker.py): `worker.db.push()`, `worker.start()`, `worker.wait(job_id)`,
     `worker.db.pull()`."""
     yield from celery_worker.worker_process(broker, tmp_path)
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server (aiosmtpd) on loopback, Django's mail sent to it over SMTP
+    (tests/mail_server.py): `smtp_server.wait(n)` gives the messages it received,
+    `smtp_server.url` is an EMAIL_URL for a worker process."""
+    yield from mail_server.running(settings)
+
+
+@pytest.fixture
+def smtp_server_for_worker(smtp_server, monkeypatch):
+    """`smtp_server`, and EMAIL_URL pointing at it in the environment a worker process is
+    started with: name it before `worker` in the test's arguments."""
+    monkeypatch.setenv("EMAIL_URL", smtp_server.url)
+    return smtp_server

@@ -82,3 +82,16 @@ def wide_spec(n_units: int, fanout: int = 10) -> dict:
         remaining -= len(children)
         queue.extend(children.values())
     return spec
+
+
+def make_comment(structure, author, text: str, *, unit=None, body=None, membership=None):
+    """A comment (or, with `body`, a høringssvar) written straight to the table, whatever the
+    structure's status: for scenarios the services would not let arise now (a comment on a
+    structure whose consultation is over, or on a draft)."""
+    from comments.models import Comment, Kind
+    from orgreg import clock
+
+    return Comment.objects.create(
+        structure=structure, unit=unit, kind=Kind.ANSWER if body else Kind.COMMENT, text=text,
+        author=author, author_name=author.get_username(), body=body, membership=membership,
+        created_at=clock.now())

@@ -3,11 +3,12 @@ is overdue, how far the process is, and the Gantt chart of workstreams.
 
 The plan is the organisation's milestones plus entries derived from their sources, never
 copied: every visible structure's effective date ("Ny organisering træder i kraft") and, when
-the med app has meetings, every MED meeting. Each selector runs a fixed number of queries
-whatever the number of milestones. What a user sees is orgreg.roles.policy's answer: a
-milestone tied to a structure is seen by those who may see the structure, one without by
-everyone logged in, a structure's date by those who may see it, a MED meeting by the editors
-and the members of its body (as on the MED pages).
+the med app has them, every MED meeting and consultation deadline (timeline.entries). Each
+selector runs a fixed number of queries whatever the number of milestones. What a user sees
+is orgreg.roles.policy's answer: a milestone tied to a structure is seen by those who may see
+the structure, one without by everyone logged in, a structure's date by those who may see it,
+a MED meeting by the editors and the members of its body (as on the MED pages), a
+consultation's deadline by those who see the consultation.
 """
 
 from __future__ import annotations
@@ -28,87 +29,18 @@ from orgreg.text import MONTHS, danish_date
 from units import lifecycle
 from units.models import Organisation, Status, Structure
 
+from .entries import (  # the plan's entries, re-exported: callers read them from here
+    SOURCE_CONSULTATION,  # noqa: F401
+    SOURCE_MEETING,
+    SOURCE_MILESTONE,
+    SOURCE_STRUCTURE,
+    PlanEntry,
+    consultation_entries,
+    is_late,  # noqa: F401
+)
 from .models import Deliverable, DeliverableStatus, Kind, Milestone, MilestoneStatus, Workstream
 
 EFFECTIVE_TITLE = "Ny organisering træder i kraft"
-
-SOURCE_MILESTONE = "milestone"
-SOURCE_STRUCTURE = "structure"
-SOURCE_MEETING = "meeting"
-
-
-# --- late ("Forsinket") -----------------------------------------------------------------
-
-
-def is_late(item: PlanEntry | Milestone | Deliverable, today: datetime.date) -> bool:
-    """Forsinket: a milestone (or plan entry) still planned after its last date, or a
-    deliverable neither done nor cancelled after its end. A derived entry is never late: its
-    source decides (a structure's date is done once in force, a meeting once held)."""
-    if isinstance(item, Deliverable):
-        return item.end < today and item.status not in (DeliverableStatus.DONE,
-                                                         DeliverableStatus.CANCELLED)
-    if isinstance(item, PlanEntry) and item.derived:
-        return False
-    return item.status == MilestoneStatus.PLANNED and (item.end_date or item.date) < today
-
-
-# --- plan entries -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class PlanEntry:
-    """One line of the plan, whether a milestone or derived from a structure or a meeting."""
-
-    date: datetime.date
-    end_date: datetime.date | None
-    title: str
-    description: str
-    forum: str
-    kind: str
-    status: str
-    source: str
-    milestone_id: int | None = None
-    structure_id: int | None = None
-    structure_name: str = ""
-    workstream_id: int | None = None
-    workstream_name: str = ""
-    meeting_id: int | None = None
-    url: str = ""
-
-    @property
-    def derived(self) -> bool:
-        return self.source != SOURCE_MILESTONE
-
-    @property
-    def kind_label(self) -> str:
-        return Kind(self.kind).label
-
-    @property
-    def status_label(self) -> str:
-        return MilestoneStatus(self.status).label
-
-    @property
-    def last_date(self) -> datetime.date:
-        return self.end_date or self.date
-
-    @property
-    def date_label(self) -> str:
-        if self.end_date and self.end_date != self.date:
-            return f"{danish_date(self.date)} – {danish_date(self.end_date)}"
-        return danish_date(self.date)
-
-    def is_overdue(self, today: datetime.date) -> bool:
-        return is_late(self, today)
-
-    @property
-    def uid(self) -> str:
-        """Stable identity for calendar clients."""
-        if self.source == SOURCE_MILESTONE:
-            return f"milestone-{self.milestone_id}"
-        if self.source == SOURCE_STRUCTURE:
-            return f"structure-{self.structure_id}"
-        return f"meeting-{self.meeting_id}"
-
 
 @dataclass(frozen=True)
 class PlanFilter:
@@ -266,7 +198,8 @@ def plan(organisation: Organisation, *, user, start: datetime.date | None = None
     `start` and `end` (a milestone spanning the start counts), the effective dates of visible
     structures and MED meetings. Filters by kind, forum, workstream or structure narrow it;
     derived entries have no workstream, so a workstream filter keeps milestones only.
-    Three queries (milestones, structures, meetings) whatever the size of the plan."""
+    Four queries (milestones, structures, meetings, consultations) whatever the size of the
+    plan."""
     today = today or clock.today()
     f = filters or PlanFilter()
     if start or end:
@@ -280,6 +213,9 @@ def plan(organisation: Organisation, *, user, start: datetime.date | None = None
     entries += [_structure_entry(s, today) for s in _structures(organisation, user, f, replaced)]
     meetings_replaced = {m.meeting_id for m in milestones if m.meeting_id}
     entries += _meeting_entries(organisation, user, f, today, meetings_replaced)
+    entries += consultation_entries(organisation, user, start=f.start, end=f.end,
+                                    kinds=f.kinds, forum=f.forum, structure_id=f.structure_id,
+                                    workstream_id=f.workstream_id)
     entries.sort(key=lambda e: (e.date, e.end_date or e.date, e.source != SOURCE_STRUCTURE,
                                 e.title))
     return entries

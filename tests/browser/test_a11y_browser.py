@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.urls import reverse
 
 from med import services as med_services
 from tests.orgreg import test_leaks
@@ -80,6 +81,33 @@ def representative_urls(role_client: Client, urls: list[tuple[str, str]], *,
             + (SEARCHES if signed_in else []))
 
 
+def hearing_urls(randers, editor, med_member) -> list[tuple[str, str]]:
+    """The comments page of a structure in consultation, with its forms to comment and to
+    answer for a body the MED member belongs to (the leak scenario has no consultation
+    going on, so its comments pages show no forms), and a comment on it for the editor to
+    handle."""
+    from comments import services as comment_services
+    from units import services as unit_services
+
+    day = datetime.date.today()
+    hearing = unit_services.copy_structure(randers.structures["P0"], name="I høring",
+                                           effective_date=datetime.date(2029, 1, 1),
+                                           user=editor)
+    hearing = unit_services.set_status(hearing, "consultation", user=editor)
+    body = med_services.create_body(hearing, name="HøringsMED", level="hoved",
+                                    valid_from=datetime.date(2020, 1, 1), user=editor)
+    med_services.add_membership(body, person_name="Lis", side="medarbejder",
+                                valid_from=datetime.date(2020, 1, 1), person_user=med_member,
+                                user=editor)
+    med_services.create_consultation(hearing, body=body, sent_on=day, deadline=day,
+                                     user=editor)
+    comment = comment_services.add_comment(hearing, text="Et spørgsmål", user=med_member)
+    return [("comments:structure-comments (i høring)",
+             reverse("comments:structure-comments", args=[hearing.pk])),
+            ("comments:comment-handle (i høring)",
+             reverse("comments:comment-handle", args=[comment.pk]))]
+
+
 # The search pages with something found, beside their empty forms.
 SEARCHES = ["/soeg/?q=afdeling", "/soeg/?q=l%C3%A6km", "/min-enhed/?q=afdeling"]
 
@@ -108,7 +136,7 @@ def test_no_page_of_any_role_has_a_wcag21_aa_violation(browser, live_server, axe
     med_services.create_body(randers.structures["P0"], name="Tidligere LokalMED",
                              level="lokal", valid_from=datetime.date(2020, 1, 1),
                              valid_to=datetime.date(2023, 12, 31), user=editor)
-    urls = filled_urls(randers)
+    urls = filled_urls(randers) + hearing_urls(randers, editor, med_member)
     base_url = live_server.url.replace("://localhost:", "://127.0.0.1:")
     users = {"anonym": None, "læser": reader, "leder": manager, "med": med_member,
              "redaktør": editor}

@@ -73,7 +73,9 @@ def test_med_and_timeline_models_are_read_only(rf, staff):
 
     request = rf.get("/admin/")
     request.user = staff
-    for model in (MedBody, Meeting, Consultation, Milestone, Workstream):
+    from comments.models import Comment
+
+    for model in (MedBody, Meeting, Consultation, Milestone, Workstream, Comment):
         model_admin = admin.site._registry[model]
         assert model_admin.has_view_permission(request), model
         assert not model_admin.has_add_permission(request), model

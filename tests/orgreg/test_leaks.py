@@ -57,6 +57,9 @@ MARKERS: dict[str, tuple[str, str]] = {
     "LÆKMARKØR-C-GRUND": ("C", "reason"),
     "LÆKMARKØR-C-KOPI": ("C", "copy-reason"),
     "LÆKMARKØR-C-MED": ("C", "med-body"),
+    "LÆKMARKØR-D-KOMMENTAR": ("D", "comment"),
+    "LÆKMARKØR-D-SVAR": ("D", "comment-answer"),
+    "LÆKMARKØR-C-KOMMENTAR": ("C", "comment"),
     # A leader identifier (personal data) on a unit everyone may see: editors only.
     "lkm-leder@randers.dk": ("PERSON", "leader-identifier"),
 }
@@ -95,6 +98,7 @@ class Scenario:
     jobs: list = field(default_factory=list)
     pending_imports: list = field(default_factory=list)
     operations: list = field(default_factory=list)
+    comments: list = field(default_factory=list)
     users: dict[str, object] = field(default_factory=dict)
 
 
@@ -230,7 +234,17 @@ def randers(editor, reader, manager, med_member):
         organisation, user=editor, based_on=d, name="Import", effective_date=D(2027, 1, 1),
         on_date=D(2027, 1, 1),
         upload=SimpleUploadedFile("enheder.csv", b"Kode;Navn;Overordnet kode\nR;Rod;\n"))
+    # Comments: the MED member's on a unit of D and D's body's høringssvar (as if D had been
+    # in consultation: only editors may see them now), and the MED member's on C (theirs to
+    # see, hidden from everyone else but editors).
+    comments = [
+        factories.make_comment(d, med_member, "LÆKMARKØR-D-KOMMENTAR", unit=d_unit),
+        factories.make_comment(d, med_member, "LÆKMARKØR-D-SVAR", body=d_body,
+                               membership=memberships[1]),
+        factories.make_comment(c, med_member, "LÆKMARKØR-C-KOMMENTAR", unit=c_unit),
+    ]
     return Scenario(
+        comments=comments,
         organisation=organisation, structures={"P0": p0, "D": d, "P1": p1, "C": c},
         units=units, bodies=[p0_body, d_body, c_body], memberships=memberships,
         meetings=[p0_meeting, d_meeting], items=items, consultations=consultations,
@@ -263,7 +277,7 @@ _SEGMENT_KINDS = {
     "organisation": "organisation", "organisations": "organisation", "body": "body",
     "membership": "membership", "meeting": "meeting", "item": "item",
     "consultation": "consultation", "milepael": "milestone", "indsatsomraade": "workstream",
-    "leverance": "deliverable", "coverage": "structure", "jobs": "job",
+    "leverance": "deliverable", "coverage": "structure", "jobs": "job", "comment": "comment",
 }
 _KWARG_KINDS = {
     "old": "structure", "new": "structure", "other": "structure", "structure_id": "structure",
@@ -301,6 +315,7 @@ def _values(s: Scenario, kind: str) -> list:
         "job": [j.pk for j in s.jobs],
         "pending_import": [p.pk for p in s.pending_imports],
         "operation": [o.pk for o in s.operations],
+        "comment": [c.pk for c in s.comments],
     }[kind]
 
 
