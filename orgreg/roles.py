@@ -289,6 +289,21 @@ class Policy:
             raise PermissionDenied(NOT_EDITABLE)
         return structure
 
+    def can_see_os2mo_plan(self, structure) -> bool:
+        """The plan for OS2mo and the log of what was sent there: editors only (only an
+        editor may push, and the plan names every unit with its uuid in OS2mo), for a
+        structure they see."""
+        return self.is_editor and self.can_see_structure(structure)
+
+    def get_os2mo_plan_structure_or_404(self, pk):
+        """A structure whose plan for OS2mo the user may see; 404 for anyone but an editor,
+        whatever the structure, as for an editing page."""
+        self.require_editor()
+        structure = self.get_structure_or_404(pk)
+        if not self.can_see_os2mo_plan(structure):
+            raise Http404(NOT_FOUND)
+        return structure
+
     def get_comparable_pair_or_404(self, old_pk, new_pk):
         """(old, new): both visible and of one organisation (see `comparable`); 404 for either
         refusal, on the page, in the PDF, in the XLSX export and from the API alike."""

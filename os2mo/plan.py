@@ -406,8 +406,8 @@ class _Builder:
             return
         note = ""
         if ChangeKind.MERGED in change.kinds:
-            note = (f" Sammenlægning af {join_danish(quoted(p.unit.name) for p in change.predecessors)}"
-                    f": enheden beholder uuid'et fra {quoted(o.name)}.")
+            merged = join_danish(quoted(p.unit.name) for p in change.predecessors)
+            note = f" Sammenlægning af {merged}: enheden beholder uuid'et fra {quoted(o.name)}."
         elif ChangeKind.SPLIT in change.kinds:
             note = f" Deling af {quoted(o.name)}: denne del beholder enhedens uuid."
         sentence = f"Ret {quoted(o.name)} fra {self.when}: {'; '.join(parts)}.{note}"

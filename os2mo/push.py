@@ -30,6 +30,7 @@ from . import services
 from .client import Os2moClient, Os2moError
 from .models import Push, PushRecord
 from .plan import FACETS, Plan, PlanItem
+from .selectors import sent_keys
 
 CLASSES_QUERY = """
 query Classes($facets: [String!]) {
@@ -74,12 +75,6 @@ class PushReport:
             lines.append(f"{rest} ændringer er ikke sendt. Ret årsagen, og kør os2mo push "
                          "igen: det, der er sendt, sendes ikke igen.")
         return "\n".join(lines)
-
-
-def sent_keys(structure: Structure) -> set[str]:
-    """The plan keys a push of `structure` has sent."""
-    return set(PushRecord.objects.filter(structure=structure, state=PushRecord.State.SENT)
-               .values_list("key", flat=True))
 
 
 def _check_pusher(user) -> None:

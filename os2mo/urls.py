@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "os2mo"
+
+urlpatterns = [
+    path("structure/<int:pk>/plan/", views.structure_plan, name="structure-plan"),
+    path("structure/<int:pk>/plan/json/", views.structure_plan_json, name="structure-plan-json"),
+]

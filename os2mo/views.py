@@ -1,0 +1,59 @@
+"""Pages of os2mo: the plan for OS2mo of a structure, before anyone pushes it, and the log
+of what was pushed. Editors only (orgreg.roles)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+
+from orgreg.roles import editor_required, policy
+from units.lifecycle import DECIDED
+
+from . import plan as plans
+from . import selectors
+
+
+def _plan(structure) -> tuple[plans.Plan | None, str]:
+    try:
+        return plans.plan(structure, version=settings.OS2MO_GRAPHQL_VERSION), ""
+    except ValidationError as exc:
+        return None, " ".join(exc.messages)
+
+
+@editor_required
+def structure_plan(request, pk):
+    structure = policy(request.user).get_os2mo_plan_structure_or_404(pk)
+    plan, refusal = _plan(structure)
+    sent = selectors.sent_keys(structure)
+    items = [(item, item.key in sent) for item in plan.items] if plan else []
+    return render(request, "os2mo/structure_plan.html", {
+        "structure": structure, "plan": plan, "refusal": refusal, "items": items,
+        "unsent": sum(1 for _, was_sent in items if not was_sent),
+        "pushes": selectors.pushes(structure),
+        "plan_json": plan.json_text() if plan else "",
+    })
+
+
+@editor_required
+def structure_plan_json(request, pk):
+    structure = policy(request.user).get_os2mo_plan_structure_or_404(pk)
+    plan, refusal = _plan(structure)
+    if plan is None:
+        raise Http404(refusal)
+    response = JsonResponse(plan.as_json(), json_dumps_params={"ensure_ascii": False,
+                                                               "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="os2mo-plan-{structure.pk}.json"'
+    return response
+
+
+def plan_link(context, organisation, structure=None) -> dict:
+    """The structure page's link to the plan for OS2mo (the slot "organisation", see
+    os2mo.apps): for an editor, on a decided structure based on another."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    show = (structure is not None and structure.status in DECIDED
+            and structure.based_on_id is not None
+            and policy(user).can_see_os2mo_plan(structure))
+    return {"os2mo_plan_structure": structure if show else None}
