@@ -38,6 +38,7 @@ and the push looks them up in OS2mo (os2mo.push).
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 import uuid as uuid_module
 from dataclasses import dataclass, field
@@ -46,7 +47,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from orgreg.dates import day_before
-from orgreg.text import danish_date, join_danish, quoted
+from orgreg.text import counted, danish_date, join_danish, quoted
 from units import lifecycle
 from units.changes import ChangeKind
 from units.models import Structure, Unit
@@ -157,6 +158,12 @@ class Plan:
     def json_text(self) -> str:
         return json.dumps(self.as_json(), ensure_ascii=False, indent=2)
 
+    @property
+    def digest(self) -> str:
+        """A short fingerprint of the plan's mutations: the push button sends it, so an
+        editor confirms the plan they saw and no other."""
+        return hashlib.sha256(self.json_text().encode()).hexdigest()[:20]
+
     def text(self) -> str:
         """The plan as Danish text: what it is for, the rules, each step, the problems."""
         lines = [
@@ -169,7 +176,7 @@ class Plan:
             "",
         ]
         if self.items:
-            lines.append(f"{len(self.items)} ændringer:")
+            lines.append(f"{counted(len(self.items), 'ændring', 'ændringer')}:")
             lines += [f"{n}. {item.sentence}" for n, item in enumerate(self.items, start=1)]
         else:
             lines.append("OS2mo har allerede denne organisering: ingen ændringer.")
@@ -239,9 +246,11 @@ def _basis_uuids(old_tree: list[UnitNode], side: _Side, basis: Structure) -> dic
     missing = [n.name for n in old_tree[1:] if not side.external[n.id]]
     if missing:
         raise ValidationError(
-            f"{len(missing)} enheder i {quoted(basis.name)} har intet OS2mo-uuid, så planen kan "
-            f"ikke vide, hvilke enheder i OS2mo de er: "
-            f"{join_danish(quoted(m) for m in missing[:5])}{' …' if len(missing) > 5 else ''}.")
+            f"{counted(len(missing), 'enhed', 'enheder')} i {quoted(basis.name)} har intet "
+            f"OS2mo-uuid, så planen kan ikke vide, hvilke enheder i OS2mo de er: "
+            f"{join_danish(quoted(m) for m in missing[:5])}{' …' if len(missing) > 5 else ''}. "
+            f"Er {quoted(basis.name)} selv en ny organisering bygget på en fra OS2mo, så send "
+            "først dens plan til OS2mo (os2mo push): det giver dens nye enheder et uuid.")
     wrong = [n.name for n in old_tree if side.external[n.id] and not _is_uuid(side.external[n.id])]
     if wrong:
         raise ValidationError(

@@ -22,7 +22,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from orgreg.roles import policy
-from orgreg.text import join_danish, quoted
+from orgreg.text import counted, join_danish, quoted
 from units.models import Structure
 
 from . import plan as plans
@@ -60,11 +60,13 @@ class PushReport:
         """The report in Danish: the figures, each item sent, and the refusal if any."""
         lines = []
         if self.complete and not self.sent:
-            lines.append(f"Intet at sende: alle {len(self.plan.items)} ændringer i planen for "
-                         f"{quoted(self.plan.structure.name)} er sendt til OS2mo før.")
+            lines.append(f"Intet at sende: planen for {quoted(self.plan.structure.name)} "
+                         f"({counted(len(self.plan.items), 'ændring', 'ændringer')}) er sendt "
+                         "til OS2mo før.")
         else:
-            lines.append(f"Sendt til OS2mo: {len(self.sent)} af {len(self.plan.items)} "
-                         f"ændringer ({len(self.skipped)} var sendt før).")
+            lines.append(f"Sendt til OS2mo: {len(self.sent)} af "
+                         f"{counted(len(self.plan.items), 'ændring', 'ændringer')} "
+                         f"({len(self.skipped)} var sendt før).")
         lines += [f"- sendt: {item.sentence}" for item in self.sent]
         if self.stopped_at is not None:
             lines.append(f"Stoppet ved: {self.stopped_at.sentence}")
@@ -72,8 +74,8 @@ class PushReport:
             lines.append(self.message)
         if not self.complete:
             rest = len(self.plan.items) - len(self.sent) - len(self.skipped)
-            lines.append(f"{rest} ændringer er ikke sendt. Ret årsagen, og kør os2mo push "
-                         "igen: det, der er sendt, sendes ikke igen.")
+            lines.append(f"{counted(rest, 'ændring', 'ændringer')} er ikke sendt. Ret årsagen, "
+                         "og send igen: det, der er sendt, sendes ikke igen.")
         return "\n".join(lines)
 
 

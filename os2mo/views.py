@@ -4,15 +4,19 @@ of what was pushed. Editors only (orgreg.roles)."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
+from orgreg import jobs
 from orgreg.roles import editor_required, policy
 from units.lifecycle import DECIDED
 
 from . import plan as plans
-from . import selectors
+from . import selectors, tasks
 
 
 def _plan(structure) -> tuple[plans.Plan | None, str]:
@@ -33,7 +37,37 @@ def structure_plan(request, pk):
         "unsent": sum(1 for _, was_sent in items if not was_sent),
         "pushes": selectors.pushes(structure),
         "plan_json": plan.json_text() if plan else "",
+        "can_push": bool(plan and not plan.problems and settings.OS2MO_URL),
     })
+
+
+@require_POST
+@editor_required
+def structure_push(request, pk):
+    """Start a push of the plan the editor saw (its digest) and confirmed, as a job; refused
+    with a Danish message, nothing sent, when not confirmed, when the plan has changed since,
+    has problems, or OS2mo is not set up."""
+    structure = policy(request.user).get_os2mo_plan_structure_or_404(pk)
+    back = reverse("os2mo:structure-plan", args=[structure.pk])
+    plan, refusal = _plan(structure)
+    if plan is None:
+        messages.error(request, refusal)
+        return redirect(back)
+    if not settings.OS2MO_URL:
+        messages.error(request, "OS2mo er ikke sat op (OS2MO_URL mangler); intet er sendt.")
+    elif request.POST.get("confirm") != "yes":
+        messages.error(request, "Sæt kryds ved, at du har læst planen og vil sende den; intet "
+                                "er sendt.")
+    elif request.POST.get("digest") != plan.digest:
+        messages.error(request, "Planen er ændret, siden du så den; læs den igen, før du "
+                                "sender den. Intet er sendt.")
+    elif plan.problems:
+        messages.error(request, "Planen kan ikke sendes: " + " ".join(plan.problems))
+    else:
+        job = jobs.enqueue(tasks.PUSH, request.user, {"structure": structure.pk},
+                           total=len(plan.items))
+        return redirect(reverse("job-detail", args=[job.pk]))
+    return redirect(back)
 
 
 @editor_required

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from os2mo import push as pushing
 from os2mo.models import Push, PushRecord
 from os2mo.plan import CREATE, TERMINATE, UPDATE
+from tests.os2mo import push_server
 from tests.os2mo.builders import (
     approve,
     basis_from_os2mo,
@@ -16,45 +17,12 @@ from tests.os2mo.builders import (
     os2mo_uuid,
     unit_type,
 )
-from tests.os2mo.server import Os2moServer
+from tests.os2mo.push_server import AFDELING, N2, Os2moWithClasses
 from units import services
 from units.models import Unit
 
-AFDELING = "0a1b2c3d-0000-4000-8000-00000000a1de"
-N2 = "0a1b2c3d-0000-4000-8000-0000000000b2"
-
-
-class Os2moWithClasses(Os2moServer):
-    """The test OS2mo, also answering the classes query of os2mo.push (facets
-    org_unit_type and org_unit_level) as OS2mo does: objects → current."""
-
-    classes = [
-        {"uuid": AFDELING, "user_key": "Afdeling", "name": "Afdeling",
-         "facet": {"user_key": "org_unit_type"}},
-        {"uuid": N2, "user_key": "N2", "name": "N2", "facet": {"user_key": "org_unit_level"}},
-    ]
-
-    def graphql(self, version, body):
-        query = str(body.get("query") or "").strip()
-        if query.startswith("query Classes"):
-            facets = set((body.get("variables") or {}).get("facets") or ())
-            with self._lock:
-                self.requests.append({"version": version, "variables": body.get("variables"),
-                                      "kind": "classes"})
-            return {"data": {"classes": {"objects": [
-                {"current": c} for c in self.classes if c["facet"]["user_key"] in facets]}}}
-        return super().graphql(version, body)
-
-
-@pytest.fixture
-def os2mo(settings):
-    server = Os2moWithClasses().start()
-    settings.OS2MO_URL = server.url
-    settings.OS2MO_CLIENT_ID, settings.OS2MO_CLIENT_SECRET = server.client_id, server.client_secret
-    settings.OS2MO_AUTH_URL = ""
-    settings.OS2MO_GRAPHQL_VERSION = server.version
-    yield server
-    server.stop()
+# The test OS2mo with classes, as the fixture `os2mo`.
+os2mo = push_server.os2mo
 
 
 @pytest.fixture
