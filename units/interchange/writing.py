@@ -14,6 +14,7 @@ from ..models import Organisation, Structure, UnitType
 from ..services.bulk import UnitRow, build_structure
 from .checking import ProgressCallback, check
 from .plan import ImportPlan
+from .read_os2mo import Os2moOptions
 from .reading import FORMATS, read_file
 
 
@@ -58,8 +59,9 @@ def import_structure(plan: ImportPlan, *, organisation: Organisation, name: str,
 def prepare(data: bytes, *, organisation: Organisation, filename: str = "",
             fmt: str | None = None, based_on: Structure | None = None,
             create_unit_types: bool = False, on_date: datetime.date | None = None,
+            os2mo: Os2moOptions | None = None,
             progress: ProgressCallback | None = None) -> ImportPlan:
     """Read and check a file in one go: the dry run."""
-    source = read_file(data, filename=filename, fmt=fmt, on_date=on_date)
+    source = read_file(data, filename=filename, fmt=fmt, on_date=on_date, os2mo=os2mo)
     return check(source, organisation=organisation, based_on=based_on,
                  create_unit_types=create_unit_types, progress=progress)
