@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,10 +22,12 @@ from .reading import FORMATS, read_file
 @transaction.atomic
 def import_structure(plan: ImportPlan, *, organisation: Organisation, name: str,
                      effective_date: datetime.date, user, based_on: Structure | None = None,
-                     reason: str | None = None) -> Structure:
+                     reason: str | None = None,
+                     root_predecessor: int | None = None) -> Structure:
     """Write a checked plan as a new draft structure of `organisation`: the unit types the
     user chose to create, then every unit with its successions, in one transaction. Refuses a
-    plan with problems."""
+    plan with problems. `root_predecessor` is the unit (of `based_on`) that the new root put
+    above several top units continues, when the plan has one."""
     if not plan.ok:
         raise ValidationError("Importen har fejl og kan ikke gennemføres: "
                               + "; ".join(str(p) for p in plan.problems[:5]))
@@ -39,7 +42,8 @@ def import_structure(plan: ImportPlan, *, organisation: Organisation, name: str,
     root_key = None
     if plan.meta.get("synthetic_root"):
         root_key = "\x00root"
-        rows.append(UnitRow(root_key, None, {"name": organisation.name}))
+        rows.append(UnitRow(root_key, None, {"name": organisation.name}, predecessors=(
+            [(root_predecessor, Decimal(100))] if root_predecessor is not None else [])))
     for u in plan.units:
         fields = dict(u.fields)
         fields["unit_type"] = types[type_ids[u.unit_type]] if u.unit_type else None
