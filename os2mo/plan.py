@@ -41,6 +41,7 @@ import datetime
 import hashlib
 import json
 import uuid as uuid_module
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -343,8 +344,19 @@ class _Builder:
         self.creates_updates: list[PlanItem] = []
         self.terminates: list[PlanItem] = []
         self.problems: list[str] = []
-        # Which new unit took each old unit's uuid.
-        self.kept_by = {o_id: n_id for n_id, o_id in kept.items()}
+        # Names used more than once in a tree ("Administration" under every school) are told
+        # with their parent.
+        self.repeated = {tree_id: {name for name, k in Counter(n.name for n in nodes).items()
+                                   if k > 1}
+                         for tree_id, nodes in ((structure.based_on_id, comparison.old_tree),
+                                                (structure.pk, comparison.new_tree))}
+
+    def _label(self, node: UnitNode, by_id: dict[int, UnitNode]) -> str:
+        """The unit's name, with its parent's when the name is repeated in its tree."""
+        parent = by_id.get(node.parent_id) if node.parent_id else None
+        if parent is not None and node.name in self.repeated.get(node.structure_id, ()):
+            return f"{quoted(node.name)} under {quoted(parent.name)}"
+        return quoted(node.name)
 
     def _parent_name(self, node: UnitNode, by_id: dict[int, UnitNode]) -> str:
         parent = by_id.get(node.parent_id) if node.parent_id else None
@@ -374,8 +386,8 @@ class _Builder:
             classes["org_unit_type"] = n.unit_type
         else:
             self.problems.append(
-                f"{quoted(n.name)} har ingen enhedstype; OS2mo kræver en (org_unit_type) for "
-                "at oprette en enhed.")
+                f"{self._label(n, self.new_by_id)} har ingen enhedstype; OS2mo kræver en "
+                "(org_unit_type) for at oprette en enhed.")
         if self.side.level[n.id]:
             classes["org_unit_level"] = self.side.level[n.id]
         why = ""
@@ -419,7 +431,8 @@ class _Builder:
             note = f" Sammenlægning af {merged}: enheden beholder uuid'et fra {quoted(o.name)}."
         elif ChangeKind.SPLIT in change.kinds:
             note = f" Deling af {quoted(o.name)}: denne del beholder enhedens uuid."
-        sentence = f"Ret {quoted(o.name)} fra {self.when}: {'; '.join(parts)}.{note}"
+        sentence = (f"Ret {self._label(o, self.old_by_id)} fra {self.when}: "
+                    f"{'; '.join(parts)}.{note}")
         self.creates_updates.append(PlanItem(f"{UPDATE}:{uuid}", UPDATE, data, sentence,
                                              change.kind, n.id, classes))
 
@@ -446,7 +459,7 @@ class _Builder:
             why = f": fortsætter i {quoted(change.successors[0].unit.name)}, som har et andet uuid"
         else:
             why = ": nedlagt"
-        sentence = f"Afslut {quoted(o.name)} i OS2mo {dates}{why}."
+        sentence = f"Afslut {self._label(o, self.old_by_id)} i OS2mo {dates}{why}."
         self.terminates.append(PlanItem(
             f"{TERMINATE}:{uuid}", TERMINATE, {"uuid": uuid, "to": to.isoformat()}, sentence,
             change.kind, o.id))
