@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
 import json
+import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from os2mo import plan as plans
 from os2mo.plan import CREATE, TERMINATE, UPDATE
+from tests import factories
 from tests.os2mo.builders import (
+    EFFECTIVE,
     approve,
     basis_from_os2mo,
     fresh,
@@ -199,9 +203,44 @@ def test_a_new_unit_without_type_is_a_problem(editor):
     assert plan.problems and "ingen enhedstype" in plan.problems[0]
 
 
-def test_plan_query_count_does_not_grow(editor, django_assert_max_num_queries):
-    basis, _ = basis_from_os2mo(editor)
-    draft, _ = new_structure(editor, basis)
-    structure = approve(editor, draft)
-    with django_assert_max_num_queries(8):
-        plans.plan(structure, version=29)
+def _bulk_pair(editor, size):
+    """An approved basis of `size` units with OS2mo uuids and an approved copy with every
+    third unit renamed."""
+    from django.db.models import F, Value
+    from django.db.models.functions import Concat
+
+    from units.benchmarks.synthetic import balanced_rows
+    from units.services.bulk import build_structure
+
+    organisation = factories.make_organisation(editor)
+    rows = balanced_rows(size)
+    for row in rows:
+        row.fields["external_id"] = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{size}/{row.key}"))
+    basis = build_structure(organisation, name="Fra OS2mo", rows=rows, user=editor,
+                            effective_date=datetime.date(2026, 1, 1))
+    basis = services.set_status(basis, "approved", user=editor)
+    new = services.copy_structure(basis, name="Ny", effective_date=EFFECTIVE, user=editor)
+    units = Unit.objects.filter(tree_id=new.pk).order_by("lft")
+    units.filter(pk__in=list(units.values_list("pk", flat=True))[1::3]).update(
+        name=Concat(F("name"), Value(" (ny)")))
+    return approve(editor, new)
+
+
+def test_plan_and_its_page_run_the_same_queries_at_two_sizes(editor, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    client.force_login(editor)
+    counts = []
+    for size in (10, 80):
+        structure = _bulk_pair(editor, size)
+        with CaptureQueriesContext(connection) as plan_queries:
+            plan = plans.plan(structure, version=29)
+        assert len(_items(plan, UPDATE)) == len(range(1, size, 3))
+        with CaptureQueriesContext(connection) as page_queries:
+            assert client.get(reverse("os2mo:structure-plan", args=[structure.pk])).status_code \
+                == 200
+        counts.append((len(plan_queries), len(page_queries)))
+    assert counts[0] == counts[1]
+    assert counts[0][0] <= 8
