@@ -9,9 +9,10 @@ answers, so a push that stops — OS2mo refuses an item (its message is kept), o
 reached — leaves a record of what was sent, and the next push continues from the item that
 stopped it. A second push of a structure that was sent in full sends nothing.
 
-If the process dies between OS2mo's answer and the record, that one item is sent again by
-the next push; OS2mo then refuses a create of an existing uuid, and the push stops there
-with OS2mo's message for an editor to look at.
+If OS2mo applied an item but its answer never arrived (a timeout, or the process died before
+the record), the next push sends that item again: an update or termination says the same
+again; a create of a uuid OS2mo already has is refused, so on a refused create the push asks
+OS2mo whether the unit exists, and if so records the item as sent and goes on.
 """
 
 from __future__ import annotations
@@ -32,6 +33,12 @@ from .models import Push, PushRecord
 from .plan import FACETS, Plan, PlanItem
 from .selectors import sent_keys
 
+EXISTS_QUERY = """
+query UnitExists($uuids: [UUID!]) {
+  org_units(filter: {uuids: $uuids, from_date: null, to_date: null}) { objects { uuid } }
+}
+"""
+
 CLASSES_QUERY = """
 query Classes($facets: [String!]) {
   classes(filter: {facet_user_keys: $facets}) {
@@ -39,6 +46,10 @@ query Classes($facets: [String!]) {
   }
 }
 """
+
+
+ALREADY = ("Fandtes allerede i OS2mo: sendt ved en tidligere afsendelse, hvis svar ikke nåede "
+           "frem.")
 
 
 @dataclass
@@ -113,6 +124,16 @@ def _classes(client: Os2moClient, items: list[PlanItem]) -> dict[tuple[str, str]
     return found
 
 
+def _exists(client: Os2moClient, uuid: str) -> bool:
+    """Whether OS2mo has a unit `uuid` at any time; False when it cannot tell."""
+    try:
+        data = client.execute(EXISTS_QUERY, {"uuids": [uuid]})
+    except Os2moError:
+        return False
+    objects = (data.get("org_units") or {}).get("objects") or []
+    return any(isinstance(o, dict) and str(o.get("uuid", "")).lower() == uuid for o in objects)
+
+
 def _input(item: PlanItem, classes: dict[tuple[str, str], str]) -> dict[str, Any]:
     return {**item.input, **{f: classes[f, name] for f, name in item.classes.items()}}
 
@@ -146,6 +167,13 @@ def push(structure: Structure, *, user, client: Os2moClient | None = None) -> Pu
             try:
                 data = client.execute(item.query, {"input": data_input})
             except Os2moError as exc:
+                if item.mutation == plans.CREATE and _exists(client, item.input["uuid"]):
+                    services.record(run, key=item.key, mutation=item.mutation,
+                                    input=data_input, sentence=item.sentence,
+                                    state=PushRecord.State.SENT,
+                                    response_uuid=item.input["uuid"], message=ALREADY)
+                    report.sent.append(item)
+                    continue
                 report.stopped_at = item
                 report.message = str(exc)
                 services.record(run, key=item.key, mutation=item.mutation, input=data_input,

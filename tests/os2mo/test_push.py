@@ -121,3 +121,20 @@ def test_the_version_decides_terminate_dates_on_the_wire(os2mo, structure, edito
     terminate = os2mo.mutations[-1]
     assert terminate["version"] == 28
     assert terminate["variables"]["input"]["to"] == "2026-12-31"
+
+
+def test_a_create_os2mo_already_has_counts_as_sent(os2mo, structure, editor):
+    """A create whose answer never came back (OS2mo made the unit, orgreg never recorded it):
+    sent again, OS2mo refuses the uuid it has, and the push finds the unit and goes on."""
+    from os2mo import plan as plans
+
+    create, = [i for i in plans.plan(structure, version=29).items if i.mutation == CREATE]
+    made = create.input["uuid"]
+    os2mo.load([{"uuid": made, "validities": [{"uuid": made, "name": "Digitalisering",
+                                                "validity": {"from": "2027-01-01", "to": None}}]}])
+    os2mo.refuse(mutation=CREATE, uuid=made, message="Object already exists")
+    report = pushing.push(structure, user=editor)
+    assert report.complete and [i.mutation for i in report.sent] == [UPDATE, UPDATE, CREATE,
+                                                                      TERMINATE]
+    record = PushRecord.objects.get(structure=structure, key=create.key)
+    assert record.state == "sent" and "Fandtes allerede i OS2mo" in record.message
