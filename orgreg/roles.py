@@ -157,6 +157,21 @@ class Policy:
         return self.is_editor and self.can_see_unit(unit)
 
     @property
+    def can_pull_from_os2mo(self) -> bool:
+        """Reading OS2mo into a new structure (os2mo.pulling), from the organisation page:
+        editors, once OS2mo is set up (OS2MO_URL)."""
+        from django.conf import settings
+
+        return self.is_editor and bool(settings.OS2MO_URL)
+
+    def os2mo_pulls(self, queryset: QuerySet | None = None) -> QuerySet:
+        """The record of pulls from OS2mo (who pulled, into which structure): editors only."""
+        from os2mo.models import Pull
+
+        qs = queryset if queryset is not None else Pull.objects.all()
+        return qs if self.is_editor else qs.none()
+
+    @property
     def can_administer(self) -> bool:
         """The Django admin (reference data; domain models are read-only there)."""
         return self.is_authenticated and bool(getattr(self.user, "is_staff", False))

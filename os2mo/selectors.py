@@ -1,12 +1,22 @@
-"""Reads of os2mo: the pushes of a structure and what they sent."""
+"""Reads of os2mo: the pulls an editor sees of an organisation, and the pushes of a structure
+and what they sent."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
-from units.models import Structure
+from orgreg.roles import policy
+from units.models import Organisation, Structure
 
 from .models import Push, PushRecord
+
+
+def recent_pulls(user, organisation: Organisation, *, limit: int = 10) -> QuerySet:
+    """The organisation's latest pulls, with their structures and who pulled (one query);
+    none for anyone but an editor."""
+    return (policy(user).os2mo_pulls().filter(organisation=organisation)
+            .select_related("structure", "based_on", "pulled_by")
+            .order_by("-pulled_at", "-pk")[:limit])
 
 
 def sent_keys(structure: Structure) -> set[str]:

@@ -1,5 +1,6 @@
-"""Pages of os2mo: the plan for OS2mo of a structure, before anyone pushes it, and the log
-of what was pushed. Editors only (orgreg.roles)."""
+"""Pages of os2mo, editors only (orgreg.roles): the pull page, where an editor reads OS2mo into
+a new structure as a background job; and a structure's plan for OS2mo, shown before anyone
+pushes it, with the log of what was pushed and the button that pushes it."""
 
 from __future__ import annotations
 
@@ -17,6 +18,25 @@ from units.lifecycle import DECIDED
 
 from . import plan as plans
 from . import selectors, tasks
+from .forms import PullForm
+
+
+@editor_required
+def pull_page(request, pk):
+    """The form (date, draft or in force, hierarchy, top unit) and the latest pulls; a valid
+    form starts the pull as a job and shows its progress."""
+    viewer = policy(request.user)
+    organisation = viewer.get_organisation_or_404(pk)
+    if not viewer.can_pull_from_os2mo:
+        raise Http404("OS2mo er ikke sat op.")
+    form = PullForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        job = tasks.start_pull(request.user, form.params(organisation))
+        return redirect(reverse("job-detail", args=[job.pk]))
+    return render(request, "os2mo/pull.html", {
+        "organisation": organisation, "form": form,
+        "pulls": selectors.recent_pulls(request.user, organisation),
+    }, status=422 if form.is_bound else 200)
 
 
 def _plan(structure) -> tuple[plans.Plan | None, str]:
