@@ -21,6 +21,11 @@ management commands run without ``--user``).
   seen by editors only — never on a PDF, in an export or API answer for anyone else, nor in
   history shown to them. Editors link managers to units by hand, in any structure they see.
 - Two structures are compared only within one organisation.
+- Reading OS2mo into a new structure (a pull), and the record of pulls, are for editors
+  only, and only once OS2mo is set up (OS2MO_URL).
+- A structure's plan for OS2mo (the changes to hand back, with every unit's uuid there), the
+  log of what was pushed and the push itself are for editors only; to anyone else the plan
+  page is a 404, as an editing page is.
 - A user signed in through the identity provider without any of the four roles (and not a
   superuser) gets no session at all (`Policy.has_role`), and so sees nothing.
 

@@ -161,7 +161,7 @@ class Os2moServer:
         hierarchies = set(variables.get("hierarchies") or ())
         chosen = []
         with self._lock:
-            objects = json.loads(json.dumps(self.objects))
+            objects = list(self.objects)
         for obj in objects:
             versions = [v for v in obj.get("validities", [])
                         if self._overlaps(v, start, end)
@@ -172,7 +172,8 @@ class Os2moServer:
         offset = int(base64.b64decode(variables["cursor"]).decode()) if variables.get(
             "cursor") else 0
         limit = variables.get("limit") or len(chosen) or 1
-        page = chosen[offset:offset + limit]
+        # Copied only now, a page at a time: the answer never shares the loaded objects.
+        page = json.loads(json.dumps(chosen[offset:offset + limit]))
         more = offset + limit < len(chosen)
         next_cursor = base64.b64encode(str(offset + limit).encode()).decode() if more else None
         return {"page_info": {"next_cursor": next_cursor}, "objects": page}

@@ -87,3 +87,12 @@ def test_a_silent_server_times_out(os2mo_server, settings):
             client.execute("{ org_units { objects { uuid } } }")
     finally:
         listener.close()
+
+
+def test_an_expired_token_is_fetched_again(os2mo_server):
+    os2mo_server.load_sample("kommune")
+    client = Os2moClient.from_settings()
+    client.org_units_on(datetime.date(2025, 1, 2))
+    os2mo_server._tokens.clear()  # OS2mo forgot it (restarted, or it expired early)
+    assert client.org_units_on(datetime.date(2025, 1, 2))
+    assert os2mo_server.tokens_issued == 2

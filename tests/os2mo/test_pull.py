@@ -113,3 +113,12 @@ def test_in_force_on_a_date_taken_is_refused(os2mo_server, editor, organisation)
     with pytest.raises(CommandError, match="to organiseringer kan ikke træde i kraft"):
         run_pull("--organisation", organisation.name, "--on-date", "2025-01-02", "--in-force")
     assert Pull.objects.count() == 1
+
+
+def test_hierarchy_by_uuid_is_asked_of_os2mo(os2mo_server, editor, organisation):
+    from tests.os2mo.make_samples import PAY
+
+    os2mo_server.load_sample("kommune")
+    result = pulling.pull(organisation, on_date=DAY, user=editor, hierarchy=PAY["uuid"])
+    assert os2mo_server.requests[0]["variables"]["hierarchies"] == [PAY["uuid"]]
+    assert Unit.objects.filter(tree_id=result.structure.pk).count() == 3
