@@ -23,6 +23,11 @@ management commands run without ``--user``).
   seen by editors only — never on a PDF, in an export or API answer for anyone else, nor in
   history shown to them. Editors link managers to units by hand, in any structure they see.
 - Two structures are compared only within one organisation.
+- Reading OS2mo into a new structure (a pull), and the record of pulls, are for editors
+  only, and only once OS2mo is set up (OS2MO_URL).
+- A structure's plan for OS2mo (the changes to hand back, with every unit's uuid there), the
+  log of what was pushed and the push itself are for editors only; to anyone else the plan
+  page is a 404, as an editing page is.
 - A user signed in through the identity provider without any of the four roles (and not a
   superuser) gets no session at all (`Policy.has_role`), and so sees nothing.
 
@@ -159,6 +164,21 @@ class Policy:
         return self.is_editor and self.can_see_unit(unit)
 
     @property
+    def can_pull_from_os2mo(self) -> bool:
+        """Reading OS2mo into a new structure (os2mo.pulling), from the organisation page:
+        editors, once OS2mo is set up (OS2MO_URL)."""
+        from django.conf import settings
+
+        return self.is_editor and bool(settings.OS2MO_URL)
+
+    def os2mo_pulls(self, queryset: QuerySet | None = None) -> QuerySet:
+        """The record of pulls from OS2mo (who pulled, into which structure): editors only."""
+        from os2mo.models import Pull
+
+        qs = queryset if queryset is not None else Pull.objects.all()
+        return qs if self.is_editor else qs.none()
+
+    @property
     def can_administer(self) -> bool:
         """The Django admin (reference data; domain models are read-only there)."""
         return self.is_authenticated and bool(getattr(self.user, "is_staff", False))
@@ -289,6 +309,21 @@ class Policy:
         structure = self.get_structure_or_404(pk)
         if not self.can_edit_structure(structure):
             raise PermissionDenied(NOT_EDITABLE)
+        return structure
+
+    def can_see_os2mo_plan(self, structure) -> bool:
+        """The plan for OS2mo and the log of what was sent there: editors only (only an
+        editor may push, and the plan names every unit with its uuid in OS2mo), for a
+        structure they see."""
+        return self.is_editor and self.can_see_structure(structure)
+
+    def get_os2mo_plan_structure_or_404(self, pk):
+        """A structure whose plan for OS2mo the user may see; 404 for anyone but an editor,
+        whatever the structure, as for an editing page."""
+        self.require_editor()
+        structure = self.get_structure_or_404(pk)
+        if not self.can_see_os2mo_plan(structure):
+            raise Http404(NOT_FOUND)
         return structure
 
     def get_comparable_pair_or_404(self, old_pk, new_pk):

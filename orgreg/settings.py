@@ -338,6 +338,20 @@ def email_from_url(url: str) -> dict:
 
 CSRF_FAILURE_VIEW = "orgreg.views.csrf_failure"
 
+# --- OS2mo ----------------------------------------------------------------------------------
+# OS2mo's GraphQL API (os2mo/client.py; README "OS2mo"): its address, the integration's client
+# id and secret (env only, never in a file of the repo), the token endpoint of its Keycloak
+# (default: OS2MO_URL/auth/realms/mo/protocol/openid-connect/token) and the GraphQL version
+# spoken (/graphql/vN; from v29 a validity's `to` is exclusive, up to v28 the last day).
+OS2MO_URL = os.environ.get("OS2MO_URL", "").strip().rstrip("/")
+OS2MO_CLIENT_ID = os.environ.get("OS2MO_CLIENT_ID", "").strip()
+OS2MO_CLIENT_SECRET = os.environ.get("OS2MO_CLIENT_SECRET", "")
+OS2MO_AUTH_URL = os.environ.get("OS2MO_AUTH_URL", "").strip()
+OS2MO_GRAPHQL_VERSION = env_int("OS2MO_GRAPHQL_VERSION", 29)
+# Seconds OS2mo has to answer one request, and units asked for a page.
+OS2MO_TIMEOUT = env_int("OS2MO_TIMEOUT", 30)
+OS2MO_PAGE_SIZE = env_int("OS2MO_PAGE_SIZE", 200)
+
 # --- Cache, mail -----------------------------------------------------------------------------
 # Unset, each process has its own cache (the trial); with several workers or machines set
 # CACHE_URL=redis://host:6379/1 so a change seen by one worker is seen by all.

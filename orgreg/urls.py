@@ -18,5 +18,6 @@ urlpatterns = [
     path("med/", include("med.urls")),
     path("plan/", include("timeline.urls")),
     path("kommentarer/", include("comments.urls")),
+    path("os2mo/", include("os2mo.urls")),
     path("", include("units.urls")),
 ]

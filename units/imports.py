@@ -43,7 +43,8 @@ def is_expired(pending: PendingImport, *, now: datetime.datetime | None = None) 
 def create_pending_import(organisation: Organisation, *, user, upload: UploadedFile,
                           name: str, effective_date: datetime.date, fmt: str = "",
                           based_on: Structure | None = None, create_unit_types: bool = False,
-                          on_date: datetime.date) -> PendingImport:
+                          on_date: datetime.date,
+                          os2mo: interchange.Os2moOptions | None = None) -> PendingImport:
     """Keep `upload` in storage (MEDIA_ROOT/imports/, under a name of our own) for `user` to
     preview and confirm within ORGREG_IMPORT_RETENTION_HOURS. The form has refused a file
     over interchange.MAX_IMPORT_BYTES; a basis of another organisation is refused here."""
@@ -54,7 +55,7 @@ def create_pending_import(organisation: Organisation, *, user, upload: UploadedF
         owner=user, organisation=organisation, based_on=based_on,
         filename=(upload.name or "")[:255], format=fmt or "", size=upload.size or 0,
         name=name, effective_date=effective_date, create_unit_types=create_unit_types,
-        on_date=on_date,
+        on_date=on_date, os2mo_options=(os2mo or interchange.Os2moOptions()).as_json(),
         expires_at=clock.now() + datetime.timedelta(hours=settings.ORGREG_IMPORT_RETENTION_HOURS),
     )
     pending.file.save("upload", upload, save=False)
@@ -72,6 +73,7 @@ def _prepare(pending: PendingImport, progress: Progress | None) -> interchange.I
         data, organisation=pending.organisation, filename=pending.filename,
         fmt=pending.format or None, based_on=pending.based_on,
         create_unit_types=pending.create_unit_types, on_date=pending.on_date,
+        os2mo=interchange.Os2moOptions.from_json(pending.os2mo_options),
         progress=(lambda _stage, done, total: progress(done, total)) if progress else None,
     )
 

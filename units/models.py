@@ -357,6 +357,8 @@ class PendingImport(models.Model):
     effective_date = models.DateField("gældende fra")
     create_unit_types = models.BooleanField("opret manglende enhedstyper", default=False)
     on_date = models.DateField("OS2mo: enheder gyldige på")
+    # How an OS2mo answer is read (units.interchange.Os2moOptions: version, hierarchy, top).
+    os2mo_options = models.JSONField("OS2mo: indlæsning", default=dict, blank=True)
     state = models.CharField("tilstand", max_length=10, choices=State.choices,
                              default=State.UPLOADED)
     preview = models.JSONField("kontrol", null=True, blank=True)

@@ -45,7 +45,7 @@ from .preview import PREVIEW_PROBLEMS, PREVIEW_UNITS, ImportPreview, PreviewUnit
 from .problems import FileRefused, Kind, Problem
 from .read_csv import read_csv
 from .read_json import JSON_FORMAT_NAME, read_orgreg_json
-from .read_os2mo import read_os2mo
+from .read_os2mo import Os2moOptions, os2mo_source, read_os2mo
 from .read_xlsx import read_xlsx
 from .reading import FORMATS, MAX_IMPORT_BYTES, detect_format, read_file
 from .records import Record, Source
@@ -59,6 +59,7 @@ __all__ = [
     "FORMULA_CHARACTERS",
     "JSON_FORMAT_NAME",
     "MAX_IMPORT_BYTES",
+    "Os2moOptions",
     "PREVIEW_PROBLEMS",
     "PREVIEW_UNITS",
     "TEXT_FIELDS",
@@ -84,6 +85,7 @@ __all__ = [
     "filename",
     "import_structure",
     "normalise_header",
+    "os2mo_source",
     "parse_number",
     "prepare",
     "preview",

@@ -25,6 +25,8 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "description": ("beskrivelse", "description"),
     "predecessors": ("forgænger", "forgængere", "forgængerkode", "forgængerkoder",
                      "predecessor", "predecessors", "predecessor code", "predecessor codes"),
+    "external_id": ("eksternt id", "external id", "os2mo uuid"),
+    "org_level": ("organisatorisk niveau", "niveau", "org level", "org unit level"),
     "key": ("nøgle", "key"),
     "parent_key": ("overordnet nøgle", "parent key"),
 }
@@ -37,11 +39,12 @@ COLUMN_LABELS = {
     "leader_name": "leder", "leader_identifier": "lederident",
     "headcount": "antal medarbejdere", "fte": "årsværk",
     "location": "placering", "description": "beskrivelse", "predecessors": "forgængere",
+    "external_id": "eksternt id", "org_level": "organisatorisk niveau",
     "key": "nøgle", "parent_key": "overordnet nøgle",
 }
 
 TEXT_FIELDS = ("name", "short_name", "code", "leader_title", "leader_name", "leader_identifier",
-               "location", "description")
+               "location", "description", "external_id", "org_level")
 
 
 def normalise_header(text: Any) -> str:

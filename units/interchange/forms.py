@@ -9,6 +9,7 @@ from orgreg.forms import DateField
 from orgreg.text import danish_date, danish_number
 
 from ..models import Status, Structure
+from .read_os2mo import Os2moOptions
 from .reading import FORMATS, MAX_IMPORT_BYTES
 
 
@@ -37,6 +38,23 @@ class ImportForm(forms.Form):
         label="OS2mo: enheder gyldige på", required=False,
         help_text="Kun for OS2mo-filer. Tom: i dag.",
     )
+    os2mo_version = forms.ChoiceField(
+        label="OS2mo: GraphQL-version", required=False,
+        choices=[("", "Som filen angiver (ellers v29 eller nyere)"),
+                 ("29", "v29 eller nyere: »to« er dagen efter sidste gyldige dag"),
+                 ("28", "v28 eller ældre: »to« er sidste gyldige dag")],
+        help_text="Kun for OS2mo-filer. Bestemmer, om en enhed er gyldig på sin slutdato.",
+    )
+    os2mo_hierarchy = forms.CharField(
+        label="OS2mo: hierarki", required=False, max_length=200,
+        help_text="Kun for OS2mo-filer: navn eller uuid på det hierarki (fx "
+                  "»Linjeorganisation«), der skal indlæses. Tom: alle.",
+    )
+    os2mo_top = forms.CharField(
+        label="OS2mo: øverste enhed", required=False, max_length=200,
+        help_text="Kun for OS2mo-filer: uuid, user_key eller navn på den enhed, der skal "
+                  "indlæses med alt under sig. Tom: hele træet.",
+    )
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,3 +78,10 @@ class ImportForm(forms.Form):
 
     def clean_on_date(self):
         return self.cleaned_data.get("on_date") or clock.today()
+
+    def os2mo_options(self) -> Os2moOptions:
+        data = self.cleaned_data
+        version = data.get("os2mo_version")
+        return Os2moOptions(int(version) if version else None,
+                            (data.get("os2mo_hierarchy") or "").strip(),
+                            (data.get("os2mo_top") or "").strip())

@@ -10,7 +10,7 @@ from orgreg.text import danish_number, quoted
 from .problems import FileRefused, bad_file
 from .read_csv import read_csv
 from .read_json import read_orgreg_json
-from .read_os2mo import read_os2mo
+from .read_os2mo import Os2moOptions, read_os2mo
 from .read_xlsx import read_xlsx
 from .records import Source
 
@@ -44,14 +44,17 @@ def detect_format(data: bytes, filename: str = "") -> str:
 
 def _looks_like_os2mo(data: bytes) -> bool:
     head = data[:4096]
-    return b'"org_units"' in head or b'"data"' in head[:200]
+    return (b'"org_units"' in head or b'"data"' in head[:200]
+            or b'"graphql_version"' in head[:200])
 
 
 def read_file(data: bytes, *, filename: str = "", fmt: str | None = None,
-              on_date: datetime.date | None = None) -> Source:
-    """Read the records of a file of format `fmt` (detected from name and content when None).
-    Refuses an empty or oversized file and one that is not what its format says; those
-    refusals are problems without a row number."""
+              on_date: datetime.date | None = None,
+              os2mo: Os2moOptions | None = None) -> Source:
+    """Read the records of a file of format `fmt` (detected from name and content when None);
+    `on_date` and `os2mo` say how an OS2mo answer is read. Refuses an empty or oversized
+    file and one that is not what its format says; those refusals are problems without a
+    row number."""
     fmt = fmt or detect_format(data, filename)
     if fmt not in FORMATS:
         return Source(fmt, problems=[bad_file(f"Ukendt format {quoted(fmt)}.")])
@@ -70,7 +73,7 @@ def read_file(data: bytes, *, filename: str = "", fmt: str | None = None,
         elif fmt == "json":
             source = read_orgreg_json(data)
         else:
-            source = read_os2mo(data, on_date)
+            source = read_os2mo(data, on_date, os2mo)
     except FileRefused as exc:
         return Source(fmt, problems=[bad_file(str(exc))])
     if not source.problems and not source.records:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,16 +15,19 @@ from ..models import Organisation, Structure, UnitType
 from ..services.bulk import UnitRow, build_structure
 from .checking import ProgressCallback, check
 from .plan import ImportPlan
+from .read_os2mo import Os2moOptions
 from .reading import FORMATS, read_file
 
 
 @transaction.atomic
 def import_structure(plan: ImportPlan, *, organisation: Organisation, name: str,
                      effective_date: datetime.date, user, based_on: Structure | None = None,
-                     reason: str | None = None) -> Structure:
+                     reason: str | None = None,
+                     root_predecessor: int | None = None) -> Structure:
     """Write a checked plan as a new draft structure of `organisation`: the unit types the
     user chose to create, then every unit with its successions, in one transaction. Refuses a
-    plan with problems."""
+    plan with problems. `root_predecessor` is the unit (of `based_on`) that the new root put
+    above several top units continues, when the plan has one."""
     if not plan.ok:
         raise ValidationError("Importen har fejl og kan ikke gennemføres: "
                               + "; ".join(str(p) for p in plan.problems[:5]))
@@ -38,7 +42,8 @@ def import_structure(plan: ImportPlan, *, organisation: Organisation, name: str,
     root_key = None
     if plan.meta.get("synthetic_root"):
         root_key = "\x00root"
-        rows.append(UnitRow(root_key, None, {"name": organisation.name}))
+        rows.append(UnitRow(root_key, None, {"name": organisation.name}, predecessors=(
+            [(root_predecessor, Decimal(100))] if root_predecessor is not None else [])))
     for u in plan.units:
         fields = dict(u.fields)
         fields["unit_type"] = types[type_ids[u.unit_type]] if u.unit_type else None
@@ -58,8 +63,9 @@ def import_structure(plan: ImportPlan, *, organisation: Organisation, name: str,
 def prepare(data: bytes, *, organisation: Organisation, filename: str = "",
             fmt: str | None = None, based_on: Structure | None = None,
             create_unit_types: bool = False, on_date: datetime.date | None = None,
+            os2mo: Os2moOptions | None = None,
             progress: ProgressCallback | None = None) -> ImportPlan:
     """Read and check a file in one go: the dry run."""
-    source = read_file(data, filename=filename, fmt=fmt, on_date=on_date)
+    source = read_file(data, filename=filename, fmt=fmt, on_date=on_date, os2mo=os2mo)
     return check(source, organisation=organisation, based_on=based_on,
                  create_unit_types=create_unit_types, progress=progress)

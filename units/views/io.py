@@ -121,7 +121,7 @@ def structure_import(request, pk):
                 organisation, user=request.user, upload=data["file"], name=data["name"],
                 effective_date=data["effective_date"], fmt=data["format"],
                 based_on=data["based_on"], create_unit_types=data["create_unit_types"],
-                on_date=data["on_date"])
+                on_date=data["on_date"], os2mo=form.os2mo_options())
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -3,6 +3,11 @@
     manage.py importstructure FILE --organisation "Testkommune" --name "Ny organisering"
         --effective-date 2025-01-01 [--based-on ID] [--format csv|xlsx|json|os2mo]
         [--create-unit-types] [--on-date 2024-12-01] [--user USERNAME] [--dry-run] [--bench]
+        [--os2mo-version 28|29…] [--hierarchy NAVN|UUID] [--top UUID|USER_KEY|NAVN]
+
+OS2mo answers are read by GraphQL version (the file's `graphql_version`, else
+--os2mo-version, else v29+); --hierarchy keeps one org_unit_hierarchy, --top one unit and
+what lies under it (units.interchange.read_os2mo).
 
 Progress goes to stderr, the report to stdout. Problems end the command with exit status 1
 and nothing written. --bench imports inside a transaction that is rolled back and prints the
@@ -76,6 +81,15 @@ class Command(BaseCommand):
                             help="Opret enhedstyper, som orgreg ikke kender.")
         parser.add_argument("--on-date",
                             help="OS2mo: enheder gyldige på denne dato (standard i dag).")
+        parser.add_argument("--os2mo-version", type=int,
+                            help="OS2mo: GraphQL-versionen, svaret kommer fra, når filen ikke "
+                                 "siger det (til og med 28: »to« er sidste dag; fra 29: "
+                                 "dagen efter).")
+        parser.add_argument("--hierarchy", default="",
+                            help="OS2mo: kun enheder i dette hierarki (navn eller uuid).")
+        parser.add_argument("--top", default="",
+                            help="OS2mo: kun denne enhed (uuid, user_key eller navn) og alt "
+                                 "under den.")
         parser.add_argument("--user", help="Brugernavn, som historikken skriver ændringen på.")
         parser.add_argument("--dry-run", action="store_true",
                             help="Kontrollér og vis, hvad der ville blive oprettet; gem intet.")
@@ -95,8 +109,10 @@ class Command(BaseCommand):
             start = time.perf_counter()
             data = path.read_bytes()
             progress("Læser", 0, 1)
-            source = interchange.read_file(data, filename=path.name, fmt=options["format"],
-                                           on_date=on_date)
+            source = interchange.read_file(
+                data, filename=path.name, fmt=options["format"], on_date=on_date,
+                os2mo=interchange.Os2moOptions(options["os2mo_version"], options["hierarchy"],
+                                               options["top"]))
             progress("Læser", 1, 1)
             plan = interchange.check(source, organisation=organisation, based_on=based_on,
                                      create_unit_types=options["create_unit_types"],
