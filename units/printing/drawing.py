@@ -16,8 +16,8 @@ from orgreg import pdf as pdf_renderer
 from orgreg.text import counted, danish_date
 
 from ..changes import PALETTE
-from . import edges
 from .chart import ChartUnit
+from .edges import PageLines, Route, route
 from .layout import Item
 from .measure import META_PT, NAME_PT, fonts
 from .org_chart import OrgChart
@@ -126,7 +126,7 @@ class Edge:
 
     parent: Box
     child: Box
-    route: edges.Route  # in sheet millimetres
+    route: Route  # in sheet millimetres
 
 
 @dataclass
@@ -351,7 +351,7 @@ def _box(item: Item, dx: float, dy: float) -> Box:
 def _edges(items: list[Item], boxes: dict[int, Box], dx: float, dy: float) -> list[Edge]:
     """A connector for every unit on the page whose parent is on the page too (the head of a
     continued page stands for its unit)."""
-    lines = edges.PageLines(items)
+    lines = PageLines(items)
     heads = {i.unit.id: i for i in items if i.kind in ("box", "cont") and i.unit is not None}
     exits: dict[int, float | None] = {}
     result = []
@@ -363,8 +363,8 @@ def _edges(items: list[Item], boxes: dict[int, Box], dx: float, dy: float) -> li
             continue
         if id(parent) not in exits:
             exits[id(parent)] = lines.leaving(parent)
-        path = edges.route(parent, item, lines, exit_x=exits[id(parent)])
-        moved = edges.Route(tuple((px + dx, py + dy) for px, py in path.points),
+        path = route(parent, item, lines, exit_x=exits[id(parent)])
+        moved = Route(tuple((px + dx, py + dy) for px, py in path.points),
                             path.start_site, path.end_site, path.hidden,
                             path.parent_bottom + dy)
         result.append(Edge(boxes[id(parent)], boxes[id(item)], moved))

@@ -4,14 +4,17 @@ options, visibility checks and pages as the PDF (units.printing.org_chart)."""
 from __future__ import annotations
 
 from ..models import Structure
-from . import slides, svg
 from .drawing import Drawing, draw
 from .org_chart import OrgChartOptions, org_chart
+from .slides import CONTENT_TYPE as PPTX_TYPE
+from .slides import chart_pptx
+from .svg import CONTENT_TYPE as SVG_TYPE
+from .svg import chart_svg
 
 # Extension → (writer, content type).
 CHART_FORMATS = {
-    "pptx": (slides.chart_pptx, slides.CONTENT_TYPE),
-    "svg": (svg.chart_svg, svg.CONTENT_TYPE),
+    "pptx": (chart_pptx, PPTX_TYPE),
+    "svg": (chart_svg, SVG_TYPE),
 }
 FORMAT_LABELS = {"pdf": "PDF", "pptx": "PowerPoint", "svg": "SVG"}
 
