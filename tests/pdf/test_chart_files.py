@@ -130,6 +130,8 @@ def test_pptx_stub_links_to_the_slide_it_continues_on(wide, editor):
         number = int(re.search(r"fortsætter på side (\d+)", stub.text_frame.text).group(1))
         target = stub.click_action.target_slide
         assert list(presentation.slides).index(target) + 1 == number
+        name = stub.name.removeprefix("Fortsætter: ")
+        assert f"{name} · fortsat fra side 1" in cf.slide_text(target)
 
 
 # --- SVG ------------------------------------------------------------------------------------

@@ -199,7 +199,7 @@ def draw(chart: OrgChart) -> Drawing:
     for page in chart.pages:
         top = MARGIN_TOP + (first_header if page.number == 1 else HEADER_CONT)
         header = first if page.number == 1 else _stack(_cont_header(page), MARGIN_TOP,
-                                                       content_w)
+                                                       content_w, max_lines=1)
         boxes = {id(i): _box(i, MARGIN_SIDE, top) for i in page.items if i.kind != "line"}
         sheets.append(Sheet(page.number, header, list(boxes.values()),
                             _edges(page.items, boxes, MARGIN_SIDE, top)))
@@ -258,16 +258,14 @@ def _first_header(ctx: dict, pages: int) -> list[Text]:
 
 
 def _cont_header(page) -> list[Text]:
-    line = page.top.node.name
-    rest = []
+    """A later page's header: its top unit, where it came from, the path above it."""
+    parts = [page.top.node.name]
     if page.continued_from:
-        rest.append(f"fortsat fra side {page.continued_from}")
+        parts.append(f"fortsat fra side {page.continued_from}")
     if page.left_out:
-        rest.append(f"{counted(page.left_out, 'enhed', 'enheder')} herunder ikke med i "
-                    "udskriften")
-    texts = [Text(line, True, CONT_PT)]
-    if rest:
-        texts.append(Text(" · ".join(rest), False, CONT_PT))
+        parts.append(f"{counted(page.left_out, 'enhed', 'enheder')} herunder ikke med i "
+                     "udskriften")
+    texts = [Text(" · ".join(parts), True, CONT_PT)]
     if page.path:
         texts.append(Text(" › ".join(page.path), False, SMALL_PT, MUTED))
     return texts

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import re
 
+from django.utils import timezone
 from lxml import etree
 from pptx import Presentation
 from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
@@ -63,9 +64,12 @@ def chart_pptx(drawing: Drawing) -> bytes:
     """The deck of `drawing`, as the bytes of a .pptx file."""
     deck = Presentation()
     deck.slide_width, deck.slide_height = emu(drawing.width), emu(drawing.height)
-    deck.core_properties.title = xml_text(drawing.document_title)
-    deck.core_properties.author = "orgreg"
-    deck.core_properties.subject = xml_text(drawing.footer[0].text.text)
+    properties = deck.core_properties
+    properties.title = xml_text(drawing.document_title)
+    properties.author = properties.last_modified_by = "orgreg"
+    properties.subject = xml_text(drawing.footer[0].text.text)
+    properties.created = properties.modified = timezone.now().replace(tzinfo=None)
+    properties.revision = 1
     layout = deck.slide_layouts[_BLANK_LAYOUT]
     slides = [deck.slides.add_slide(layout) for _ in drawing.sheets]
     for sheet, slide in zip(drawing.sheets, slides, strict=True):
