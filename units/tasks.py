@@ -1,7 +1,8 @@
-"""The units app's background jobs (orgreg.jobs): the org chart PDF of a big structure and the
-placement notices of a whole structure (one PDF, or a zip of one PDF per unit). Each renders
-with units.printing exactly as the inline views do, as the user who asked would see it; the
-job's params name the structure, and the download asks orgreg.roles again.
+"""The units app's background jobs (orgreg.jobs): the org chart of a big structure (PDF,
+PowerPoint or SVG) and the placement notices of a whole structure (one PDF, or a zip of one
+PDF per unit). Each renders with units.printing exactly as the inline views do, as the user
+who asked would see it; the job's params name the structure, and the download asks
+orgreg.roles again.
 
 And the check and the import of a big uploaded file (a PendingImport over
 ORGREG_IMPORT_INLINE_MAX_BYTES), through units.imports exactly as the inline import page;
@@ -22,6 +23,7 @@ from units import imports, printing
 from units.models import PendingImport, Structure, Unit
 
 CHART = "units.org_chart"
+CHART_FILES = {"pptx": "units.org_chart_pptx", "svg": "units.org_chart_svg"}
 NOTICES_PDF = "units.notices_pdf"
 NOTICES_ZIP = "units.notices_zip"
 IMPORT_CHECK = "units.import_check"
@@ -31,6 +33,11 @@ IMPORT = "units.import"
 def slug(text: str) -> str:
     """A file-name part from a name: lower case letters and digits, dashes between."""
     return "".join(ch if ch.isalnum() else "-" for ch in text.lower())[:60].strip("-") or "pdf"
+
+
+def chart_filename(structure: Structure, fmt: str) -> str:
+    """The org chart's file name in format `fmt` (pdf, pptx, svg)."""
+    return f"organisationsdiagram-{slug(structure.name)}.{fmt}"
 
 
 def unit_count(structure: Structure, *, under: int | None = None) -> int:
@@ -67,8 +74,17 @@ def _run_chart(job: Job, progress: jobs.Progress) -> jobs.Output:
     chart = printing.org_chart(structure, job.requested_by, options)
     progress(1, 2)
     data = pdf_renderer.render_pdf("units/pdf_org_chart.html", chart.context)
-    return jobs.Output(f"organisationsdiagram-{slug(structure.name)}.pdf", "application/pdf",
-                       data)
+    return jobs.Output(chart_filename(structure, "pdf"), "application/pdf", data)
+
+
+def _run_chart_file(fmt: str):
+    def run(job: Job, progress: jobs.Progress) -> jobs.Output:
+        structure = _structure(job)
+        options = printing.parse_chart_options(job.params.get("query", {}))
+        progress(0, 1)
+        data, content_type = printing.chart_export(structure, job.requested_by, options, fmt)
+        return jobs.Output(chart_filename(structure, fmt), content_type, data)
+    return run
 
 
 def _run_notices_pdf(job: Job, progress: jobs.Progress) -> jobs.Output:
@@ -95,6 +111,10 @@ def _title(label: str):
 
 jobs.register(CHART, jobs.JobKind(run=_run_chart, can_see=_can_see,
                                   title=_title("Organisationsdiagram"), back=_back))
+for _fmt, _kind in CHART_FILES.items():
+    jobs.register(_kind, jobs.JobKind(
+        run=_run_chart_file(_fmt), can_see=_can_see,
+        title=_title(f"Organisationsdiagram ({printing.FORMAT_LABELS[_fmt]})"), back=_back))
 jobs.register(NOTICES_PDF, jobs.JobKind(run=_run_notices_pdf, can_see=_editor_can_see,
                                         title=_title("Orienteringsbreve (PDF)"), back=_back))
 jobs.register(NOTICES_ZIP, jobs.JobKind(run=_run_notices_zip, can_see=_editor_can_see,

@@ -4,12 +4,15 @@ Everything here reads through units.selectors and renders through orgreg.pdf; vi
 renderpdf command only parse options, check visibility and call these functions. One module
 per task: text measurement (measure), the chart model (chart), the layout of a page in
 millimetres (layout), pagination (paginate), the footer and stamp (context), and the three
-documents (org_chart, comparison, notices).
+documents (org_chart, comparison, notices). The org chart also leaves as PowerPoint and SVG
+(exports): the same pages drawn once as shapes and connectors (drawing, edges) and written by
+slides and svg.
 """
 
 from .chart import ChartUnit, build_chart
 from .comparison import compare_context, compare_pdf
 from .context import data_moment, structure_context
+from .exports import CHART_FORMATS, FORMAT_LABELS, chart_drawing, chart_export
 from .layout import Block, Item, Layout
 from .measure import BOX_W, MM_PER_PT, NAME_PT, WRAP_W, TextMeasure, fonts, lines_height
 from .notices import (
@@ -26,6 +29,8 @@ from .paginate import PAPER, ChartPage, PageGeometry, paginate
 
 __all__ = [
     "BOX_W",
+    "CHART_FORMATS",
+    "FORMAT_LABELS",
     "MM_PER_PT",
     "NAME_PT",
     "PAPER",
@@ -41,6 +46,8 @@ __all__ = [
     "PageGeometry",
     "TextMeasure",
     "build_chart",
+    "chart_drawing",
+    "chart_export",
     "check_notices_allowed",
     "compare_context",
     "compare_pdf",

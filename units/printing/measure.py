@@ -78,6 +78,37 @@ class TextMeasure:
         return lines
 
 
+    def wrap(self, text: str, size_pt: float, width_mm: float) -> list[str]:
+        """The lines of `text` wrapped as `line_count` counts them (the same greedy rule), for
+        the formats that place each line themselves (the SVG chart)."""
+        text = " ".join((text or "").split())
+        if not text:
+            return []
+        space = self.width(" ", size_pt)
+        lines: list[str] = []
+        current, current_w = "", 0.0
+        for word in text.split(" "):
+            w = self.width(word, size_pt)
+            if current and current_w + space + w <= width_mm:
+                current, current_w = f"{current} {word}", current_w + space + w
+                continue
+            if current:
+                lines.append(current)
+            current, current_w = "", 0.0
+            if w <= width_mm:
+                current, current_w = word, w
+                continue
+            for ch in word:
+                cw = self.width(ch, size_pt)
+                if current and current_w + cw > width_mm:
+                    lines.append(current)
+                    current, current_w = "", 0.0
+                current, current_w = current + ch, current_w + cw
+        if current:
+            lines.append(current)
+        return lines
+
+
 @functools.cache
 def fonts() -> tuple[TextMeasure, TextMeasure]:
     """The bold and the regular font's measures, read once per process."""

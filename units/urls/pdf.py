@@ -1,4 +1,5 @@
-"""PDF exports: org charts, comparison reports and placement notices."""
+"""PDF exports: org charts (also as PowerPoint and SVG), comparison reports and placement
+notices."""
 
 from django.urls import path
 
@@ -6,6 +7,10 @@ from units.views import pdf
 
 urlpatterns = [
     path("structure/<int:pk>/pdf/", pdf.structure_pdf, name="structure-pdf"),
+    path("structure/<int:pk>/diagram.pptx", pdf.structure_chart_file, {"fmt": "pptx"},
+         name="structure-pptx"),
+    path("structure/<int:pk>/diagram.svg", pdf.structure_chart_file, {"fmt": "svg"},
+         name="structure-svg"),
     path("structure/<int:pk>/notices.pdf", pdf.structure_notices_pdf,
          name="structure-notices-pdf"),
     path("structure/<int:pk>/notices.zip", pdf.structure_notices_zip,

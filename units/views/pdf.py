@@ -1,4 +1,5 @@
-"""PDF exports of the units app: org charts, comparison reports and placement notices.
+"""PDF exports of the units app: org charts (also as PowerPoint and SVG), comparison reports
+and placement notices.
 
 Thin views: parse the options, read every structure and unit through orgreg.roles.policy (404
 for what the user may not see, so a draft's existence never leaks), call units.printing and return
@@ -67,8 +68,33 @@ def structure_pdf(request, pk: int):
     except ValidationError as error:
         return _refused(request, error, back=back)
     data = pdf_renderer.render_pdf("units/pdf_org_chart.html", chart.context, request=request)
-    name = f"organisationsdiagram-{_slug(structure.name)}.pdf"
-    return pdf_renderer.pdf_response(data, name, inline=request.GET.get("download") != "1")
+    return pdf_renderer.pdf_response(data, tasks.chart_filename(structure, "pdf"),
+                                     inline=request.GET.get("download") != "1")
+
+
+@require_GET
+@login_required
+def structure_chart_file(request, pk: int, fmt: str):
+    """The org chart as PowerPoint or SVG (`fmt`): the PDF's options, pages and visibility,
+    drawn as editable shapes; by a job for a big structure, as the PDF."""
+    structure = policy(request.user).get_structure_or_404(pk)
+    back = structure.get_absolute_url()
+    try:
+        options = printing.parse_chart_options(request.GET)
+    except ValidationError as error:
+        return _refused(request, error, back=back)
+    started = _as_job(request, tasks.CHART_FILES[fmt], structure, under=options.under)
+    if started:
+        return started
+    try:
+        data, content_type = printing.chart_export(structure, request.user, options, fmt)
+    except ValidationError as error:
+        return _refused(request, error, back=back)
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{tasks.chart_filename(structure, fmt)}"')
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_GET

@@ -6,6 +6,7 @@
     manage.py bench load [--workers N] [--readers 20] [--requests 3000] [--seconds 300]
         [--size 10000] [--redis redis://127.0.0.1:6379/14] [--wait 0.5,1.5]
     manage.py bench picker [--sizes 10000] [--repeat 5]
+    manage.py bench pptx [--units 300] [--repeat 5]
 
 ``reads`` (the default) measures the read and copy paths on large synthetic structures, each
 beside a floor measured in the same run on the same rows (a raw SQL fetch for reads, a plain
@@ -16,6 +17,10 @@ is left as it was.
 
 ``picker`` times the move form's search-as-you-type picker (the selector and the whole
 request) in a draft of each size, for a few kinds of query; rolled back too.
+
+``pptx`` times the org chart as PowerPoint and as SVG of a synthetic forvaltning (300 units
+unless ``--units``), A4 and A3 landscape: the chart read and paged as for the PDF, the drawing,
+each file written; rolled back too.
 
 ``reliability`` runs concurrent editor threads against one draft and then the tree integrity
 check, and every hostile import file through the import preview. Editors in threads commit,
@@ -41,6 +46,7 @@ from django.test.utils import setup_databases, teardown_databases
 
 from units import services
 from units.benchmarks.deep import measure_deep
+from units.benchmarks.exports import measure_exports
 from units.benchmarks.hostile import measure_hostile
 from units.benchmarks.measure import rolled_back
 from units.benchmarks.picker import measure_picker
@@ -50,15 +56,18 @@ from units.benchmarks.reliability import measure_reliability
 
 class Command(BaseCommand):
     help = ("Mål læsning og kopiering (reads), dybe træer (deep), pålidelighed (reliability) "
-            "eller flyttefeltets søgning (picker).")
+            "flyttefeltets søgning (picker) eller diagrammet som PowerPoint og SVG (pptx).")
 
     def add_arguments(self, parser):
         parser.add_argument("case", nargs="?", default="reads",
-                            choices=("reads", "deep", "reliability", "load", "picker"))
+                            choices=("reads", "deep", "reliability", "load", "picker",
+                                     "pptx"))
         parser.add_argument("--sizes", default="1000,10000",
                             help="reads: antal enheder, kommasepareret (standard 1000,10000).")
         parser.add_argument("--repeat", type=int, default=5,
                             help="reads: gentagelser pr. måling.")
+        parser.add_argument("--units", type=int, default=300,
+                            help="pptx: enheder i diagrammet (standard 300).")
         parser.add_argument("--levels", type=int, default=10_000,
                             help="deep: kædens dybde (standard 10000).")
         parser.add_argument("--threads", type=int, default=4,
@@ -100,6 +109,10 @@ class Command(BaseCommand):
         for size in [int(s) for s in sizes.split(",") if s.strip()]:
             self.stdout.write(f"\n{size} enheder")
             rolled_back(lambda size=size: measure_picker(size, repeat, self.line))
+
+    def _pptx(self, *, units: int, repeat: int, **options) -> None:
+        self.stdout.write(f"Database: {connection.vendor}; median af {repeat} kørsler.")
+        rolled_back(lambda: measure_exports(units, repeat, self.stdout.write))
 
     def line(self, label: str, ms: float, queries: int | None = None, floor: float | None = None,
              extra: str = "") -> None:

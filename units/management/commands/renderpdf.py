@@ -2,6 +2,8 @@
 
     manage.py renderpdf chart 12 -o diagram.pdf --size A3 --orientation landscape --depth 2 \
         --header "Bilag 2.1 til HovedMED 13. november 2024" [--unit 345] [--at 2024-11-08T12:00]
+    manage.py renderpdf chart 12 -o diagram.pptx --format pptx [the chart options above]
+    manage.py renderpdf chart 12 -o diagram.svg --format svg [the chart options above]
     manage.py renderpdf compare 11 12 -o sammenligning.pdf [--changed-only]
     manage.py renderpdf notices 12 -o orienteringer.pdf [--from 11] [--unit 345 --unit 346]
     manage.py renderpdf notices-zip 12 -o orienteringer.zip [--from 11]
@@ -28,13 +30,17 @@ from units.models import Structure
 
 
 class Command(BaseCommand):
-    help = "Render an org chart, comparison report or placement notices (PDF or zip) to a file."
+    help = ("Render an org chart (PDF, PowerPoint or SVG), comparison report or placement notices "
+            "(PDF or zip) to a file.")
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=["chart", "compare", "notices", "notices-zip"])
         parser.add_argument("structures", nargs="+", type=int,
                             help="structure id (compare: old id and new id)")
         parser.add_argument("-o", "--output", required=True, help="file to write ('-': stdout)")
+        parser.add_argument("--format", dest="fmt", default="pdf",
+                            choices=["pdf", *printing.CHART_FORMATS],
+                            help="chart: pdf, pptx (PowerPoint) or svg; the same pages")
         parser.add_argument("--size", default="A4", help="A4 or A3")
         parser.add_argument("--orientation", default="landscape", help="portrait or landscape")
         parser.add_argument("--depth", default="", help="levels below the top to show")
@@ -59,6 +65,8 @@ class Command(BaseCommand):
         rules = policy(user) if user is not None else server_policy()
         structures = [self._structure(pk, rules) for pk in opts["structures"]]
         kind = opts["kind"]
+        if opts["fmt"] != "pdf" and kind != "chart":
+            raise CommandError("--format pptx og svg gælder kun organisationsdiagrammet (chart).")
         started = time.perf_counter()
         try:
             if kind == "compare":
@@ -73,13 +81,7 @@ class Command(BaseCommand):
                 structure = structures[0]
                 old = self._structure(opts["old"], rules) if opts["old"] else None
                 if kind == "chart":
-                    options = printing.parse_chart_options({
-                        "size": opts["size"], "orientation": opts["orientation"],
-                        "depth": opts["depth"], "header": opts["header"], "at": opts["at"],
-                        "unit": str(opts["unit"][0]) if opts["unit"] else "",
-                    })
-                    chart = printing.org_chart(structure, user, options)
-                    data = pdf_renderer.render_pdf("units/pdf_org_chart.html", chart.context)
+                    data = self._chart(structure, user, opts)
                 elif kind == "notices":
                     data = printing.notices_pdf(structure, user, old=old,
                                                 unit_ids=opts["unit"] or None)
@@ -92,6 +94,19 @@ class Command(BaseCommand):
         self._write(opts["output"], data)
         self.stderr.write(f"{kind}: {len(data):,} bytes på {time.perf_counter() - started:.1f} s"
                           f" → {opts['output']}")
+
+    def _chart(self, structure: Structure, user, opts) -> bytes:
+        """The org chart in the format asked for (PDF, PowerPoint or SVG)."""
+        options = printing.parse_chart_options({
+            "size": opts["size"], "orientation": opts["orientation"],
+            "depth": opts["depth"], "header": opts["header"], "at": opts["at"],
+            "unit": str(opts["unit"][0]) if opts["unit"] else "",
+        })
+        if opts["fmt"] == "pdf":
+            chart = printing.org_chart(structure, user, options)
+            return pdf_renderer.render_pdf("units/pdf_org_chart.html", chart.context)
+        data, _ = printing.chart_export(structure, user, options, opts["fmt"])
+        return data
 
     def _structure(self, pk: int, rules) -> Structure:
         try:
