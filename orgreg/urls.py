@@ -17,5 +17,6 @@ urlpatterns = [
     path("api/", include("units.api_urls")),
     path("med/", include("med.urls")),
     path("plan/", include("timeline.urls")),
+    path("", include("notify.urls")),
     path("", include("units.urls")),
 ]
