@@ -1,11 +1,14 @@
 """The udmelding's letters: what each affected unit's leader is told when a structure is
 published, as the e-mail's subject, plain text and HTML.
 
-The words are the placement notice's (units.printing.notices): the same Notice per unit of
-the earlier structure, the same sentence (notices.change_sentence, Min enhed's wording through
-units.changes.sentence), the same addressee and sender; the plain text is that sentence with
-its markup taken off. Nothing here is about anything but the published structure and the one
-it replaces, and the MED bodies named are only those anyone logged in may see.
+The words are Min enhed's and the placement notice's: the notice's units of the earlier
+structure (units.printing.notices), each with the placements Min enhed shows
+(units.selectors.placements, as the overview's future_placements reads them, partners of a
+merger named), told in the one sentence of units.changes.sentence (through
+notices.change_sentence), with the notice's addressee and sender; the plain text is that
+sentence with its markup taken off. Nothing here is about anything but the published
+structure and the one it replaces, and the MED bodies named are only those anyone logged in
+may see.
 
 Affected: every unit of the earlier structure except one that goes on unchanged (same name,
 same place) under the same leader, which has nothing to be told.
@@ -27,7 +30,7 @@ from med.selectors import coverage
 from orgreg import clock
 from orgreg.roles import everyone_policy
 from orgreg.text import danish_date, join_danish
-from units import changes, printing
+from units import changes, printing, selectors
 from units.leaders import normalise_identifier
 from units.models import Structure, Unit
 from units.printing.notices import Notice, notice_sender
@@ -92,20 +95,32 @@ def _bodies(structure: Structure) -> dict[int, list[str]]:
     return {row.unit.id: [b.name for b in row.bodies] for row in found.rows}
 
 
+def _min_enhed_notices(structure: Structure, items: list[Notice]
+                       ) -> tuple[list[Notice], dict[int, Unit]]:
+    """The notices with Min enhed's placements (units.selectors.placements, which the
+    overview's future_placements asks too): the same lines, with the partners of a merger
+    named, so each sentence reads as on Min enhed. And the units themselves, by id."""
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=[n.unit.id for n in items])
+             .select_related("structure")}
+    ordered = [units[n.unit.id] for n in items if n.unit.id in units]
+    reached = selectors.placements(ordered, structure) if ordered else {}
+    return [Notice(n.unit, n.path, tuple(reached.get(n.unit.id, n.placements)))
+            for n in items], units
+
+
 def letters(structure: Structure, *, unit_ids: Sequence[int] | None = None,
             issued: datetime.date | None = None, only_affected: bool = True) -> list[Letter]:
     """The letter of every affected unit of the earlier structure (or of the given ones of
     them, affected or not when `only_affected` is off), dated `issued` (today). A fixed
-    number of queries: the notices', the coverage's and one for the leaders' addresses."""
+    number of queries: the notices', the placements', the coverage's and one for the
+    units."""
     issued = issued or clock.today()
-    items = [n for n in printing.notices(structure, unit_ids=unit_ids)
-             if not only_affected or affected(n)]
+    items, units = _min_enhed_notices(structure,
+                                      printing.notices(structure, unit_ids=unit_ids))
+    items = [n for n in items if not only_affected or affected(n)]
     if not items:
         return []
     context = printing.notice_context(structure, None, items, issued=issued)
-    contacts = {pk: leader_address(email, identifier) for pk, email, identifier in
-                Unit.objects.filter(pk__in=[n.unit.id for n in items])
-                .values_list("pk", "leader_email", "leader_identifier")}
     bodies = _bodies(structure)
     sender = notice_sender(structure)
     result = []
@@ -122,8 +137,10 @@ def letters(structure: Structure, *, unit_ids: Sequence[int] | None = None,
             "notice_text_paragraphs": context["notice_text_paragraphs"],
         }
         name = " ".join(x for x in (notice.unit.leader_title, notice.unit.leader_name) if x)
+        unit = units.get(notice.unit.id)
         result.append(Letter(
-            notice=notice, address=contacts.get(notice.unit.id, ""),
+            notice=notice,
+            address=leader_address(unit.leader_email, unit.leader_identifier) if unit else "",
             recipient_name=addresses.one_line(name), subject=subject(structure, notice),
             text=render_to_string("notify/udmelding.txt", data),
             html=render_to_string("notify/udmelding.html", data)))

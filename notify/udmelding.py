@@ -85,8 +85,9 @@ def moment(structure: Structure) -> datetime.datetime | None:
 def check_message(message: Message) -> str:
     """The check notify.sending asks before each udmelding letter is sent: `may_send`."""
     structure = message.structure
-    udmelding = Udmelding.objects.filter(structure_id=message.structure_id).first()
-    return may_send(structure, udmelding)
+    if structure is None:
+        return GONE
+    return may_send(structure, Udmelding.objects.filter(structure=structure).first())
 
 
 # --- publication ----------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """``manage.py loaddemo``: the demo data of every app — units first, then MED and the plans on
-the structures it made. The one place that knows all three apps."""
+the structures it made, then the invented mail addresses (notify). The one place that knows
+all the apps."""
 
 import time
 
