@@ -28,7 +28,18 @@ Public API (for every app that sends mail):
   ``notify.due.run()`` calls each producer registered with ``notify.due.register(name,
   produce)`` (``produce(now) -> int``, e.g. reminders that have come due) and then sends
   queued messages a lost task left behind.
-- Reads: ``notify.selectors`` (a structure's messages for the record page).
+- Reads: ``notify.selectors`` (``messages_of(structure)``: every message about a structure,
+  of every kind; ``structure_record`` and ``record_csv``: the Udmeldinger page and its CSV,
+  which list messages of every kind, so consultation mails about a structure show there too).
+- A status change: ``units.signals.status_changed`` (sent by ``units.services.set_status``
+  in its transaction: ``receiver(sender, structure=, old=, new=, user=)``); the udmelding
+  connects to it in ``NotifyConfig.ready``, as a consultation mail can.
+- The udmelding itself: ``notify.udmelding`` (the moment, the one check ``may_send``, hold,
+  release, resend, preview) and ``notify.letters`` (what each leader is told).
+
+Imports: notify imports units, med and orgreg; none of them imports notify (units tells it
+through the signal). Mail about MED bodies is best written in notify too (it may read med),
+so that no ring of imports forms (tests/orgreg/test_architecture.py).
 
 Tests: the ``smtp_server`` fixture (tests/conftest.py, tests/mail_server.py) starts a real
 aiosmtpd server on loopback and points Django's mail at it; ``smtp_server.wait(n)`` returns

@@ -85,3 +85,28 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class Udmelding(models.Model):
+    """A published structure's udmelding: the e-mail to each affected unit's leader
+    (notify.udmelding). Made when the structure is published; its letters are queued once,
+    when the structure may be told (`dispatched_at`), unless an editor holds it."""
+
+    structure = models.OneToOneField("units.Structure", verbose_name="organisering",
+                                     on_delete=models.CASCADE, related_name="udmelding")
+    published_at = models.DateTimeField("udmeldt")
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    held = models.BooleanField("tilbageholdt", default=False)
+    held_reason = models.CharField("begrundelse", max_length=300, blank=True)
+    held_at = models.DateTimeField(null=True, blank=True)
+    held_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    dispatched_at = models.DateTimeField("sendt ud", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "udmelding"
+        verbose_name_plural = "udmeldinger"
+
+    def __str__(self) -> str:
+        return f"Udmelding af {self.structure}"

@@ -29,8 +29,8 @@ class File:
 
 def queue(*, kind: str, key: str, address: str, subject: str, body_text: str,
           body_html: str = "", recipient_name: str = "", recipient_ref: str = "",
-          structure=None, unit=None, attachments: Sequence[File] = (), user=None,
-          hold: str = "") -> Message:
+          structure=None, unit=None, unit_id: int | None = None,
+          attachments: Sequence[File] = (), user=None, hold: str = "") -> Message:
     """Record a message and hand it to a worker once the transaction commits. Idempotent by
     `key`: a message with that key already recorded is returned as it is (not queued
     again), so a retried caller or a task run twice sends once.
@@ -53,7 +53,8 @@ def queue(*, kind: str, key: str, address: str, subject: str, body_text: str,
             "kind": kind, "address": addresses.clean(address), "subject": subject,
             "body_text": body_text, "body_html": body_html,
             "recipient_name": recipient_name, "recipient_ref": recipient_ref,
-            "structure": structure, "unit": unit, "created_by": user, "state": state,
+            "structure": structure, "unit_id": unit.pk if unit is not None else unit_id,
+            "created_by": user, "state": state,
             "last_error": refusal or hold,
             "finished_at": clock.now() if refusal else None,
             "next_attempt_at": clock.now() + GRACE if state == Message.State.QUEUED

@@ -8,8 +8,9 @@ from celery import shared_task
 
 from . import due
 from .sending import send_message
+from .udmelding import dispatch_udmelding
 
-__all__ = ["send_due", "send_message"]
+__all__ = ["dispatch_udmelding", "send_due", "send_message"]
 
 
 @shared_task(name="notify.send_due")

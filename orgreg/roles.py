@@ -616,6 +616,35 @@ def policy(user) -> Policy:
     return cached
 
 
+class _Anyone:
+    """A user logged in with no role at all: what everyone may see (`everyone_policy`)."""
+
+    is_authenticated = True
+    is_active = True
+    is_superuser = False
+    is_staff = False
+    pk = None
+    _orgreg_groups: frozenset[str] = frozenset()
+
+
+def everyone_policy(*, today: datetime.date | None = None) -> Policy:
+    """The view of anyone logged in, whatever their role (none): the rule for what may be
+    told to a person orgreg knows only by an e-mail address (an udmelding to a unit's
+    leader). It sees a published structure from its confidential_until date on."""
+    return Policy(_Anyone(), today=today)
+
+
+def public_from(structure, zone=None) -> datetime.datetime | None:
+    """The moment `everyone_policy` starts to see a published structure: the start of its
+    confidential_until day in the municipality's time zone (the day's date is what the rule
+    compares with today, orgreg.clock's Copenhagen date); None when there is no such date,
+    as a published structure without one is seen at once."""
+    if structure.confidential_until is None:
+        return None
+    return datetime.datetime.combine(structure.confidential_until, datetime.time(0),
+                                     tzinfo=zone or clock.zone())
+
+
 def server_policy() -> Policy:
     """The server's own view, for management commands run without ``--user``: everything."""
     return Policy(None, everything=True)

@@ -19,5 +19,6 @@ urlpatterns = [
     path("plan/", include("timeline.urls")),
     path("kommentarer/", include("comments.urls")),
     path("os2mo/", include("os2mo.urls")),
+    path("", include("notify.urls")),
     path("", include("units.urls")),
 ]

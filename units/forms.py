@@ -87,6 +87,10 @@ class UnitFieldsForm(forms.Form):
         help_text="Lederens e-mail, medarbejdernummer eller OS2mo-uuid: når lederen logger ind "
                   "med kommunens login, får vedkommende enheden under »Min enhed«. Ses kun af "
                   "redaktører.")
+    leader_email = forms.EmailField(
+        label="Lederens e-mail", max_length=254, required=False,
+        help_text="Hvor lederen får udmeldingen, når organiseringen udmeldes (ellers "
+                  "lederidenten, hvis den er en e-mailadresse). Ses kun af redaktører.")
     headcount = forms.IntegerField(label="Antal medarbejdere", min_value=0, required=False)
     fte = forms.DecimalField(label="Årsværk", min_value=0, max_digits=9, decimal_places=2,
                              required=False)
@@ -96,7 +100,8 @@ class UnitFieldsForm(forms.Form):
     reason = reason_field()
 
     FIELDS = ("name", "short_name", "unit_type", "category", "code", "leader_title",
-              "leader_name", "leader_identifier", "headcount", "fte", "location", "description")
+              "leader_name", "leader_identifier", "leader_email", "headcount", "fte", "location",
+              "description")
 
     @classmethod
     def initial_from(cls, unit: Unit) -> dict:

@@ -107,7 +107,7 @@ def test_an_empty_proxy_header_turns_it_off_and_the_trial_needs_no_https():
                       "EMAIL_BACKEND", DEBUG="1")
     assert trial == {"SECURE_SSL_REDIRECT": False, "SESSION_COOKIE_SECURE": False,
                      "SECURE_HSTS_SECONDS": 0,
-                     "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+                     "EMAIL_BACKEND": "notify.backends.LogBackend"}
 
 
 def test_the_content_security_policy_is_enforced_unless_report_only_is_asked_for():
@@ -170,3 +170,13 @@ def test_log_lines_go_to_stdout_one_per_event(fmt):
         assert second["message"] == "GET /plan/1/kalender/***.ics"
     else:
         assert "WARNING orgreg.test Hej verden unit=7" in lines[0]
+
+
+def test_email_url_sets_the_smtp_settings_and_sends_even_in_the_trial():
+    got = _settings("EMAIL_BACKEND", "EMAIL_HOST", "EMAIL_PORT", "EMAIL_USE_TLS",
+                    "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", DEBUG="1",
+                    EMAIL_URL="smtp+tls://orgreg%40kommune.example:hemm%3Aelig@relay.example:2587")
+    assert got == {"EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                   "EMAIL_HOST": "relay.example", "EMAIL_PORT": 2587, "EMAIL_USE_TLS": True,
+                   "EMAIL_HOST_USER": "orgreg@kommune.example",
+                   "EMAIL_HOST_PASSWORD": "hemm:elig"}

@@ -26,6 +26,7 @@ from .common import REASON_REQUIRED_MESSAGE, UNIT_FIELDS, reason_required
 from .managers import (
     link_leader_units,
     link_manager,
+    set_leader_email,
     set_leader_identifier,
     structures_that_matter,
     unlink_manager,
@@ -71,6 +72,7 @@ __all__ = [
     "reorder_unit",
     "restore_structure",
     "restore_unit",
+    "set_leader_email",
     "set_leader_identifier",
     "set_predecessors",
     "set_status",

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -126,6 +127,28 @@ def set_leader_identifier(unit: Unit, identifier: str, *, user,
         return unit
     unit.leader_identifier = value
     return _save(unit, user, reason or f"{quoted(unit.name)}: lederident ændret.")
+
+
+@transaction.atomic
+def set_leader_email(unit: Unit, email: str, *, user, reason: str | None = None) -> Unit:
+    """Set the e-mail address the unit's leader is mailed at (the udmelding), in any
+    structure, like the leader identifier: it names a person, not a part of the frozen tree.
+    Trimmed, the domain lower-cased; refuses what is not an e-mail address."""
+    _lock(unit.structure)
+    unit = _fresh(unit)
+    value = (email or "").strip()
+    if value:
+        local, _, domain = value.rpartition("@")
+        value = f"{local}@{domain.lower()}"
+        try:
+            validate_email(value)
+        except ValidationError:
+            raise ValidationError({"leader_email": "Lederens e-mail er ikke en gyldig "
+                                                   "e-mailadresse."}) from None
+    if value == unit.leader_email:
+        return unit
+    unit.leader_email = value
+    return _save(unit, user, reason or f"{quoted(unit.name)}: lederens e-mail ændret.")
 
 
 @transaction.atomic

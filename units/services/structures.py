@@ -14,7 +14,7 @@ from orgreg.history import apply_changes, stamp
 from orgreg.text import danish_date, join_danish, quoted
 from orgreg.versions import check_version
 
-from .. import lifecycle
+from .. import lifecycle, signals
 from ..lineage import Lineage
 from ..markup.cache import forget_frozen_markup
 from ..models import Organisation, Status, Structure, Unit, UnitType
@@ -250,4 +250,6 @@ def set_status(structure: Structure, status: str, *, user, reason: str | None = 
     locked.status = status
     stamp(locked, user, reason or f"Status ændret fra {old_label} til {status.label}.")
     locked.save()
+    signals.status_changed.send(sender=Structure, structure=locked, old=current, new=status,
+                                user=user)
     return locked

@@ -85,7 +85,8 @@ def _manager_context(rules, unit: Unit) -> dict:
 @require_POST
 @login_required
 def unit_managers(request, pk):
-    """An editor sets the unit's leader identifier (``leader_identifier``, in any structure),
+    """An editor sets the unit's leader identifier (``leader_identifier``, in any structure)
+    or the leader's e-mail for the udmelding (``leader_email``),
     links a manager to the unit by username, or removes a manager's link (``remove`` = the
     manager's user id). 404 for anyone else, as for every editing page."""
     rules = policy(request.user)
@@ -99,6 +100,12 @@ def unit_managers(request, pk):
                                                   user=request.user)
             messages.success(request, "Lederidenten er gemt." if unit.leader_identifier
                              else "Lederidenten er fjernet.")
+            return redirect(back)
+        if "leader_email" in request.POST:
+            unit = services.set_leader_email(unit, request.POST["leader_email"],
+                                             user=request.user)
+            messages.success(request, "Lederens e-mail er gemt." if unit.leader_email
+                             else "Lederens e-mail er fjernet.")
             return redirect(back)
         if "remove" in request.POST:
             manager = users.filter(pk=_int_or_none(request.POST["remove"])).first()
