@@ -1,0 +1,397 @@
+"""Key figures of a structure [nøgletal]: the few numbers decision makers compare alternatives
+on — units per level and type, layers, leaders, span of control, staff per category, and the
+units that lack a leader, staff or a MED body.
+
+Public API (stable; later additions add fields, never rename):
+
+- ``structure_figures(structure, *, under=None, viewer=None, on_date=None,
+  people_threshold=None, units_threshold=None) -> KeyFigures`` — the figures of a structure,
+  or of one unit and its subtree (``under``), counting only what ``viewer`` (an
+  ``orgreg.roles.Policy``) may see: a viewer who may not see the structure gets empty figures
+  (``KeyFigures.visible`` False) and no query is run; MED bodies of structures the viewer may
+  not see cover nothing. Two queries whatever the size (the units, the MED coverage).
+- ``figures_from_nodes(nodes, *, structure_id, med_intervals=None, people_threshold=None,
+  units_threshold=None) -> KeyFigures`` — the same from UnitNodes already read in tree order
+  (``units.selectors.tree`` or a ``Comparison``'s trees), no query; ``med_intervals`` are
+  what ``med_covered_intervals`` returns (None: MED coverage not counted,
+  ``without_med_body`` is None).
+- ``med_covered_intervals(structure, *, viewer=None, on_date=None) -> list[tuple[int, int]]``
+  — (lft, rght) of every unit of the structure a MED body valid on the date covers
+  directly; one query.
+- ``span_thresholds() -> tuple[int, int]`` — the default thresholds (people, units) from
+  settings ``ORGREG_SPAN_THRESHOLD_PEOPLE`` and ``ORGREG_SPAN_THRESHOLD_UNITS``.
+- Results: ``KeyFigures``, ``Count``, ``UnitRef``, ``Span``, ``CategoryStaff`` (frozen
+  dataclasses; see their docstrings for what each figure counts).
+
+The rules:
+
+- Depth is counted from the top of what is counted (the structure's root, or ``under``):
+  the top is at depth 0, level 1 [niveau 1]; ``layers`` is the number of levels.
+- A unit has a leader [leder] when it names one (``leader_name``); a vacant post with only a
+  title counts as without a leader.
+- *People per leader* [medarbejdere pr. leder]: the headcount a leader leads — their own
+  unit's plus that of every sub-unit below it with no leader of its own (those staff answer
+  to the nearest leader above them). Staff with no leader above them are counted nowhere.
+- *Direct sub-units per leader* [direkte underenheder pr. leder]: the number of units
+  directly under a leader's unit, over the leaders who have at least one.
+- Headcount and FTE per category are each unit's own figures (not subtree sums), so they add
+  up to the totals; the administration + stab share is their headcount over all headcount.
+- MED coverage: a unit is covered when a body valid on the date (the structure's effective
+  date by default) covers it or an ancestor through ``MedBody.units``, as
+  ``med.selectors.bodies_covering`` reads it. Coverage carried from an older structure's
+  bodies through successions is the coverage page's finer answer (``med.selectors.coverage``).
+"""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Q, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from orgreg.roles import Policy
+
+from ..models import Category, Structure, Unit
+from .trees import UnitNode, _collector_paused, _stored
+
+PEOPLE_PER_LEADER = "Medarbejdere pr. leder"
+UNITS_PER_LEADER = "Direkte underenheder pr. leder"
+UNCATEGORISED = ""
+UNCATEGORISED_LABEL = "Uden kategori"
+NO_TYPE_LABEL = "Uden enhedstype"
+NO_TITLE_LABEL = "Uden ledertitel"
+# The order categories are told in, the uncategorised last.
+CATEGORY_ORDER = (*Category.values, UNCATEGORISED)
+OVERHEAD_CATEGORIES = frozenset({Category.ADMINISTRATION.value, Category.STAB.value})
+
+
+def span_thresholds() -> tuple[int, int]:
+    """(people per leader, direct sub-units per leader) above which a leader is listed."""
+    return (int(getattr(settings, "ORGREG_SPAN_THRESHOLD_PEOPLE", 40)),
+            int(getattr(settings, "ORGREG_SPAN_THRESHOLD_UNITS", 8)))
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    """One line of a distribution: what is counted (a depth, a type's name, a title; the
+    key), how it is told in Danish (label), and how many."""
+
+    key: str | int
+    label: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRef:
+    """A unit named by a figure (above a threshold, without a leader …), with the figure's
+    value for it where there is one."""
+
+    id: int
+    name: str
+    depth: int
+    value: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Span of control measured one way (``label``): over the leaders it counts, the lowest,
+    median and highest value (None when there is no leader to count), how many leaders have
+    each value (``distribution``, ascending by value), and the leaders above ``threshold``
+    (highest first)."""
+
+    label: str
+    threshold: int
+    leaders: int
+    minimum: int | None
+    median: Decimal | None
+    maximum: int | None
+    distribution: tuple[Count, ...]
+    above: tuple[UnitRef, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryStaff:
+    """Units, headcount and FTE of one category (``""``: units without a category). FTE sums
+    the units that give one; ``fte_missing`` counts those that do not."""
+
+    category: str
+    label: str
+    units: int
+    headcount: int
+    fte: Decimal
+    fte_missing: int
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    """The key figures of a structure or of one unit's subtree (``scope_id``/``scope_name``);
+    see the module docstring for what each counts."""
+
+    structure_id: int
+    scope_id: int | None
+    scope_name: str
+    visible: bool
+    units: int
+    by_level: tuple[Count, ...]
+    by_type: tuple[Count, ...]
+    layers: int
+    operating_depths: tuple[Count, ...]
+    leaders: int
+    by_leader_title: tuple[Count, ...]
+    people_per_leader: Span
+    units_per_leader: Span
+    staff: tuple[CategoryStaff, ...]
+    headcount: int
+    fte: Decimal
+    overhead_headcount: int
+    overhead_share: Decimal | None
+    without_leader: tuple[UnitRef, ...]
+    without_headcount: tuple[UnitRef, ...]
+    without_med_body: tuple[UnitRef, ...] | None
+
+    @property
+    def overhead_percent(self) -> Decimal | None:
+        """The administration + stab share in percent, one decimal."""
+        if self.overhead_share is None:
+            return None
+        return (self.overhead_share * 100).quantize(Decimal("0.1"))
+
+    @property
+    def leader_share(self) -> Decimal | None:
+        """Units with a leader over all units, in percent with one decimal."""
+        if not self.units:
+            return None
+        return (Decimal(self.leaders * 100) / self.units).quantize(Decimal("0.1"))
+
+    def staff_of(self, category: str) -> CategoryStaff:
+        return next(s for s in self.staff if s.category == category)
+
+
+# The columns read, in the order _figures takes them.
+_COLUMNS = ("id", "parent_id", "name", "level", Coalesce("unit_type__name", Value("")),
+            "category", "leader_title", "leader_name", "headcount", "fte", "lft", "rght")
+_Row = tuple[int, int | None, str, int, str, str, str, str, int, Decimal | None, int, int]
+
+
+def _visible(structure: Structure, viewer: Policy | None) -> bool:
+    return viewer is None or viewer.can_see_structure(structure)
+
+
+def med_covered_intervals(structure: Structure, *, viewer: Policy | None = None,
+                          on_date: datetime.date | None = None) -> list[tuple[int, int]]:
+    """(lft, rght) of every unit of `structure` that a MED body valid on `on_date` (the
+    structure's effective date) covers directly, bodies of structures `viewer` may not see
+    left out; a unit whose own or an ancestor's interval holds its lft is covered. One
+    query."""
+    on_date = on_date or structure.effective_date
+    # Reached from the unit's side, so units needs no import of med (which builds on units).
+    through = Unit.med_bodies.through
+    qs = through.objects.filter(unit__tree_id=structure.pk,
+                                medbody__valid_from__lte=on_date).filter(
+        Q(medbody__valid_to__isnull=True) | Q(medbody__valid_to__gte=on_date))
+    if viewer is not None and not viewer.sees_everything:
+        qs = qs.filter(viewer.structure_q("medbody__structure__"))
+    return sorted(set(qs.values_list("unit__lft", "unit__rght")))
+
+
+def structure_figures(structure: Structure, *, under: Unit | UnitNode | None = None,
+                      viewer: Policy | None = None, on_date: datetime.date | None = None,
+                      people_threshold: int | None = None,
+                      units_threshold: int | None = None) -> KeyFigures:
+    """The key figures of `structure`, or of `under` and its subtree, as `viewer` may see
+    them (empty figures, and no query, for a structure the viewer may not see). MED
+    coverage as of `on_date` (the structure's effective date). Two queries whatever the
+    size. `under` must be a unit of `structure` (ValueError otherwise)."""
+    if under is not None and under.structure_id != structure.pk:
+        raise ValueError("The scope is not a unit of the structure.")
+    if not _visible(structure, viewer):
+        return _figures([], structure_id=structure.pk, scope=None, med=None,
+                        thresholds=_thresholds(people_threshold, units_threshold),
+                        visible=False)
+    qs = Unit.objects.filter(tree_id=structure.pk)
+    if under is not None:
+        bounds = _stored(under)
+        qs = qs.filter(lft__gte=Subquery(bounds.values("lft")),
+                       rght__lte=Subquery(bounds.values("rght")))
+    with _collector_paused():
+        rows: list[_Row] = list(qs.order_by("lft").values_list(*_COLUMNS))
+        med = med_covered_intervals(structure, viewer=viewer, on_date=on_date)
+        return _figures(rows, structure_id=structure.pk,
+                        scope=under.id if isinstance(under, UnitNode) else
+                        (under.pk if under is not None else None),
+                        med=med, thresholds=_thresholds(people_threshold, units_threshold))
+
+
+def figures_from_nodes(nodes: Sequence[UnitNode], *, structure_id: int,
+                       med_intervals: Sequence[tuple[int, int]] | None = None,
+                       people_threshold: int | None = None,
+                       units_threshold: int | None = None) -> KeyFigures:
+    """The key figures of UnitNodes already read, in tree order, whose first is the top
+    counted (a whole tree, or a subtree from ``tree(…, under=…)``); no query. The caller
+    has read them as a viewer may see them. `med_intervals` from `med_covered_intervals`
+    (None: coverage not counted)."""
+    rows: list[_Row] = [
+        (n.id, n.parent_id, n.name, n.level, n.unit_type, n.category, n.leader_title,
+         n.leader_name, n.headcount, n.fte, n.lft, n.rght) for n in nodes]
+    scope = nodes[0].id if nodes and nodes[0].parent_id is not None else None
+    return _figures(rows, structure_id=structure_id, scope=scope,
+                    med=None if med_intervals is None else list(med_intervals),
+                    thresholds=_thresholds(people_threshold, units_threshold))
+
+
+def _thresholds(people: int | None, units: int | None) -> tuple[int, int]:
+    default_people, default_units = span_thresholds()
+    return (default_people if people is None else people,
+            default_units if units is None else units)
+
+
+def _median(values: list[int]) -> Decimal | None:
+    if not values:
+        return None
+    return Decimal(str(statistics.median(values)))
+
+
+def _span(label: str, threshold: int, values: dict[int, int], refs: dict[int, UnitRef]
+          ) -> Span:
+    """A Span over leader unit id → value."""
+    numbers = sorted(values.values())
+    distribution = tuple(Count(v, str(v), c) for v, c in sorted(Counter(numbers).items()))
+    above = sorted((uid for uid, v in values.items() if v > threshold),
+                   key=lambda uid: (-values[uid], refs[uid].depth, refs[uid].name))
+    return Span(
+        label=label, threshold=threshold, leaders=len(numbers),
+        minimum=numbers[0] if numbers else None, median=_median(numbers),
+        maximum=numbers[-1] if numbers else None, distribution=distribution,
+        above=tuple(UnitRef(uid, refs[uid].name, refs[uid].depth, values[uid])
+                    for uid in above))
+
+
+def _covered_ids(rows: Iterable[_Row], intervals: list[tuple[int, int]]) -> set[int]:
+    """Ids of the rows (in lft order) whose lft lies in one of the (nested or disjoint)
+    intervals: a walk keeping the farthest end of the intervals opened so far."""
+    covered: set[int] = set()
+    i, reach, n = 0, -1, len(intervals)
+    for row in rows:
+        lft = row[10]
+        while i < n and intervals[i][0] <= lft:
+            reach = max(reach, intervals[i][1])
+            i += 1
+        if lft <= reach:
+            covered.add(row[0])
+    return covered
+
+
+@dataclass
+class _Tally:
+    """What one walk over the rows counts (see _walk)."""
+
+    depth_of: dict[int, int] = field(default_factory=dict)
+    refs: dict[int, UnitRef] = field(default_factory=dict)
+    by_level: Counter[int] = field(default_factory=Counter)
+    by_type: Counter[str] = field(default_factory=Counter)
+    operating: Counter[int] = field(default_factory=Counter)
+    titles: Counter[str] = field(default_factory=Counter)
+    children: Counter[int] = field(default_factory=Counter)
+    # The leader each unit's staff answer to: its own, or the nearest above it.
+    led_by: dict[int, int | None] = field(default_factory=dict)
+    people: dict[int, int] = field(default_factory=dict)
+    units_cat: Counter[str] = field(default_factory=Counter)
+    head_cat: Counter[str] = field(default_factory=Counter)
+    fte_cat: dict[str, Decimal] = field(
+        default_factory=lambda: {c: Decimal(0) for c in CATEGORY_ORDER})
+    fte_missing: Counter[str] = field(default_factory=Counter)
+    without_leader: list[int] = field(default_factory=list)
+    without_headcount: list[int] = field(default_factory=list)
+
+
+def _walk(rows: list[_Row]) -> _Tally:
+    """One pass over the rows of a (sub)tree in lft order: a parent comes before its
+    children, so depth and the leader above are known when a unit is reached."""
+    t = _Tally()
+    top_level = rows[0][3] if rows else 0
+    for (uid, parent_id, name, level, unit_type, category, title, leader, headcount, fte,
+         _lft, _rght) in rows:
+        depth = level - top_level
+        t.depth_of[uid] = depth
+        t.refs[uid] = UnitRef(uid, name, depth)
+        t.by_level[depth] += 1
+        t.by_type[unit_type or ""] += 1
+        category = category or UNCATEGORISED
+        if category == Category.DRIFT:
+            t.operating[depth] += 1
+        # The parent of the scope's top lies outside what is counted.
+        parent = parent_id if parent_id in t.depth_of else None
+        if parent is not None:
+            t.children[parent] += 1
+        headcount = headcount or 0
+        if leader.strip():
+            t.titles[title.strip()] += 1
+            t.led_by[uid] = uid
+            t.people[uid] = headcount
+        else:
+            t.without_leader.append(uid)
+            boss = t.led_by.get(parent) if parent is not None else None
+            t.led_by[uid] = boss
+            if boss is not None:
+                t.people[boss] += headcount
+        if not headcount:
+            t.without_headcount.append(uid)
+        t.units_cat[category] += 1
+        t.head_cat[category] += headcount
+        if fte is None:
+            t.fte_missing[category] += 1
+        else:
+            t.fte_cat[category] += fte
+    return t
+
+
+def _by_count(counter: Counter[str], empty_label: str) -> tuple[Count, ...]:
+    """Most first, then by name."""
+    return tuple(Count(k, k or empty_label, c)
+                 for k, c in sorted(counter.items(), key=lambda kc: (-kc[1], kc[0])))
+
+
+def _figures(rows: list[_Row], *, structure_id: int, scope: int | None,
+             med: list[tuple[int, int]] | None, thresholds: tuple[int, int],
+             visible: bool = True) -> KeyFigures:
+    """Every figure from the rows of one (sub)tree in lft order."""
+    t = _walk(rows)
+    leaders = [uid for uid, boss in t.led_by.items() if boss == uid]
+    staff = tuple(
+        CategoryStaff(c, Category(c).label if c else UNCATEGORISED_LABEL, t.units_cat[c],
+                      t.head_cat[c], t.fte_cat[c], t.fte_missing[c]) for c in CATEGORY_ORDER)
+    headcount = sum(t.head_cat.values())
+    overhead = sum(t.head_cat[c] for c in OVERHEAD_CATEGORIES)
+    without_med = None
+    if med is not None:
+        covered = _covered_ids(rows, med)
+        without_med = tuple(t.refs[r[0]] for r in rows if r[0] not in covered)
+    return KeyFigures(
+        structure_id=structure_id, scope_id=scope,
+        scope_name=t.refs[scope].name if scope is not None and scope in t.refs else "",
+        visible=visible, units=len(rows),
+        by_level=tuple(Count(d, f"Niveau {d + 1}", c) for d, c in sorted(t.by_level.items())),
+        by_type=_by_count(t.by_type, NO_TYPE_LABEL),
+        layers=(max(t.by_level) + 1) if t.by_level else 0,
+        operating_depths=tuple(Count(d, f"Niveau {d + 1}", c)
+                               for d, c in sorted(t.operating.items())),
+        leaders=len(leaders),
+        by_leader_title=_by_count(t.titles, NO_TITLE_LABEL),
+        people_per_leader=_span(PEOPLE_PER_LEADER, thresholds[0],
+                                {u: t.people[u] for u in leaders}, t.refs),
+        units_per_leader=_span(UNITS_PER_LEADER, thresholds[1],
+                               {u: t.children[u] for u in leaders if t.children[u]}, t.refs),
+        staff=staff, headcount=headcount, fte=sum(t.fte_cat.values(), Decimal(0)),
+        overhead_headcount=overhead,
+        overhead_share=(Decimal(overhead) / headcount).quantize(Decimal("0.0001"))
+        if headcount else None,
+        without_leader=tuple(t.refs[u] for u in t.without_leader),
+        without_headcount=tuple(t.refs[u] for u in t.without_headcount),
+        without_med_body=without_med,
+    )
