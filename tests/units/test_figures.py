@@ -270,3 +270,29 @@ def test_a_fixed_number_of_queries_whatever_the_size(editor, organisation, n,
     scope = Unit.objects.get(tree_id=structure.pk, code="K2")
     with django_assert_num_queries(2):
         structure_figures(structure, under=scope, viewer=viewer)
+
+
+def test_a_frozen_structures_figures_are_cached_until_its_med_coverage_changes(
+        editor, organisation, django_assert_num_queries):
+    from django.core.cache import cache
+
+    cache.clear()
+    structure = services.set_status(build(editor, organisation), "published", user=editor)
+    viewer = policy(editor)
+    viewer.is_editor  # noqa: B018 - the groups are read once, before counting
+    cold = structure_figures(structure, viewer=viewer, cache=True)
+    with django_assert_num_queries(1):
+        warm = structure_figures(structure, viewer=viewer, cache=True)
+    assert warm == cold
+    omr = Unit.objects.get(tree_id=structure.pk, code="OMR")
+    med_services.create_body(structure, name="LokalMED", level="lokal",
+                             valid_from=datetime.date(2024, 1, 1), units=[omr], user=editor)
+    after = structure_figures(structure, viewer=viewer, cache=True)
+    assert len(after.without_med_body) == len(cold.without_med_body) - 4
+
+
+def test_a_drafts_figures_are_never_cached(editor, small):
+    structure, units = small
+    assert structure_figures(structure, cache=True).units == 8
+    services.add_unit(units["K"], name="Ny enhed", user=editor)
+    assert structure_figures(structure, cache=True).units == 9

@@ -5,11 +5,13 @@ units that lack a leader, staff or a MED body.
 Public API (stable; later additions add fields, never rename):
 
 - ``structure_figures(structure, *, under=None, viewer=None, on_date=None,
-  people_threshold=None, units_threshold=None) -> KeyFigures`` — the figures of a structure,
-  or of one unit and its subtree (``under``), counting only what ``viewer`` (an
+  people_threshold=None, units_threshold=None, cache=False) -> KeyFigures`` — the figures of
+  a structure, or of one unit and its subtree (``under``), counting only what ``viewer`` (an
   ``orgreg.roles.Policy``) may see: a viewer who may not see the structure gets empty figures
   (``KeyFigures.visible`` False) and no query is run; MED bodies of structures the viewer may
-  not see cover nothing. Two queries whatever the size (the units, the MED coverage).
+  not see cover nothing. Two queries whatever the size (the units, the MED coverage). With
+  ``cache=True`` the figures of a frozen structure are kept in the markup cache
+  (units.markup.cache) under a key naming its MED coverage too: one query when warm.
 - ``figures_from_nodes(nodes, *, structure_id, med_intervals=None, people_threshold=None,
   units_threshold=None) -> KeyFigures`` — the same from UnitNodes already read in tree order
   (``units.selectors.tree`` or a ``Comparison``'s trees), no query; ``med_intervals`` are
@@ -45,6 +47,7 @@ The rules:
 from __future__ import annotations
 
 import datetime
+import hashlib
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -96,6 +99,7 @@ class UnitRef:
     name: str
     depth: int
     value: int | None = None
+    code: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,8 +179,10 @@ class KeyFigures:
 
 # The columns read, in the order _figures takes them.
 _COLUMNS = ("id", "parent_id", "name", "level", Coalesce("unit_type__name", Value("")),
-            "category", "leader_title", "leader_name", "headcount", "fte", "lft", "rght")
-_Row = tuple[int, int | None, str, int, str, str, str, str, int, Decimal | None, int, int]
+            "category", "leader_title", "leader_name", "headcount", "fte", "lft", "rght",
+            "code")
+_Row = tuple[int, int | None, str, int, str, str, str, str, int, Decimal | None, int, int,
+             str]
 
 
 def _visible(structure: Structure, viewer: Policy | None) -> bool:
@@ -203,29 +209,43 @@ def med_covered_intervals(structure: Structure, *, viewer: Policy | None = None,
 def structure_figures(structure: Structure, *, under: Unit | UnitNode | None = None,
                       viewer: Policy | None = None, on_date: datetime.date | None = None,
                       people_threshold: int | None = None,
-                      units_threshold: int | None = None) -> KeyFigures:
+                      units_threshold: int | None = None, cache: bool = False) -> KeyFigures:
     """The key figures of `structure`, or of `under` and its subtree, as `viewer` may see
     them (empty figures, and no query, for a structure the viewer may not see). MED
     coverage as of `on_date` (the structure's effective date). Two queries whatever the
-    size. `under` must be a unit of `structure` (ValueError otherwise)."""
+    size; with `cache`, a frozen structure's figures come from the markup cache when its
+    MED coverage is unchanged (one query). `under` must be a unit of `structure`
+    (ValueError otherwise)."""
     if under is not None and under.structure_id != structure.pk:
         raise ValueError("The scope is not a unit of the structure.")
+    thresholds = _thresholds(people_threshold, units_threshold)
     if not _visible(structure, viewer):
         return _figures([], structure_id=structure.pk, scope=None, med=None,
-                        thresholds=_thresholds(people_threshold, units_threshold),
-                        visible=False)
-    qs = Unit.objects.filter(tree_id=structure.pk)
-    if under is not None:
-        bounds = _stored(under)
-        qs = qs.filter(lft__gte=Subquery(bounds.values("lft")),
-                       rght__lte=Subquery(bounds.values("rght")))
-    with _collector_paused():
-        rows: list[_Row] = list(qs.order_by("lft").values_list(*_COLUMNS))
-        med = med_covered_intervals(structure, viewer=viewer, on_date=on_date)
-        return _figures(rows, structure_id=structure.pk,
-                        scope=under.id if isinstance(under, UnitNode) else
-                        (under.pk if under is not None else None),
-                        med=med, thresholds=_thresholds(people_threshold, units_threshold))
+                        thresholds=thresholds, visible=False)
+    scope = None if under is None else (under.id if isinstance(under, UnitNode) else under.pk)
+    med = med_covered_intervals(structure, viewer=viewer, on_date=on_date)
+
+    def build() -> KeyFigures:
+        qs = Unit.objects.filter(tree_id=structure.pk)
+        if under is not None:
+            bounds = _stored(under)
+            qs = qs.filter(lft__gte=Subquery(bounds.values("lft")),
+                           rght__lte=Subquery(bounds.values("rght")))
+        with _collector_paused():
+            rows: list[_Row] = list(qs.order_by("lft").values_list(*_COLUMNS))
+            return _figures(rows, structure_id=structure.pk, scope=scope, med=med,
+                            thresholds=thresholds)
+
+    if not cache:
+        return build()
+    from ..markup import cache as markup_cache  # markup builds on the selectors
+
+    # A frozen structure's units never change (units.markup.cache); its MED coverage may,
+    # and so is named in the key.
+    coverage = hashlib.blake2b(repr(med).encode(), digest_size=8).hexdigest()
+    key = markup_cache.frozen_line_key("figures", [structure], scope or 0, *thresholds,
+                                       coverage)
+    return markup_cache.cached(key, build)
 
 
 def figures_from_nodes(nodes: Sequence[UnitNode], *, structure_id: int,
@@ -238,7 +258,7 @@ def figures_from_nodes(nodes: Sequence[UnitNode], *, structure_id: int,
     (None: coverage not counted)."""
     rows: list[_Row] = [
         (n.id, n.parent_id, n.name, n.level, n.unit_type, n.category, n.leader_title,
-         n.leader_name, n.headcount, n.fte, n.lft, n.rght) for n in nodes]
+         n.leader_name, n.headcount, n.fte, n.lft, n.rght, n.code) for n in nodes]
     scope = nodes[0].id if nodes and nodes[0].parent_id is not None else None
     return _figures(rows, structure_id=structure_id, scope=scope,
                     med=None if med_intervals is None else list(med_intervals),
@@ -268,7 +288,7 @@ def _span(label: str, threshold: int, values: dict[int, int], refs: dict[int, Un
         label=label, threshold=threshold, leaders=len(numbers),
         minimum=numbers[0] if numbers else None, median=_median(numbers),
         maximum=numbers[-1] if numbers else None, distribution=distribution,
-        above=tuple(UnitRef(uid, refs[uid].name, refs[uid].depth, values[uid])
+        above=tuple(UnitRef(uid, refs[uid].name, refs[uid].depth, values[uid], refs[uid].code)
                     for uid in above))
 
 
@@ -316,10 +336,10 @@ def _walk(rows: list[_Row]) -> _Tally:
     t = _Tally()
     top_level = rows[0][3] if rows else 0
     for (uid, parent_id, name, level, unit_type, category, title, leader, headcount, fte,
-         _lft, _rght) in rows:
+         _lft, _rght, code) in rows:
         depth = level - top_level
         t.depth_of[uid] = depth
-        t.refs[uid] = UnitRef(uid, name, depth)
+        t.refs[uid] = UnitRef(uid, name, depth, None, code)
         t.by_level[depth] += 1
         t.by_type[unit_type or ""] += 1
         category = category or UNCATEGORISED
