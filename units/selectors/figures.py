@@ -238,7 +238,7 @@ def structure_figures(structure: Structure, *, under: Unit | UnitNode | None = N
 
     if not cache:
         return build()
-    from ..markup import cache as markup_cache  # markup builds on the selectors
+    import units.markup.cache as markup_cache  # the module only: the package builds on selectors
 
     # A frozen structure's units never change (units.markup.cache); its MED coverage may,
     # and so is named in the key.
