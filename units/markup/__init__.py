@@ -11,17 +11,28 @@ anything they depend on (units.markup.cache); a warm outline page runs no tree q
 """
 
 from .badges import BADGE_LEGEND, CATEGORY_LEGEND, Badge, badges_from, change_badges
-from .cache import CACHE_SECONDS, cached, forget_frozen_markup, frozen_key, frozen_line_key
+from .cache import (
+    CACHE_SECONDS,
+    cached,
+    digest,
+    forget_frozen_markup,
+    frozen_key,
+    frozen_line_key,
+)
 from .chart import render_chart
 from .comparison import ComparisonSummary, render_moved
 from .comparison import render_rows as render_compare_rows
+from .figure_pictures import figure_pictures, span_bins
 from .html import children_of, safe
 from .outline import render_outline
 from .pickers import unit_options
+from .pictures import CATEGORY_COLOURS, Picture, Series, grouped_bars, histogram, layer_profile
 
 __all__ = [
-    "BADGE_LEGEND", "CACHE_SECONDS", "CATEGORY_LEGEND", "Badge", "ComparisonSummary",
-    "badges_from", "cached", "change_badges", "children_of", "forget_frozen_markup",
-    "frozen_key", "frozen_line_key", "render_chart", "render_compare_rows",
-    "render_moved", "render_outline", "safe", "unit_options",
+    "BADGE_LEGEND", "CACHE_SECONDS", "CATEGORY_COLOURS", "CATEGORY_LEGEND", "Badge",
+    "ComparisonSummary", "Picture", "Series", "badges_from", "cached", "change_badges",
+    "children_of", "digest", "figure_pictures", "forget_frozen_markup", "frozen_key",
+    "frozen_line_key", "grouped_bars", "histogram", "layer_profile", "render_chart",
+    "render_compare_rows", "render_moved", "render_outline", "safe", "span_bins",
+    "unit_options",
 ]

@@ -11,6 +11,18 @@ One module per question; this package re-exports their public names.
 from ..changes import ChangeKind  # its home is units.changes; callers may keep this name
 from ..lineage import structure_chain, structure_in_force  # the rules live in units.lineage
 from .compare import Comparison, Line, Link, UnitChange, compare
+from .figure_compare import (
+    Alternatives,
+    BeforeAfter,
+    FigureRow,
+    Scope,
+    alternative_groups,
+    alternative_models,
+    alternatives,
+    comparison_scope,
+    figure_rows,
+    figures_before_after,
+)
 from .figures import (
     CategoryStaff,
     Count,
@@ -54,6 +66,16 @@ from .trees import UnitNode, ancestors, node, tree, unit_versions
 from .undo import UndoOffer, latest_operation_id, undo_offers
 
 __all__ = [
+    "Alternatives",
+    "BeforeAfter",
+    "FigureRow",
+    "Scope",
+    "alternative_groups",
+    "alternative_models",
+    "alternatives",
+    "comparison_scope",
+    "figure_rows",
+    "figures_before_after",
     "INTEGRITY_RULES",
     "RECORDED_FIELDS",
     "CategoryStaff",

@@ -214,17 +214,24 @@ def structure_compare(request, pk, other):
     table old unit → new unit(s), the units whose parent changes and the staff affected. The
     tables of two frozen structures on one line, for the whole structure, come from the cache
     (units.markup.cache)."""
-    old, new = policy(request.user).get_comparable_pair_or_404(pk, other)
+    rules = policy(request.user)
+    old, new = rules.get_comparable_pair_or_404(pk, other)
     kind = request.GET.get("kind") or "changed"
     if kind not in dict(KIND_FILTERS):
         kind = "changed"
     under = request.GET.get("unit") or ""
     lineage = Lineage.of(new.organisation)
     chain = lineage.chain(new, old) if old.pk != new.pk else None
+    # MED coverage is read as the viewer may see it and can change while both structures
+    # are frozen: read on every request, and part of the key of the figures cached with
+    # the tables.
+    med = (selectors.med_covered_intervals(old, viewer=rules),
+           selectors.med_covered_intervals(new, viewer=rules))
     key = None
     if chain and not under:
-        key = markup.frozen_line_key("compare", [lineage.get(s) for s in chain], kind)
-    tables = markup.cached(key, lambda: _compare_tables(old, new, kind, under))
+        key = markup.frozen_line_key("compare", [lineage.get(s) for s in chain], kind,
+                                     markup.digest(med))
+    tables = markup.cached(key, lambda: _compare_tables(old, new, kind, under, med))
     if tables is None:
         raise Http404("Enheden findes ikke i de to organiseringer.")
     return render(request, "units/structure_compare.html", {
@@ -234,32 +241,31 @@ def structure_compare(request, pk, other):
     })
 
 
-def _compare_tables(old: Structure, new: Structure, kind: str, under: str) -> dict | None:
-    """The comparison page's tables and counts (of units under `under`, a unit id of either
-    structure, when given); None when `under` is in neither."""
+def _compare_tables(old: Structure, new: Structure, kind: str, under: str,
+                    med: tuple[list, list]) -> dict | None:
+    """The comparison page's tables, counts and key figures before → after with their
+    pictures (of units under `under`, a unit id of either structure, when given; see
+    units.selectors.figure_compare for what a scope counts on each side); None when `under`
+    is in neither."""
     comparison = selectors.compare(old, new)
     scope = None
+    scoped = None
     if under:
-        scope = next((n for n in comparison.new_tree if str(n.id) == under), None) or \
-            next((n for n in comparison.old_tree if str(n.id) == under), None)
-        if scope is None:
+        scoped = selectors.comparison_scope(comparison, under)
+        if scoped is None:
             return None
+        scope = scoped.unit
+    figures = selectors.figures_before_after(comparison, scope=scoped, old_med=med[0],
+                                             new_med=med[1])
     rows = comparison.rows()
     if kind == "changed":
         rows = [r for r in rows if r.changed]
     elif kind != "all":
         rows = [r for r in rows if kind in r.kinds]
     moved = comparison.moved_lines()
-    if scope is not None:
-        def inside(n):
-            return n.structure_id == scope.structure_id and scope.lft <= n.lft <= scope.rght
-
-        def row_inside(r):
-            links = r.successors or r.predecessors
-            return inside(r.unit) or any(inside(link.unit) for link in links)
-
-        rows = [r for r in rows if row_inside(r)]
-        moved = [(m, link) for m, link in moved if row_inside(m)]
+    if scoped is not None:
+        rows = [r for r in rows if scoped.covers(r)]
+        moved = [(m, link) for m, link in moved if scoped.covers(m)]
     total_rows = len(rows)
     rows = rows[:MAX_COMPARE_ROWS]
     scope_options = markup.unit_options(
@@ -275,6 +281,8 @@ def _compare_tables(old: Structure, new: Structure, kind: str, under: str) -> di
         "scope_options": markup.safe(scope_options),
         "old_counts": [c for c in counts if changes.COUNTED_AMONG[c[0]] == changes.OLDER],
         "new_counts": [c for c in counts if changes.COUNTED_AMONG[c[0]] == changes.NEWER],
+        "figures": figures, "figure_heads": ["Før", "Efter"],
+        "pictures": markup.figure_pictures([figures.old, figures.new], ["Før", "Efter"]),
     }
 
 
