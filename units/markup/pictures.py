@@ -98,8 +98,11 @@ def _nice_top(value: float) -> tuple[float, float]:
         return 1.0, 1.0
     raw = value / 5
     power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
-    if step < 1 and float(value).is_integer():
+    # Counts get whole steps (no 2.5 or 12.5 on an axis of people).
+    whole = float(value).is_integer()
+    steps = (1, 2, 5, 10) if whole else (1, 2, 2.5, 5, 10)
+    step = next(m * power for m in steps if m * power >= raw)
+    if step < 1 and whole:
         step = 1.0
     return math.ceil(value / step) * step, step
 
@@ -187,13 +190,24 @@ def _checked(labels: Sequence[str], series: Sequence[Series]) -> None:
             raise ValueError("values must not be negative")
 
 
+LEGEND_ROW = 16.0
+# A longer name is cut in the legend (with "…"); the table beside the picture has it whole.
+LEGEND_CHARS = 70
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def _legend(series: Sequence[Series], colours: tuple[str, str], x: float, y: float) -> list[str]:
-    """One swatch and name per series, in a row from (x, y)."""
+    """One swatch and name per series, one line each from (x, y) down: long structure names
+    have room."""
     out = ['<g class="picture-legend">']
     for i, s in enumerate(series):
-        out.append(_rect(x, y - 9, 14, 10, _series_paint(i, colours), "picture-swatch"))
-        out.append(_label(x + 19, y, s.label, anchor="start", size=11))
-        x += 19 + _text_width(s.label, 11) + 16
+        row_y = y + LEGEND_ROW * i
+        out.append(_rect(x, row_y - 9, 14, 10, _series_paint(i, colours), "picture-swatch"))
+        out.append(_label(x + 19, row_y, _short(s.label, LEGEND_CHARS), anchor="start",
+                          size=11))
     out.append("</g>")
     return out
 
@@ -210,8 +224,11 @@ def _columns(kind: str, title: str, labels: Sequence[str], series: Sequence[Seri
     left = 12 + max(_text_width(t, 10) for t in tick_texts)
     group_w = max(34.0, 14.0 * len(series) + 12,
                   *(_text_width(label, 10.5) + 8 for label in labels))
-    width = max(320.0, left + 10 + group_w * len(labels))
-    plot_top, plot_h = 40.0 if len(series) > 1 else 22.0, 180.0
+    legend_w = (left + 19 + max(_text_width(_short(s.label, LEGEND_CHARS), 11) for s in series)
+                if len(series) > 1 else 0.0)
+    width = max(320.0, left + 10 + group_w * len(labels), min(legend_w + 8, 640.0))
+    legend_h = LEGEND_ROW * len(series) + 8 if len(series) > 1 else 0.0
+    plot_top, plot_h = 22.0 + legend_h, 180.0
     base = plot_top + plot_h
     height = base + (44 if axis_label else 28)
     body: list[str] = []
@@ -298,7 +315,8 @@ def layer_profile(title: str, levels: Sequence[str], series: Sequence[Series], *
         centre = x0 + panel_w / 2
         span_w = panel_w - 44  # room for the value written beside the widest bar
         body.append(f'<g class="picture-panel" data-series="{escape(s.label)}">')
-        body.append(_label(centre, 16, s.label, size=11, bold=True))
+        body.append(_label(centre, 16, _short(s.label, int(panel_w / (11 * CHAR_EM))), size=11,
+                           bold=True))
         axis = _attrs(x1=centre, y1=top_pad - 4, x2=centre, y2=top_pad + row_h * len(levels))
         body.append(f'<line {axis} stroke="{GRID}" stroke-width="0.8"/>')
         for i, value in enumerate(s.values):

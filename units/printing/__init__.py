@@ -3,10 +3,11 @@
 Everything here reads through units.selectors and renders through orgreg.pdf; views and the
 renderpdf command only parse options, check visibility and call these functions. One module
 per task: text measurement (measure), the chart model (chart), the layout of a page in
-millimetres (layout), pagination (paginate), the footer and stamp (context), and the three
-documents (org_chart, comparison, notices).
+millimetres (layout), pagination (paginate), the footer and stamp (context), and the
+documents (org_chart, comparison, alternatives, notices).
 """
 
+from .alternatives import alternatives_context, alternatives_pdf
 from .chart import ChartUnit, build_chart
 from .comparison import compare_context, compare_pdf
 from .context import data_moment, structure_context
@@ -40,6 +41,8 @@ __all__ = [
     "OrgChartOptions",
     "PageGeometry",
     "TextMeasure",
+    "alternatives_context",
+    "alternatives_pdf",
     "build_chart",
     "check_notices_allowed",
     "compare_context",

@@ -64,6 +64,7 @@ def organisation_detail(request, pk):
     return render(request, "units/organisation_detail.html", {
         "organisation": organisation, "view": view, "date_form": date_form,
         "picked_date": on_date, "new_form": NewStructureForm() if rules.is_editor else None,
+        "alternative_groups": selectors.alternative_groups(view.structures),
         "status_by_group": [
             (title, [(s, view.replaced.get(s.pk)) for s in group]) for title, group in (
                 ("Kommende", view.upcoming), ("I proces", view.in_process),
