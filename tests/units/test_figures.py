@@ -296,3 +296,19 @@ def test_a_drafts_figures_are_never_cached(editor, small):
     assert structure_figures(structure, cache=True).units == 8
     services.add_unit(units["K"], name="Ny enhed", user=editor)
     assert structure_figures(structure, cache=True).units == 9
+
+
+def test_bench_figures_prints_the_figures_beside_the_floor(editor):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("bench", "figures", "--sizes", "60", "--repeat", "1", stdout=out)
+    text = out.getvalue()
+    assert "60 enheder" in text
+    line = next(x for x in text.splitlines() if x.strip().startswith("structure_figures"))
+    assert "2 queries" in line and "floor" in line and "ratio" in line
+    assert "fra cachen (varm)" in text
+    assert not Unit.objects.filter(structure__organisation__name__startswith="Benchmark nøgletal"
+                                   ).exists()
