@@ -92,6 +92,7 @@ def figure_tables(figures: KeyFigures, *, list_limit: int | None = None
         FigureRow("Enheder", (f.units,)),
         FigureRow("Niveauer", (f.layers,)),
         FigureRow("Ledere", (f.leaders,)),
+        FigureRow("Ledere af driftsenheder", (f.operating_leaders,)),
         FigureRow("Enheder med leder (%)", (f.leader_share,)),
         FigureRow("Medarbejdere", (f.headcount,)),
         FigureRow("Årsværk", (f.fte,)),
@@ -103,12 +104,15 @@ def figure_tables(figures: KeyFigures, *, list_limit: int | None = None
     if f.without_med_body is not None:
         overview.append(FigureRow("Enheder uden MED-udvalg", (len(f.without_med_body),)))
     operating = {c.key: c.count for c in f.operating_depths}
+    leading = {c.key: c.count for c in f.leaders_by_level}
     tables = [
         FigureTable("overview", "Overblik", ("Nøgletal", "Antal"), (False, True),
                     tuple(overview), LEADER_NOTE),
-        FigureTable("levels", "Enheder pr. niveau", ("Niveau", "Enheder", "Heraf drift"),
-                    (False, True, True),
-                    tuple(FigureRow(c.label, (c.count, operating.get(c.key, 0)))
+        FigureTable("levels", "Enheder pr. niveau",
+                    ("Niveau", "Enheder", "Heraf drift", "Enheder med leder"),
+                    (False, True, True, True),
+                    tuple(FigureRow(c.label, (c.count, operating.get(c.key, 0),
+                                              leading.get(c.key, 0)))
                           for c in f.by_level),
                     "Niveau 1 er toppen. »Heraf drift«: driftsenheder på niveauet."),
         FigureTable("types", "Enheder pr. enhedstype", ("Enhedstype", "Enheder"),

@@ -204,6 +204,10 @@ class KeyFiguresSerializer(serializers.Serializer):
     without_med_body = FigureUnitSerializer(
         many=True, help_text="Units no MED body valid on the structure's effective date "
                              "covers (bodies the user may not see cover nothing).")
+    leaders_by_level = FigureCountSerializer(
+        many=True, help_text="Depth → how many units there have a leader.")
+    operating_leaders = serializers.IntegerField(
+        help_text="Leaders of operating (drift) units: leadership close to operations.")
 
 
 class NotFoundSerializer(serializers.Serializer):

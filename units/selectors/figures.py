@@ -30,7 +30,9 @@ The rules:
 - Depth is counted from the top of what is counted (the structure's root, or ``under``):
   the top is at depth 0, level 1 [niveau 1]; ``layers`` is the number of levels.
 - A unit has a leader [leder] when it names one (``leader_name``); a vacant post with only a
-  title counts as without a leader.
+  title counts as without a leader. ``leaders_by_level`` says where the leaders are and
+  ``operating_leaders`` how many lead an operating (drift) unit: leadership close to
+  operations.
 - *People per leader* [medarbejdere pr. leder]: the headcount a leader leads — their own
   unit's plus that of every sub-unit below it with no leader of its own (those staff answer
   to the nearest leader above them). Staff with no leader above them are counted nowhere.
@@ -162,6 +164,11 @@ class KeyFigures:
     without_leader: tuple[UnitRef, ...]
     without_headcount: tuple[UnitRef, ...]
     without_med_body: tuple[UnitRef, ...] | None
+    # Added after the first commit (the API only grows):
+    # units with a leader per depth, as by_level: where the leaders are;
+    leaders_by_level: tuple[Count, ...] = ()
+    # leaders of operating (drift) units: leadership close to operations.
+    operating_leaders: int = 0
 
     @property
     def overhead_percent(self) -> Decimal | None:
@@ -396,7 +403,9 @@ def _figures(rows: list[_Row], *, structure_id: int, scope: int | None,
     by_type = Counter(map(itemgetter(4), rows))
     units_cat = Counter(map(itemgetter(5), rows))
     operating = Counter(r[3] for r in rows if r[5] == Category.DRIFT)
-    titles = Counter(rows[t.index_of[u]][6].strip() for u in t.leaders)
+    leader_rows = [rows[t.index_of[u]] for u in t.leaders]
+    titles = Counter(r[6].strip() for r in leader_rows)
+    leader_levels = Counter(map(itemgetter(3), leader_rows))
     staff = tuple(
         CategoryStaff(c, Category(c).label if c else UNCATEGORISED_LABEL, units_cat[c],
                       t.head_cat[c], t.fte_cat[c], t.fte_missing[c]) for c in CATEGORY_ORDER)
@@ -429,4 +438,7 @@ def _figures(rows: list[_Row], *, structure_id: int, scope: int | None,
         without_leader=tuple(map(ref, t.without_leader)),
         without_headcount=tuple(map(ref, t.without_headcount)),
         without_med_body=without_med,
+        leaders_by_level=tuple(Count(lv - top_level, f"Niveau {lv - top_level + 1}", c)
+                               for lv, c in sorted(leader_levels.items())),
+        operating_leaders=sum(1 for r in leader_rows if r[5] == Category.DRIFT),
     )
