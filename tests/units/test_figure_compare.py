@@ -69,6 +69,7 @@ def test_the_figures_old_and_new_by_hand(before_after):
     assert values["units"] == (6, 5)
     assert values["layers"] == (3, 3)
     assert values["leaders"] == (4, 4)
+    assert values["operating-leaders"] == (2, 2)  # Lis and Bo, before and after
     # People per leader. Before: Ane 2 (+ Stab C's 0), Lis 10 + Team A1's 4, Bo 6, Kim 20.
     # After: Ane 2 + Område B Syd's 8, Lis 10, Bo 10, Kim 12.
     assert values["people-median"] == (Decimal(10), Decimal(10))

@@ -83,6 +83,8 @@ def test_figures_of_a_small_tree_by_hand(small):
     # Drift units: Ældreområdet at depth 1, the two homes at depth 2, the team at depth 3.
     assert [(c.key, c.count) for c in f.operating_depths] == [(1, 1), (2, 2), (3, 1)]
     assert f.leaders == 6
+    assert [(c.key, c.count) for c in f.leaders_by_level] == [(0, 1), (1, 3), (2, 2)]
+    assert f.operating_leaders == 3  # Ældreområdet and the two homes
     assert {c.label: c.count for c in f.by_leader_title} == {
         "Leder": 3, "Direktør": 1, "Chef": 1, "Områdechef": 1}
     # Leaderless staff answer to the nearest leader above: the stab's 4 to the director, the
@@ -296,3 +298,35 @@ def test_a_drafts_figures_are_never_cached(editor, small):
     assert structure_figures(structure, cache=True).units == 8
     services.add_unit(units["K"], name="Ny enhed", user=editor)
     assert structure_figures(structure, cache=True).units == 9
+
+
+def test_bench_figures_prints_the_figures_beside_the_floor(editor):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("bench", "figures", "--sizes", "60", "--repeat", "1", stdout=out)
+    text = out.getvalue()
+    assert "60 enheder" in text
+    line = next(x for x in text.splitlines() if x.strip().startswith("structure_figures"))
+    assert "2 queries" in line and "floor" in line and "ratio" in line
+    assert "fra cachen (varm)" in text
+    assert not Unit.objects.filter(structure__organisation__name__startswith="Benchmark nøgletal"
+                                   ).exists()
+
+
+def test_merged_and_split_units_carry_their_fte(editor, small):
+    structure, units = small
+    # Plejehjem Nord (25 FTE) and Syd (41.5) become one home: 66.5 FTE, 80 people.
+    merged = services.merge_units([units["P1"], units["P2"]], into=units["P1"], user=editor)
+    merged.refresh_from_db()
+    assert (merged.headcount, merged.fte) == (80, Decimal("66.50"))
+    # Split 60/40: FTE divided as the staff are, to the hundredth, adding up to the whole.
+    first, second = services.split_unit(merged, [{"name": "Nord", "share": 60},
+                                                 {"name": "Syd", "share": 40}], user=editor)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.fte, second.fte) == (Decimal("39.90"), Decimal("26.60"))
+    f = structure_figures(structure)
+    assert f.fte == Decimal("83.00")

@@ -182,6 +182,8 @@ def figure_rows(figures: Sequence[KeyFigures]) -> list[FigureRow]:
         row("layers", "Enheder", "Lag (niveauer)", (f.layers for f in figures)),
         row("leaders", "Ledelse", "Ledere (enheder med en leder)",
             (f.leaders for f in figures)),
+        row("operating-leaders", "Ledelse", "Ledere af driftsenheder",
+            (f.operating_leaders for f in figures)),
         row("people-median", "Ledelse", "Medarbejdere pr. leder, median",
             (f.people_per_leader.median for f in figures)),
         row("people-max", "Ledelse", "Medarbejdere pr. leder, højst",

@@ -30,7 +30,9 @@ The rules:
 - Depth is counted from the top of what is counted (the structure's root, or ``under``):
   the top is at depth 0, level 1 [niveau 1]; ``layers`` is the number of levels.
 - A unit has a leader [leder] when it names one (``leader_name``); a vacant post with only a
-  title counts as without a leader.
+  title counts as without a leader. ``leaders_by_level`` says where the leaders are and
+  ``operating_leaders`` how many lead an operating (drift) unit: leadership close to
+  operations.
 - *People per leader* [medarbejdere pr. leder]: the headcount a leader leads — their own
   unit's plus that of every sub-unit below it with no leader of its own (those staff answer
   to the nearest leader above them). Staff with no leader above them are counted nowhere.
@@ -50,9 +52,10 @@ import datetime
 import hashlib
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from operator import itemgetter
 
 from django.conf import settings
 from django.db.models import Q, Subquery, Value
@@ -90,7 +93,10 @@ class Count:
     count: int
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen, as UnitNode (units.selectors.trees): a structure can name thousands (every unit
+# without a leader), and a frozen dataclass's __init__ costs as much again. Read-only by
+# convention; hashable and compared by value.
+@dataclass(slots=True, unsafe_hash=True)
 class UnitRef:
     """A unit named by a figure (above a threshold, without a leader …), with the figure's
     value for it where there is one."""
@@ -158,6 +164,11 @@ class KeyFigures:
     without_leader: tuple[UnitRef, ...]
     without_headcount: tuple[UnitRef, ...]
     without_med_body: tuple[UnitRef, ...] | None
+    # Added after the first commit (the API only grows):
+    # units with a leader per depth, as by_level: where the leaders are;
+    leaders_by_level: tuple[Count, ...] = ()
+    # leaders of operating (drift) units: leadership close to operations.
+    operating_leaders: int = 0
 
     @property
     def overhead_percent(self) -> Decimal | None:
@@ -256,13 +267,14 @@ def figures_from_nodes(nodes: Sequence[UnitNode], *, structure_id: int,
     counted (a whole tree, or a subtree from ``tree(…, under=…)``); no query. The caller
     has read them as a viewer may see them. `med_intervals` from `med_covered_intervals`
     (None: coverage not counted)."""
-    rows: list[_Row] = [
-        (n.id, n.parent_id, n.name, n.level, n.unit_type, n.category, n.leader_title,
-         n.leader_name, n.headcount, n.fte, n.lft, n.rght, n.code) for n in nodes]
     scope = nodes[0].id if nodes and nodes[0].parent_id is not None else None
-    return _figures(rows, structure_id=structure_id, scope=scope,
-                    med=None if med_intervals is None else list(med_intervals),
-                    thresholds=_thresholds(people_threshold, units_threshold))
+    with _collector_paused():
+        rows: list[_Row] = [
+            (n.id, n.parent_id, n.name, n.level, n.unit_type, n.category, n.leader_title,
+             n.leader_name, n.headcount, n.fte, n.lft, n.rght, n.code) for n in nodes]
+        return _figures(rows, structure_id=structure_id, scope=scope,
+                        med=None if med_intervals is None else list(med_intervals),
+                        thresholds=_thresholds(people_threshold, units_threshold))
 
 
 def _thresholds(people: int | None, units: int | None) -> tuple[int, int]:
@@ -277,19 +289,18 @@ def _median(values: list[int]) -> Decimal | None:
     return Decimal(str(statistics.median(values)))
 
 
-def _span(label: str, threshold: int, values: dict[int, int], refs: dict[int, UnitRef]
-          ) -> Span:
-    """A Span over leader unit id → value."""
+def _span(label: str, threshold: int, values: dict[int, int],
+          ref: Callable[[int, int | None], UnitRef]) -> Span:
+    """A Span over leader unit id → value; `ref` names a unit."""
     numbers = sorted(values.values())
     distribution = tuple(Count(v, str(v), c) for v, c in sorted(Counter(numbers).items()))
-    above = sorted((uid for uid, v in values.items() if v > threshold),
-                   key=lambda uid: (-values[uid], refs[uid].depth, refs[uid].name))
+    above = sorted((ref(uid, v) for uid, v in values.items() if v > threshold),
+                   key=lambda r: (-(r.value or 0), r.depth, r.name))
     return Span(
         label=label, threshold=threshold, leaders=len(numbers),
         minimum=numbers[0] if numbers else None, median=_median(numbers),
         maximum=numbers[-1] if numbers else None, distribution=distribution,
-        above=tuple(UnitRef(uid, refs[uid].name, refs[uid].depth, values[uid], refs[uid].code)
-                    for uid in above))
+        above=tuple(above))
 
 
 def _covered_ids(rows: Iterable[_Row], intervals: list[tuple[int, int]]) -> set[int]:
@@ -309,66 +320,62 @@ def _covered_ids(rows: Iterable[_Row], intervals: list[tuple[int, int]]) -> set[
 
 @dataclass
 class _Tally:
-    """What one walk over the rows counts (see _walk)."""
+    """What one walk over the rows counts (see _walk); units by their index in the rows."""
 
-    depth_of: dict[int, int] = field(default_factory=dict)
-    refs: dict[int, UnitRef] = field(default_factory=dict)
-    by_level: Counter[int] = field(default_factory=Counter)
-    by_type: Counter[str] = field(default_factory=Counter)
-    operating: Counter[int] = field(default_factory=Counter)
-    titles: Counter[str] = field(default_factory=Counter)
-    children: Counter[int] = field(default_factory=Counter)
-    # The leader each unit's staff answer to: its own, or the nearest above it.
-    led_by: dict[int, int | None] = field(default_factory=dict)
-    people: dict[int, int] = field(default_factory=dict)
-    units_cat: Counter[str] = field(default_factory=Counter)
-    head_cat: Counter[str] = field(default_factory=Counter)
-    fte_cat: dict[str, Decimal] = field(
-        default_factory=lambda: {c: Decimal(0) for c in CATEGORY_ORDER})
-    fte_missing: Counter[str] = field(default_factory=Counter)
-    without_leader: list[int] = field(default_factory=list)
-    without_headcount: list[int] = field(default_factory=list)
+    index_of: dict[int, int]
+    children: dict[int, int]
+    leaders: list[int]
+    people: dict[int, int]
+    head_cat: dict[str, int]
+    fte_cat: dict[str, Decimal]
+    fte_missing: dict[str, int]
+    without_leader: list[int]
+    without_headcount: list[int]
 
 
 def _walk(rows: list[_Row]) -> _Tally:
     """One pass over the rows of a (sub)tree in lft order: a parent comes before its
-    children, so depth and the leader above are known when a unit is reached."""
-    t = _Tally()
-    top_level = rows[0][3] if rows else 0
-    for (uid, parent_id, name, level, unit_type, category, title, leader, headcount, fte,
-         _lft, _rght, code) in rows:
-        depth = level - top_level
-        t.depth_of[uid] = depth
-        t.refs[uid] = UnitRef(uid, name, depth, None, code)
-        t.by_level[depth] += 1
-        t.by_type[unit_type or ""] += 1
-        category = category or UNCATEGORISED
-        if category == Category.DRIFT:
-            t.operating[depth] += 1
+    children, so the leader above is known when a unit is reached. Locals only in the loop:
+    it runs once per unit of a 10,000-unit structure."""
+    index_of: dict[int, int] = {}
+    children: dict[int, int] = {}
+    # The leader each unit's staff answer to: its own, or the nearest above it (None).
+    led_by: dict[int, int | None] = {}
+    leaders: list[int] = []
+    people: dict[int, int] = {}
+    head_cat = dict.fromkeys(CATEGORY_ORDER, 0)
+    fte_cat = {c: Decimal(0) for c in CATEGORY_ORDER}
+    fte_missing = dict.fromkeys(CATEGORY_ORDER, 0)
+    without_leader: list[int] = []
+    without_headcount: list[int] = []
+    for i, (uid, parent, _name, _level, _type, category, _title, leader, headcount, fte,
+            _lft, _rght, _code) in enumerate(rows):
+        index_of[uid] = i
         # The parent of the scope's top lies outside what is counted.
-        parent = parent_id if parent_id in t.depth_of else None
-        if parent is not None:
-            t.children[parent] += 1
-        headcount = headcount or 0
-        if leader.strip():
-            t.titles[title.strip()] += 1
-            t.led_by[uid] = uid
-            t.people[uid] = headcount
+        if parent in index_of:
+            children[parent] = children.get(parent, 0) + 1
+            boss = led_by[parent]
         else:
-            t.without_leader.append(uid)
-            boss = t.led_by.get(parent) if parent is not None else None
-            t.led_by[uid] = boss
-            if boss is not None:
-                t.people[boss] += headcount
-        if not headcount:
-            t.without_headcount.append(uid)
-        t.units_cat[category] += 1
-        t.head_cat[category] += headcount
+            boss = None
+        if leader:
+            led_by[uid] = uid
+            leaders.append(uid)
+            people[uid] = headcount or 0
+        else:
+            without_leader.append(i)
+            led_by[uid] = boss
+            if boss is not None and headcount:
+                people[boss] += headcount
+        if headcount:
+            head_cat[category] += headcount
+        else:
+            without_headcount.append(i)
         if fte is None:
-            t.fte_missing[category] += 1
+            fte_missing[category] += 1
         else:
-            t.fte_cat[category] += fte
-    return t
+            fte_cat[category] += fte
+    return _Tally(index_of, children, leaders, people, head_cat, fte_cat, fte_missing,
+                  without_leader, without_headcount)
 
 
 def _by_count(counter: Counter[str], empty_label: str) -> tuple[Count, ...]:
@@ -380,38 +387,58 @@ def _by_count(counter: Counter[str], empty_label: str) -> tuple[Count, ...]:
 def _figures(rows: list[_Row], *, structure_id: int, scope: int | None,
              med: list[tuple[int, int]] | None, thresholds: tuple[int, int],
              visible: bool = True) -> KeyFigures:
-    """Every figure from the rows of one (sub)tree in lft order."""
+    """Every figure from the rows of one (sub)tree in lft order: one walk for what needs
+    the tree (leaders above, children), C-speed counts for the rest."""
     t = _walk(rows)
-    leaders = [uid for uid, boss in t.led_by.items() if boss == uid]
+    top_level = rows[0][3] if rows else 0
+
+    def ref(i: int, value: int | None = None) -> UnitRef:
+        r = rows[i]
+        return UnitRef(r[0], r[2], r[3] - top_level, value, r[12])
+
+    def ref_of(uid: int, value: int | None = None) -> UnitRef:
+        return ref(t.index_of[uid], value)
+
+    by_level = Counter(map(itemgetter(3), rows))
+    by_type = Counter(map(itemgetter(4), rows))
+    units_cat = Counter(map(itemgetter(5), rows))
+    operating = Counter(r[3] for r in rows if r[5] == Category.DRIFT)
+    leader_rows = [rows[t.index_of[u]] for u in t.leaders]
+    titles = Counter(r[6].strip() for r in leader_rows)
+    leader_levels = Counter(map(itemgetter(3), leader_rows))
     staff = tuple(
-        CategoryStaff(c, Category(c).label if c else UNCATEGORISED_LABEL, t.units_cat[c],
+        CategoryStaff(c, Category(c).label if c else UNCATEGORISED_LABEL, units_cat[c],
                       t.head_cat[c], t.fte_cat[c], t.fte_missing[c]) for c in CATEGORY_ORDER)
     headcount = sum(t.head_cat.values())
     overhead = sum(t.head_cat[c] for c in OVERHEAD_CATEGORIES)
     without_med = None
     if med is not None:
         covered = _covered_ids(rows, med)
-        without_med = tuple(t.refs[r[0]] for r in rows if r[0] not in covered)
+        without_med = tuple(ref(i) for i, r in enumerate(rows) if r[0] not in covered)
+    children = t.children
     return KeyFigures(
         structure_id=structure_id, scope_id=scope,
-        scope_name=t.refs[scope].name if scope is not None and scope in t.refs else "",
+        scope_name=ref_of(scope).name if scope is not None and scope in t.index_of else "",
         visible=visible, units=len(rows),
-        by_level=tuple(Count(d, f"Niveau {d + 1}", c) for d, c in sorted(t.by_level.items())),
-        by_type=_by_count(t.by_type, NO_TYPE_LABEL),
-        layers=(max(t.by_level) + 1) if t.by_level else 0,
-        operating_depths=tuple(Count(d, f"Niveau {d + 1}", c)
-                               for d, c in sorted(t.operating.items())),
-        leaders=len(leaders),
-        by_leader_title=_by_count(t.titles, NO_TITLE_LABEL),
-        people_per_leader=_span(PEOPLE_PER_LEADER, thresholds[0],
-                                {u: t.people[u] for u in leaders}, t.refs),
+        by_level=tuple(Count(lv - top_level, f"Niveau {lv - top_level + 1}", c)
+                       for lv, c in sorted(by_level.items())),
+        by_type=_by_count(by_type, NO_TYPE_LABEL),
+        layers=(max(by_level) - top_level + 1) if by_level else 0,
+        operating_depths=tuple(Count(lv - top_level, f"Niveau {lv - top_level + 1}", c)
+                               for lv, c in sorted(operating.items())),
+        leaders=len(t.leaders),
+        by_leader_title=_by_count(titles, NO_TITLE_LABEL),
+        people_per_leader=_span(PEOPLE_PER_LEADER, thresholds[0], t.people, ref_of),
         units_per_leader=_span(UNITS_PER_LEADER, thresholds[1],
-                               {u: t.children[u] for u in leaders if t.children[u]}, t.refs),
+                               {u: children[u] for u in t.leaders if u in children}, ref_of),
         staff=staff, headcount=headcount, fte=sum(t.fte_cat.values(), Decimal(0)),
         overhead_headcount=overhead,
         overhead_share=(Decimal(overhead) / headcount).quantize(Decimal("0.0001"))
         if headcount else None,
-        without_leader=tuple(t.refs[u] for u in t.without_leader),
-        without_headcount=tuple(t.refs[u] for u in t.without_headcount),
+        without_leader=tuple(map(ref, t.without_leader)),
+        without_headcount=tuple(map(ref, t.without_headcount)),
         without_med_body=without_med,
+        leaders_by_level=tuple(Count(lv - top_level, f"Niveau {lv - top_level + 1}", c)
+                               for lv, c in sorted(leader_levels.items())),
+        operating_leaders=sum(1 for r in leader_rows if r[5] == Category.DRIFT),
     )

@@ -13,6 +13,7 @@ from django.urls import reverse
 from orgreg import clock
 from orgreg.roles import policy
 from units import changes, markup, selectors
+from units.figure_tables import figure_tables, scope_text
 from units.forms import AtForm, CopyForm, DateForm, NewStructureForm, RestoreForm, StatusForm
 from units.lineage import Lineage, order_key
 from units.models import Structure, Unit
@@ -23,6 +24,9 @@ AUTO_DEPTH_BOXES = 120
 # A table longer than this is cut, with a note: 10,000 rows help no one on screen.
 MAX_COMPARE_ROWS = 1000
 MAX_DEPTH = 30
+# Lists of units in the key figures (without a leader …) show this many on the page; the
+# spreadsheet holds them all.
+FIGURE_LIST_LIMIT = 25
 
 
 def _int_param(request, name: str, default: int | None, *, low: int, high: int) -> int | None:
@@ -142,10 +146,14 @@ def structure_detail(request, pk):
                             "auto" if depth is None else depth, span)
     chart = markup.cached(key, build)
     path = selectors.ancestors(focus) if focus is not None else []
+    figures = selectors.structure_figures(structure, under=focus,
+                                          viewer=policy(request.user), cache=True)
     context = _structure_context(request, structure)
     context.update({
         "chart": chart, "chart_html": markup.safe(chart["html"]), "focus": focus, "path": path,
         "depth": chart["depth"], "span": span, "depths": list(range(0, 7)),
+        "figure_tables": figure_tables(figures, list_limit=FIGURE_LIST_LIMIT),
+        "figures_scope": scope_text(figures, structure.name),
     })
     return render(request, "units/structure_detail.html", context)
 
