@@ -191,8 +191,7 @@ class StructureViewSet(ReadOnlyApi, viewsets.ReadOnlyModelViewSet):
             under = Unit.objects.filter(pk=params["unit"], tree_id=structure.pk).first()
             if under is None:
                 raise NotFound("Enheden findes ikke i denne organisering.")
-        figures = selectors.structure_figures(structure, under=under,
-                                              viewer=policy(request.user), cache=True)
+        figures = markup.cached_figures(structure, under=under, viewer=policy(request.user))
         return Response(KeyFiguresSerializer(figures).data)
 
     @extend_schema(responses=ComparisonSerializer, parameters=[

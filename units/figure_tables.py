@@ -78,6 +78,12 @@ def _unit_rows(refs: tuple[UnitRef, ...], limit: int | None, *, value: bool = Fa
     return rows, len(refs) - len(shown)
 
 
+def _fte(fte: Decimal, missing: int, units: int) -> Decimal | None:
+    """FTE, or nothing (a dash) when none of the units counted gives them: 0 would say
+    that no one works there."""
+    return None if units and missing == units else fte
+
+
 def _percent(part: int, whole: int) -> Decimal | None:
     return (Decimal(part * 100) / whole).quantize(Decimal("0.1")) if whole else None
 
@@ -95,7 +101,7 @@ def figure_tables(figures: KeyFigures, *, list_limit: int | None = None
         FigureRow("Ledere af driftsenheder", (f.operating_leaders,)),
         FigureRow("Enheder med leder (%)", (f.leader_share,)),
         FigureRow("Medarbejdere", (f.headcount,)),
-        FigureRow("Årsværk", (f.fte,)),
+        FigureRow("Årsværk", (_fte(f.fte, sum(s.fte_missing for s in f.staff), f.units),)),
         FigureRow("Administration og stab, andel af medarbejderne (%)",
                   (f.overhead_percent,)),
         FigureRow("Enheder uden leder", (len(f.without_leader),)),
@@ -120,7 +126,7 @@ def figure_tables(figures: KeyFigures, *, list_limit: int | None = None
         FigureTable("titles", "Ledere pr. ledertitel", ("Ledertitel", "Ledere"),
                     (False, True),
                     tuple(FigureRow(c.label, (c.count,)) for c in f.by_leader_title)),
-        FigureTable("span", "Ledelsesspænd",
+        FigureTable("span", "Medarbejdere og direkte underenheder pr. leder",
                     ("Mål", "Ledere", "Mindst", "Median", "Højst", "Grænse", "Over grænsen"),
                     (False, True, True, True, True, True, True),
                     (_span_row(f.people_per_leader), _span_row(f.units_per_leader)),
@@ -129,10 +135,13 @@ def figure_tables(figures: KeyFigures, *, list_limit: int | None = None
                     ("Kategori", "Enheder", "Medarbejdere", "Årsværk",
                      "Andel af medarbejderne (%)"),
                     (False, True, True, True, True),
-                    (*(FigureRow(s.label, (s.units, s.headcount, s.fte,
+                    (*(FigureRow(s.label, (s.units, s.headcount,
+                                           _fte(s.fte, s.fte_missing, s.units),
                                            _percent(s.headcount, f.headcount)))
                        for s in f.staff),
-                     FigureRow("I alt", (f.units, f.headcount, f.fte,
+                     FigureRow("I alt", (f.units, f.headcount,
+                                         _fte(f.fte, sum(s.fte_missing for s in f.staff),
+                                              f.units),
                                          _percent(f.headcount, f.headcount)))),
                     "Hver enheds egne medarbejdere og årsværk; årsværk tæller de enheder, "
                     "der har angivet dem."),

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from med import services as med_services
 from orgreg.roles import policy
 from units import services
+from units.markup import cached_figures
 from units.models import Unit
 from units.selectors import figures_from_nodes, structure_figures, tree
 from units.services.bulk import UnitRow, build_structure
@@ -282,22 +283,22 @@ def test_a_frozen_structures_figures_are_cached_until_its_med_coverage_changes(
     structure = services.set_status(build(editor, organisation), "published", user=editor)
     viewer = policy(editor)
     viewer.is_editor  # noqa: B018 - the groups are read once, before counting
-    cold = structure_figures(structure, viewer=viewer, cache=True)
+    cold = cached_figures(structure, viewer=viewer)
     with django_assert_num_queries(1):
-        warm = structure_figures(structure, viewer=viewer, cache=True)
-    assert warm == cold
+        warm = cached_figures(structure, viewer=viewer)
+    assert warm == cold == structure_figures(structure, viewer=viewer)
     omr = Unit.objects.get(tree_id=structure.pk, code="OMR")
     med_services.create_body(structure, name="LokalMED", level="lokal",
                              valid_from=datetime.date(2024, 1, 1), units=[omr], user=editor)
-    after = structure_figures(structure, viewer=viewer, cache=True)
+    after = cached_figures(structure, viewer=viewer)
     assert len(after.without_med_body) == len(cold.without_med_body) - 4
 
 
 def test_a_drafts_figures_are_never_cached(editor, small):
     structure, units = small
-    assert structure_figures(structure, cache=True).units == 8
+    assert cached_figures(structure).units == 8
     services.add_unit(units["K"], name="Ny enhed", user=editor)
-    assert structure_figures(structure, cache=True).units == 9
+    assert cached_figures(structure).units == 9
 
 
 def test_bench_figures_prints_the_figures_beside_the_floor(editor):

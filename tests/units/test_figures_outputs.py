@@ -72,7 +72,7 @@ def test_page_shows_every_figure(client, reader, published):
     client.force_login(reader)
     html = client.get(reverse("units:structure-detail", args=[published.pk])).content.decode()
     section = html.split('id="noegletal"')[1]
-    assert "<caption>Ledelsesspænd" in section
+    assert "<caption>Medarbejdere og direkte underenheder pr. leder" in section
     assert '<th scope="col">Mål</th>' in section and '<th scope="row">' in section
     _, rows = expected_rows(published, limit=25)
     for _table, row in rows:

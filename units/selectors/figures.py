@@ -5,13 +5,13 @@ units that lack a leader, staff or a MED body.
 Public API (stable; later additions add fields, never rename):
 
 - ``structure_figures(structure, *, under=None, viewer=None, on_date=None,
-  people_threshold=None, units_threshold=None, cache=False) -> KeyFigures`` — the figures of
-  a structure, or of one unit and its subtree (``under``), counting only what ``viewer`` (an
-  ``orgreg.roles.Policy``) may see: a viewer who may not see the structure gets empty figures
-  (``KeyFigures.visible`` False) and no query is run; MED bodies of structures the viewer may
-  not see cover nothing. Two queries whatever the size (the units, the MED coverage). With
-  ``cache=True`` the figures of a frozen structure are kept in the markup cache
-  (units.markup.cache) under a key naming its MED coverage too: one query when warm.
+  people_threshold=None, units_threshold=None, med_intervals=None) -> KeyFigures`` — the
+  figures of a structure, or of one unit and its subtree (``under``), counting only what
+  ``viewer`` (an ``orgreg.roles.Policy``) may see: a viewer who may not see the structure
+  gets empty figures (``KeyFigures.visible`` False) and no query is run; MED bodies of
+  structures the viewer may not see cover nothing. Two queries whatever the size (the units,
+  the MED coverage; one when ``med_intervals`` are given). Pages and the API read a frozen
+  structure's figures through ``units.markup.cached_figures``: one query when warm.
 - ``figures_from_nodes(nodes, *, structure_id, med_intervals=None, people_threshold=None,
   units_threshold=None) -> KeyFigures`` — the same from UnitNodes already read in tree order
   (``units.selectors.tree`` or a ``Comparison``'s trees), no query; ``med_intervals`` are
@@ -49,7 +49,6 @@ The rules:
 from __future__ import annotations
 
 import datetime
-import hashlib
 import statistics
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -220,13 +219,13 @@ def med_covered_intervals(structure: Structure, *, viewer: Policy | None = None,
 def structure_figures(structure: Structure, *, under: Unit | UnitNode | None = None,
                       viewer: Policy | None = None, on_date: datetime.date | None = None,
                       people_threshold: int | None = None,
-                      units_threshold: int | None = None, cache: bool = False) -> KeyFigures:
+                      units_threshold: int | None = None,
+                      med_intervals: Sequence[tuple[int, int]] | None = None) -> KeyFigures:
     """The key figures of `structure`, or of `under` and its subtree, as `viewer` may see
     them (empty figures, and no query, for a structure the viewer may not see). MED
-    coverage as of `on_date` (the structure's effective date). Two queries whatever the
-    size; with `cache`, a frozen structure's figures come from the markup cache when its
-    MED coverage is unchanged (one query). `under` must be a unit of `structure`
-    (ValueError otherwise)."""
+    coverage as of `on_date` (the structure's effective date), or as `med_intervals` already
+    read by `med_covered_intervals` for this viewer. Two queries whatever the size (one with
+    `med_intervals`). `under` must be a unit of `structure` (ValueError otherwise)."""
     if under is not None and under.structure_id != structure.pk:
         raise ValueError("The scope is not a unit of the structure.")
     thresholds = _thresholds(people_threshold, units_threshold)
@@ -234,29 +233,17 @@ def structure_figures(structure: Structure, *, under: Unit | UnitNode | None = N
         return _figures([], structure_id=structure.pk, scope=None, med=None,
                         thresholds=thresholds, visible=False)
     scope = None if under is None else (under.id if isinstance(under, UnitNode) else under.pk)
-    med = med_covered_intervals(structure, viewer=viewer, on_date=on_date)
-
-    def build() -> KeyFigures:
-        qs = Unit.objects.filter(tree_id=structure.pk)
-        if under is not None:
-            bounds = _stored(under)
-            qs = qs.filter(lft__gte=Subquery(bounds.values("lft")),
-                           rght__lte=Subquery(bounds.values("rght")))
-        with _collector_paused():
-            rows: list[_Row] = list(qs.order_by("lft").values_list(*_COLUMNS))
-            return _figures(rows, structure_id=structure.pk, scope=scope, med=med,
-                            thresholds=thresholds)
-
-    if not cache:
-        return build()
-    import units.markup.cache as markup_cache  # the module only: the package builds on selectors
-
-    # A frozen structure's units never change (units.markup.cache); its MED coverage may,
-    # and so is named in the key.
-    coverage = hashlib.blake2b(repr(med).encode(), digest_size=8).hexdigest()
-    key = markup_cache.frozen_line_key("figures", [structure], scope or 0, *thresholds,
-                                       coverage)
-    return markup_cache.cached(key, build)
+    med = (med_covered_intervals(structure, viewer=viewer, on_date=on_date)
+           if med_intervals is None else list(med_intervals))
+    qs = Unit.objects.filter(tree_id=structure.pk)
+    if under is not None:
+        bounds = _stored(under)
+        qs = qs.filter(lft__gte=Subquery(bounds.values("lft")),
+                       rght__lte=Subquery(bounds.values("rght")))
+    with _collector_paused():
+        rows: list[_Row] = list(qs.order_by("lft").values_list(*_COLUMNS))
+        return _figures(rows, structure_id=structure.pk, scope=scope, med=med,
+                        thresholds=thresholds)
 
 
 def figures_from_nodes(nodes: Sequence[UnitNode], *, structure_id: int,

@@ -146,8 +146,7 @@ def structure_detail(request, pk):
                             "auto" if depth is None else depth, span)
     chart = markup.cached(key, build)
     path = selectors.ancestors(focus) if focus is not None else []
-    figures = selectors.structure_figures(structure, under=focus,
-                                          viewer=policy(request.user), cache=True)
+    figures = markup.cached_figures(structure, under=focus, viewer=policy(request.user))
     context = _structure_context(request, structure)
     context.update({
         "chart": chart, "chart_html": markup.safe(chart["html"]), "focus": focus, "path": path,
