@@ -331,3 +331,11 @@ def test_merged_and_split_units_carry_their_fte(editor, small):
     assert (first.fte, second.fte) == (Decimal("39.90"), Decimal("26.60"))
     f = structure_figures(structure)
     assert f.fte == Decimal("83.00")
+
+
+def test_figures_pickle_to_the_same_figures(small):
+    import pickle
+
+    structure, _ = small
+    figures = structure_figures(structure)
+    assert pickle.loads(pickle.dumps(figures, pickle.HIGHEST_PROTOCOL)) == figures
