@@ -101,6 +101,7 @@ bench: install
 	$(DEV) $(PY) manage.py migrate --no-input
 	$(DEV) $(PY) manage.py bench
 	$(DEV) $(PY) manage.py bench pptx
+	$(DEV) $(PY) manage.py bench figures --sizes 10000
 
 # Django's deployment checklist with a production environment (DEBUG off, a real-looking key,
 # a host name): every warning fails. The key is made for this run only.

@@ -485,6 +485,10 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 # A unit with more direct reports than this is flagged on org charts.
 ORGREG_SPAN_OF_CONTROL = int(os.environ.get("ORGREG_SPAN_OF_CONTROL", "15"))
+# Key figures (units.selectors.figures) list the leaders above these spans of control: people
+# per leader (their unit's and leaderless sub-units' headcount) and direct sub-units per leader.
+ORGREG_SPAN_THRESHOLD_PEOPLE = env_int("ORGREG_SPAN_THRESHOLD_PEOPLE", 40)
+ORGREG_SPAN_THRESHOLD_UNITS = env_int("ORGREG_SPAN_THRESHOLD_UNITS", 8)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -21,10 +21,11 @@ from orgreg.roles import policy
 
 from . import markup, selectors
 from .interchange import exporters
-from .models import Organisation, Status
+from .models import Organisation, Status, Unit
 from .serializers import (
     INVALID_REQUEST_SCHEMA,
     ComparisonSerializer,
+    KeyFiguresSerializer,
     NotFoundSerializer,
     OrganisationSerializer,
     PlacementSerializer,
@@ -133,6 +134,11 @@ class StructureQuerySerializer(serializers.Serializer):
                         + ", ".join(Status.values) + "."})
 
 
+class FiguresQuerySerializer(serializers.Serializer):
+    unit = id_field(required=False, help_text="Only this unit of the structure and its "
+                                              "subtree.")
+
+
 @extend_schema_view(list=extend_schema(parameters=[StructureQuerySerializer]))
 class StructureViewSet(ReadOnlyApi, viewsets.ReadOnlyModelViewSet):
     """Structures (versions of an organisation's tree) the user may see, with status and
@@ -170,6 +176,23 @@ class StructureViewSet(ReadOnlyApi, viewsets.ReadOnlyModelViewSet):
         body = markup.cached(markup.frozen_line_key("api-tree", [structure]),
                              lambda: JSONRenderer().render(data()))
         return HttpResponse(body, content_type=JSONRenderer.media_type)
+
+    @extend_schema(parameters=[FiguresQuerySerializer], responses=KeyFiguresSerializer)
+    @action(detail=True)
+    def figures(self, request, pk=None, format=None):
+        """The structure's key figures: units per level and type, layers, leaders, span of
+        control (people and direct sub-units per leader), headcount and FTE per category,
+        and the units without a leader, headcount or MED body; with `unit`, of that unit and
+        its subtree. Two queries for any size."""
+        structure = self.get_object()
+        params = query(FiguresQuerySerializer, request)
+        under = None
+        if "unit" in params:
+            under = Unit.objects.filter(pk=params["unit"], tree_id=structure.pk).first()
+            if under is None:
+                raise NotFound("Enheden findes ikke i denne organisering.")
+        figures = markup.cached_figures(structure, under=under, viewer=policy(request.user))
+        return Response(KeyFiguresSerializer(figures).data)
 
     @extend_schema(responses=ComparisonSerializer, parameters=[
         OpenApiParameter("other", OpenApiTypes.INT, OpenApiParameter.PATH,

@@ -22,6 +22,7 @@ import datetime
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -161,7 +162,8 @@ class _Loader:
         for key, value in node.items():
             if key in ("children", "type", "unit_type"):
                 continue
-            result[key] = value
+            # FTE are written as text in the files ("12.5"): exact, as the field is.
+            result[key] = Decimal(value) if key == "fte" and value is not None else value
         type_name = node.get("type", node.get("unit_type"))
         if type_name is not None:
             result["unit_type"] = self.unit_type(type_name)

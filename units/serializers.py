@@ -128,6 +128,88 @@ class ComparisonSerializer(serializers.Serializer):
     rows = ComparisonRowSerializer(many=True)
 
 
+class FigureCountSerializer(serializers.Serializer):
+    """One line of a distribution of the key figures."""
+
+    key = serializers.CharField(help_text="What is counted: a depth (0 is the top), a unit "
+                                          "type's or a leader title's name (empty: none).")
+    label = serializers.CharField(help_text="How the page says it, in Danish.")
+    count = serializers.IntegerField()
+
+
+class FigureUnitSerializer(serializers.Serializer):
+    """A unit a key figure names, with its depth under the top counted (0 is the top) and
+    the figure's value for it (null where the list has none)."""
+
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    depth = serializers.IntegerField()
+    value = serializers.IntegerField(allow_null=True)
+
+
+class SpanSerializer(serializers.Serializer):
+    """Span of control measured one way, over the leaders it counts."""
+
+    label = serializers.CharField()
+    threshold = serializers.IntegerField(help_text="Leaders above it are listed in `above`.")
+    leaders = serializers.IntegerField(help_text="How many leaders are counted.")
+    minimum = serializers.IntegerField(allow_null=True)
+    median = serializers.DecimalField(max_digits=12, decimal_places=1, allow_null=True)
+    maximum = serializers.IntegerField(allow_null=True)
+    distribution = FigureCountSerializer(many=True,
+                                         help_text="Value → how many leaders have it.")
+    above = FigureUnitSerializer(many=True)
+
+
+class CategoryStaffSerializer(serializers.Serializer):
+    category = serializers.CharField(help_text="drift, administration, stab, myndighed, or "
+                                               "empty for units without a category.")
+    label = serializers.CharField()
+    units = serializers.IntegerField()
+    headcount = serializers.IntegerField(help_text="The units' own headcount.")
+    fte = serializers.DecimalField(max_digits=12, decimal_places=2)
+    fte_missing = serializers.IntegerField(help_text="Units that give no FTE.")
+
+
+class KeyFiguresSerializer(serializers.Serializer):
+    """The key figures of a structure or of one unit's subtree (units.selectors.figures)."""
+
+    structure_id = serializers.IntegerField()
+    scope_id = serializers.IntegerField(allow_null=True,
+                                        help_text="The unit whose subtree is counted.")
+    scope_name = serializers.CharField()
+    units = serializers.IntegerField()
+    layers = serializers.IntegerField(help_text="The number of levels.")
+    by_level = FigureCountSerializer(many=True)
+    by_type = FigureCountSerializer(many=True)
+    operating_depths = FigureCountSerializer(
+        many=True, help_text="Depth → how many operating (drift) units lie there.")
+    leaders = serializers.IntegerField(help_text="Units that name their leader.")
+    by_leader_title = FigureCountSerializer(many=True)
+    people_per_leader = SpanSerializer(
+        help_text="The headcount a leader leads: their unit's own and that of every "
+                  "sub-unit below it without a leader of its own.")
+    units_per_leader = SpanSerializer(
+        help_text="Direct sub-units of a leader's unit, over leaders with at least one.")
+    staff = CategoryStaffSerializer(many=True)
+    headcount = serializers.IntegerField()
+    fte = serializers.DecimalField(max_digits=12, decimal_places=2)
+    overhead_headcount = serializers.IntegerField(help_text="Administration and stab.")
+    overhead_share = serializers.DecimalField(
+        max_digits=5, decimal_places=4, allow_null=True,
+        help_text="Administration and stab headcount over all headcount (0 to 1).")
+    without_leader = FigureUnitSerializer(many=True)
+    without_headcount = FigureUnitSerializer(many=True, help_text="Own headcount 0.")
+    without_med_body = FigureUnitSerializer(
+        many=True, help_text="Units no MED body valid on the structure's effective date "
+                             "covers (bodies the user may not see cover nothing).")
+    leaders_by_level = FigureCountSerializer(
+        many=True, help_text="Depth → how many units there have a leader.")
+    operating_leaders = serializers.IntegerField(
+        help_text="Leaders of operating (drift) units: leadership close to operations.")
+
+
 class NotFoundSerializer(serializers.Serializer):
     """The answer to a refused request: 404 (unknown or hidden), 401/403 (no valid login)."""
 

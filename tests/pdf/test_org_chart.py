@@ -27,7 +27,7 @@ def render(structure, user, read_pdf, **options):
 
 def test_published_structure_one_page(small, reader, read_pdf):
     structure, _ = small
-    chart, pages = render(structure, reader, read_pdf)
+    chart, pages = render(structure, reader, read_pdf, figures="0")
     assert len(pages) == 1
     text = pages[0]
     for name in ("Testkommune", "Afdeling A", "Team A1", "Team A2", "Afdeling B", "Team B1",
@@ -102,7 +102,8 @@ def test_wide_structure_paged_by_subtree_every_unit_once(editor, organisation, r
     structure = bulk.build_structure(organisation, name="Bred organisering",
                                      effective_date=datetime.date(2025, 1, 1), rows=rows,
                                      user=editor)
-    chart, pages = render(structure, editor, read_pdf, size="A4", orientation="portrait")
+    chart, pages = render(structure, editor, read_pdf, size="A4", orientation="portrait",
+                          figures="0")
     assert len(pages) == len(chart.pages) > 1
     codes = Counter(re.findall(r"Kode (U\d+|ROOT)\b", "\n".join(pages)))
     expected = {r.key for r in rows}

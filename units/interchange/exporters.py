@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from .. import changes, selectors
+from ..figure_tables import figure_tables, scope_text
 from ..models import Category, Structure, Succession, Unit
 from ..shares import share_number
 from .read_json import JSON_FORMAT_NAME
@@ -233,7 +234,36 @@ def structure_xlsx(structure: Structure, *, viewer: Policy | None = None) -> byt
         _text_cells(sheet, index, text_columns)
         if row["fte"] is not None:
             sheet.cell(row=index, column=fte_column).number_format = "0.00"
+    _figures_sheet(workbook.create_sheet("Nøgletal"), structure, viewer)
     return _save(workbook)
+
+
+def _figures_sheet(sheet, structure: Structure, viewer: Policy | None) -> None:
+    """The key figures as the structure page tells them (units.figure_tables), every list in
+    full, one table under the other: caption in bold, what it counts, the column headings,
+    the rows. Numbers are numbers. Two queries. (The import reads the first sheet only.)"""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    figures = selectors.structure_figures(structure, viewer=viewer)
+    bold = Font(bold=True)
+    sheet.append(_xlsx_row([f"Nøgletal for {scope_text(figures, structure.name)}"]))
+    sheet.cell(row=1, column=1).font = Font(bold=True, size=13)
+    for index, width in enumerate([52, 14, 12, 12, 12, 12, 14], start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    for table in figure_tables(figures):
+        sheet.append([])
+        sheet.append(_xlsx_row([table.caption]))
+        sheet.cell(row=sheet.max_row, column=1).font = bold
+        if table.note:
+            sheet.append(_xlsx_row([table.note]))
+        sheet.append(_xlsx_row(list(table.columns)))
+        for column in range(1, len(table.columns) + 1):
+            sheet.cell(row=sheet.max_row, column=column).font = bold
+        text_columns = [i for i, numeric in enumerate(table.numeric, start=1) if not numeric]
+        for row in table.rows:
+            sheet.append(_xlsx_row([row.header, *(v if v != "" else None for v in row.values)]))
+            _text_cells(sheet, sheet.max_row, text_columns)
 
 
 def structure_json(structure: Structure, *, viewer: Policy | None = None) -> bytes:

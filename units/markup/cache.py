@@ -126,6 +126,13 @@ def _key(kind: str, structures: Sequence[Structure], parts: Sequence) -> str | N
             f"{names}:{extra}")
 
 
+def digest(value: Any) -> str:
+    """A short digest of data read on every request that cached markup is built from (a
+    structure's MED coverage): a part of its key, so the markup is built again when the data
+    change."""
+    return hashlib.blake2b(repr(value).encode(), digest_size=8).hexdigest()
+
+
 def cached(key: str | None, build: Callable[[], Any]) -> Any:
     """`build()` through the cache when `key` is not None (the value must pickle)."""
     if key is None:

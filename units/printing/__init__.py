@@ -3,12 +3,13 @@
 Everything here reads through units.selectors and renders through orgreg.pdf; views and the
 renderpdf command only parse options, check visibility and call these functions. One module
 per task: text measurement (measure), the chart model (chart), the layout of a page in
-millimetres (layout), pagination (paginate), the footer and stamp (context), and the three
-documents (org_chart, comparison, notices). The org chart also leaves as PowerPoint and SVG
-(exports): the same pages drawn once as shapes and connectors (drawing, edges) and written by
-slides and svg.
+millimetres (layout), pagination (paginate), the footer and stamp (context), and the
+documents (org_chart, comparison, alternatives, notices). The org chart also leaves as
+PowerPoint and SVG (exports): the same pages drawn once as shapes and connectors (drawing,
+edges) and written by slides and svg.
 """
 
+from .alternatives import alternatives_context, alternatives_pdf
 from .chart import ChartUnit, build_chart
 from .comparison import compare_context, compare_pdf
 from .context import data_moment, structure_context
@@ -45,6 +46,8 @@ __all__ = [
     "OrgChartOptions",
     "PageGeometry",
     "TextMeasure",
+    "alternatives_context",
+    "alternatives_pdf",
     "build_chart",
     "chart_drawing",
     "chart_export",

@@ -2,23 +2,39 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+
 from orgreg import pdf as pdf_renderer
+from orgreg.roles import policy, server_policy
 from orgreg.text import danish_date
 
-from .. import changes, lifecycle, selectors
+from .. import changes, lifecycle, markup, selectors
 from ..changes import ChangeKind
 from ..models import Structure
 from ..shares import share_text
 from .context import data_moment, structure_context
 
 
-def compare_context(old: Structure, new: Structure, user) -> dict:
+def compare_context(old: Structure, new: Structure, user, *, under: str = "") -> dict:
     """The comparison report: counts per change kind, each saying which structure's units it
-    counts, and the table old unit → new unit(s) with shares, the staff who move along each
-    line and the new unit's total, as on the page."""
+    counts, the key figures before → after with their pictures, and the table old unit →
+    new unit(s) with shares, the staff who move along each line and the new unit's total, as
+    on the page. With `under` (a unit id of either structure) the figures are the scope's
+    and the table its rows, as on the page; ValidationError when the unit is in neither."""
     comparison = selectors.compare(old, new)
+    scope = None
+    if under:
+        scope = selectors.comparison_scope(comparison, under)
+        if scope is None:
+            raise ValidationError("Enheden findes ikke i de to organiseringer.")
+    rules = policy(user) if user is not None else server_policy()
+    figures = selectors.figures_before_after(
+        comparison, scope=scope, old_med=selectors.med_covered_intervals(old, viewer=rules),
+        new_med=selectors.med_covered_intervals(new, viewer=rules))
     rows = []
     for change in comparison.rows():
+        if scope is not None and not scope.covers(change):
+            continue
         lines = comparison.row_lines(change)
         is_new = lines[0].old is None
         rows.append({
@@ -45,13 +61,19 @@ def compare_context(old: Structure, new: Structure, user) -> dict:
         "new_date_text": danish_date(new.effective_date),
         "old_moment_text": pdf_renderer.moment_text(data_moment(old)),
         "changed_only": False,
+        "scope": scope.unit if scope is not None else None, "scope_in_new": bool(
+            scope and scope.in_new),
+        "figures": figures, "figure_heads": ["Før", "Efter"],
+        "pictures": markup.figure_pictures([figures.old, figures.new], ["Før", "Efter"]),
     })
     return context
 
 
-def compare_pdf(old: Structure, new: Structure, user, *, changed_only: bool = False) -> bytes:
-    """The comparison report as a PDF; with `changed_only` only the units that change."""
-    context = compare_context(old, new, user)
+def compare_pdf(old: Structure, new: Structure, user, *, changed_only: bool = False,
+                under: str = "") -> bytes:
+    """The comparison report as a PDF; with `changed_only` only the units that change, with
+    `under` only a unit's scope (see `compare_context`)."""
+    context = compare_context(old, new, user, under=under)
     if changed_only:
         context["rows"] = [r for r in context["rows"] if r["changed"]]
         context["changed_only"] = True

@@ -16,6 +16,7 @@ from orgreg.text import danish_date
 
 from .. import selectors
 from ..changes import ChangeKind
+from ..figure_tables import figure_tables, scope_text
 from ..models import Category, Structure, Unit
 from .chart import ChartUnit, build_chart
 from .context import data_moment, structure_context
@@ -29,6 +30,8 @@ from .paginate import (
     paginate,
 )
 
+# Lists of units on the key figures page are cut at this many (the spreadsheet has them all).
+FIGURE_LIST_LIMIT = 25
 # Categories in the legend, in the order the model lists them.
 CATEGORY_LEGEND = [(c.value, c.label) for c in Category]
 
@@ -44,6 +47,7 @@ class OrgChartOptions:
     header_text: str = ""
     at: datetime.datetime | None = None  # print the structure as recorded at this moment
     badges: bool = True
+    figures: bool = True  # a last page with the key figures of what is printed
 
 
 def parse_chart_options(data, *, tz=None) -> OrgChartOptions:
@@ -57,6 +61,7 @@ def parse_chart_options(data, *, tz=None) -> OrgChartOptions:
         ("header_text", "header", _header_text),
         # A date alone means the end of that day, as on the history page.
         ("at", "at", lambda raw: parse_moment(raw, tz=tz)),
+        ("figures", "figures", _figures_wanted),
     )
     errors = []
     values = {}
@@ -107,6 +112,11 @@ def _under(raw: str | None) -> int | None:
         raise ValidationError("Enheden findes ikke.") from None
 
 
+def _figures_wanted(raw: str | None) -> bool:
+    """The key figures page: on unless asked off (``figures=0``)."""
+    return (raw or "").strip().lower() not in ("0", "nej", "false", "off")
+
+
 def _header_text(raw: str | None) -> str:
     header = " ".join((raw or "").split())
     if len(header) > 160:
@@ -150,6 +160,9 @@ def org_chart(structure: Structure, user, options: OrgChartOptions) -> OrgChart:
             if top is None:
                 raise ValidationError("Enheden fandtes ikke i organiseringen på det tidspunkt.")
             nodes = [n for n in nodes if top.lft <= n.lft and n.rght <= top.rght]
+        # What history recorded is all there is of it: no MED coverage as it was then.
+        figures = selectors.figures_from_nodes(nodes, structure_id=structure.pk) \
+            if options.figures and nodes else None
         if options.max_depth is not None:
             base = nodes[0].level
             nodes = [n for n in nodes if n.level - base <= options.max_depth]
@@ -159,6 +172,9 @@ def org_chart(structure: Structure, user, options: OrgChartOptions) -> OrgChart:
         title = recorded.name
     else:
         nodes = selectors.tree(structure, under=under_node, max_depth=options.max_depth)
+        figures = selectors.structure_figures(
+            structure, under=under_node, viewer=None if user is None else policy(user),
+        ) if options.figures else None
         badges = {}
         # Badges describe the changes against the basis: only when the user may see it (a
         # published copy of a hidden draft tells nothing of the draft, not even its name).
@@ -199,5 +215,9 @@ def org_chart(structure: Structure, user, options: OrgChartOptions) -> OrgChart:
         "left_out_count": chart.size - drawn,
         "max_pages": MAX_PAGES,
         "first_header_style": f"height:{first_header:.2f}mm",
+        "figures": figures,
+        "figure_tables": figure_tables(figures, list_limit=FIGURE_LIST_LIMIT)
+        if figures is not None else [],
+        "figures_scope": scope_text(figures, title) if figures is not None else "",
     })
     return OrgChart(structure, context, pages, chart)

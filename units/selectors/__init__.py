@@ -1,5 +1,5 @@
 """Reads of the versioned tree: trees, comparisons, placements, history, integrity, the
-organisation overview and search.
+organisation overview, search and key figures.
 
 Each selector runs a fixed number of queries whatever the size of the tree: a tree is one
 query in (tree_id, lft) order, and everything derived from it (depth, subtree headcount,
@@ -11,6 +11,29 @@ One module per question; this package re-exports their public names.
 from ..changes import ChangeKind  # its home is units.changes; callers may keep this name
 from ..lineage import structure_chain, structure_in_force  # the rules live in units.lineage
 from .compare import Comparison, Line, Link, UnitChange, compare
+from .figure_compare import (
+    Alternatives,
+    BeforeAfter,
+    FigureRow,
+    Scope,
+    alternative_groups,
+    alternative_models,
+    alternatives,
+    comparison_scope,
+    figure_rows,
+    figures_before_after,
+)
+from .figures import (
+    CategoryStaff,
+    Count,
+    KeyFigures,
+    Span,
+    UnitRef,
+    figures_from_nodes,
+    med_covered_intervals,
+    span_thresholds,
+    structure_figures,
+)
 from .history import (
     RECORDED_FIELDS,
     ChangeGroup,
@@ -43,14 +66,27 @@ from .trees import UnitNode, ancestors, node, tree, unit_versions
 from .undo import UndoOffer, latest_operation_id, undo_offers
 
 __all__ = [
+    "Alternatives",
+    "BeforeAfter",
+    "FigureRow",
+    "Scope",
+    "alternative_groups",
+    "alternative_models",
+    "alternatives",
+    "comparison_scope",
+    "figure_rows",
+    "figures_before_after",
     "INTEGRITY_RULES",
     "RECORDED_FIELDS",
+    "CategoryStaff",
     "ChangeGroup",
     "ChangeKind",
     "Comparison",
+    "Count",
     "FuturePlacement",
     "HistoryEntry",
     "Hit",
+    "KeyFigures",
     "Line",
     "Link",
     "OrganisationHits",
@@ -61,13 +97,16 @@ __all__ = [
     "RecordedStructure",
     "RecordedUnits",
     "SearchResult",
+    "Span",
     "Target",
     "Targets",
     "UndoOffer",
     "UnitChange",
+    "UnitRef",
     "UnitNode",
     "ancestors",
     "compare",
+    "figures_from_nodes",
     "fold",
     "future_placements",
     "later_structures",
@@ -75,6 +114,7 @@ __all__ = [
     "managed_units",
     "move_targets",
     "manager_links",
+    "med_covered_intervals",
     "node",
     "organisation_overview",
     "organisation_overviews",
@@ -83,9 +123,11 @@ __all__ = [
     "recorded_units",
     "replaced_by",
     "search_units",
+    "span_thresholds",
     "structure_as_recorded",
     "structure_chain",
     "structure_changelog",
+    "structure_figures",
     "structure_in_force",
     "tree",
     "unit_versions",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -80,6 +81,10 @@ def _plan_merge(units: Sequence[Unit], *, into: Unit | str, reason: str | None,
     others = [u for u in units if u.pk != target.pk]
     if "headcount" not in fields:
         target.headcount = sum(u.headcount for u in units)
+    # FTE follow the staff, as headcount does: the merged unit has the FTE its units gave.
+    known = [u.fte for u in units if u.fte is not None]
+    if "fte" not in fields and known:
+        target.fte = sum(known, Decimal(0))
     _validate_unit(target)
     reason = reason or f"{join_danish(names)} lagt sammen til {quoted(target.name)}."
     return _MergePlan(target=target, others=others, reason=reason, structure=structure,

@@ -89,12 +89,15 @@ def _plan_split(unit: Unit, parts: Sequence[dict[str, Any]], *,
     total = _check_total(part_shares)
     # The parts make up the whole unit whatever their shares add up to within the slack.
     headcounts = [int(n) for n in shares.apportion(unit.headcount, part_shares, whole=total)]
+    # FTE are divided as the staff are, to the hundredth.
+    ftes = (list(shares.apportion(unit.fte, part_shares, step=Decimal("0.01"), whole=total))
+            if unit.fte is not None else [None] * len(planned))
     reason = reason or (
         f"{quoted(unit.name)} delt i "
         + join_danish(f"{quoted(p.name)} ({shares.share_text(p.share)})" for p in planned) + "."
     )
     part_units = [
-        _part_unit(unit, structure, index, part, headcounts[index])
+        _part_unit(unit, structure, index, part, headcounts[index], ftes[index])
         for index, part in enumerate(planned)
     ]
     _validate_parts(part_units)
@@ -147,7 +150,7 @@ def _check_total(part_shares: Sequence[Decimal]) -> Decimal:
 
 
 def _part_unit(unit: Unit, structure: Structure, index: int, part: _Part,
-               headcount: int) -> Unit:
+               headcount: int, fte: Decimal | None = None) -> Unit:
     """The unit a part becomes: the first part is `unit` itself, the others new siblings of
     its type, category and location, without its code."""
     if index == 0:
@@ -160,6 +163,8 @@ def _part_unit(unit: Unit, structure: Structure, index: int, part: _Part,
     part_unit.name = part.name
     if "headcount" not in part.fields:
         part_unit.headcount = headcount
+    if "fte" not in part.fields:
+        part_unit.fte = fte
     if index > 0 and "code" not in part.fields:
         part_unit.code = ""
     for key, value in part.fields.items():

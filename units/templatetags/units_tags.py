@@ -47,6 +47,17 @@ def number(value) -> str:
 
 
 @register.filter
+def figure(value) -> str:
+    """A cell of a key figures table (units.figure_tables): a number Danish style, a text as
+    it is, a dash where there is nothing to count."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, str):
+        return value
+    return danish_number(value)
+
+
+@register.filter
 def status_stamp(status) -> str:
     """UDKAST, I HØRING or FORKASTET for a status not decided; empty otherwise."""
     return lifecycle.stamp(str(status))

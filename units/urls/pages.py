@@ -3,7 +3,7 @@ structure-detail, unit-detail, my-unit."""
 
 from django.urls import path
 
-from units.views import edit, placement, structures, undo, units
+from units.views import alternatives, edit, placement, structures, undo, units
 
 urlpatterns = [
     path("", structures.home, name="home"),
@@ -16,6 +16,8 @@ urlpatterns = [
          name="structure-compare-pick"),
     path("structure/<int:pk>/compare/<int:other>/", structures.structure_compare,
          name="structure-compare"),
+    path("structure/<int:pk>/alternativer/", alternatives.structure_alternatives,
+         name="structure-alternatives"),
     path("structure/<int:pk>/edit/", edit.structure_edit, name="structure-edit"),
     path("structure/<int:pk>/edit/unit/<int:unit_pk>/order/", placement.unit_reorder,
          name="unit-reorder"),

@@ -3,7 +3,7 @@ notices."""
 
 from django.urls import path
 
-from units.views import pdf
+from units.views import alternatives, pdf
 
 urlpatterns = [
     path("structure/<int:pk>/pdf/", pdf.structure_pdf, name="structure-pdf"),
@@ -18,5 +18,7 @@ urlpatterns = [
     path("structure/<int:pk>/notice-text/", pdf.structure_notice_text,
          name="structure-notice-text"),
     path("compare/<int:old>/<int:new>/pdf/", pdf.compare_pdf, name="compare-pdf"),
+    path("structure/<int:pk>/alternativer.pdf", alternatives.structure_alternatives_pdf,
+         name="structure-alternatives-pdf"),
     path("unit/<int:pk>/notice.pdf", pdf.unit_notice_pdf, name="unit-notice-pdf"),
 ]

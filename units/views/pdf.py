@@ -100,10 +100,16 @@ def structure_chart_file(request, pk: int, fmt: str):
 @require_GET
 @login_required
 def compare_pdf(request, old: int, new: int):
-    """The comparison report of two structures: counts per change kind and old → new."""
+    """The comparison report of two structures: counts per change kind, the key figures
+    before → after and old → new; with ?unit= inside one unit's scope."""
     old_structure, new_structure = policy(request.user).get_comparable_pair_or_404(old, new)
-    data = printing.compare_pdf(old_structure, new_structure, request.user,
-                                changed_only=request.GET.get("changed") == "1")
+    try:
+        data = printing.compare_pdf(old_structure, new_structure, request.user,
+                                    changed_only=request.GET.get("changed") == "1",
+                                    under=request.GET.get("unit") or "")
+    except ValidationError as error:
+        return _refused(request, error, back=reverse(
+            "units:structure-compare", args=[old_structure.pk, new_structure.pk]), status=404)
     name = f"sammenligning-{_slug(old_structure.name)}-{_slug(new_structure.name)}.pdf"
     return pdf_renderer.pdf_response(data, name)
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from orgreg import clock
 from orgreg.roles import policy
 from units import changes, markup, selectors
+from units.figure_tables import figure_tables, scope_text
 from units.forms import AtForm, CopyForm, DateForm, NewStructureForm, RestoreForm, StatusForm
 from units.lineage import Lineage, order_key
 from units.models import Structure, Unit
@@ -23,6 +24,9 @@ AUTO_DEPTH_BOXES = 120
 # A table longer than this is cut, with a note: 10,000 rows help no one on screen.
 MAX_COMPARE_ROWS = 1000
 MAX_DEPTH = 30
+# Lists of units in the key figures (without a leader …) show this many on the page; the
+# spreadsheet holds them all.
+FIGURE_LIST_LIMIT = 25
 
 
 def _int_param(request, name: str, default: int | None, *, low: int, high: int) -> int | None:
@@ -64,6 +68,7 @@ def organisation_detail(request, pk):
     return render(request, "units/organisation_detail.html", {
         "organisation": organisation, "view": view, "date_form": date_form,
         "picked_date": on_date, "new_form": NewStructureForm() if rules.is_editor else None,
+        "alternative_groups": selectors.alternative_groups(view.structures),
         "status_by_group": [
             (title, [(s, view.replaced.get(s.pk)) for s in group]) for title, group in (
                 ("Kommende", view.upcoming), ("I proces", view.in_process),
@@ -141,10 +146,13 @@ def structure_detail(request, pk):
                             "auto" if depth is None else depth, span)
     chart = markup.cached(key, build)
     path = selectors.ancestors(focus) if focus is not None else []
+    figures = markup.cached_figures(structure, under=focus, viewer=policy(request.user))
     context = _structure_context(request, structure)
     context.update({
         "chart": chart, "chart_html": markup.safe(chart["html"]), "focus": focus, "path": path,
         "depth": chart["depth"], "span": span, "depths": list(range(0, 7)),
+        "figure_tables": figure_tables(figures, list_limit=FIGURE_LIST_LIMIT),
+        "figures_scope": scope_text(figures, structure.name),
     })
     return render(request, "units/structure_detail.html", context)
 
@@ -214,17 +222,24 @@ def structure_compare(request, pk, other):
     table old unit → new unit(s), the units whose parent changes and the staff affected. The
     tables of two frozen structures on one line, for the whole structure, come from the cache
     (units.markup.cache)."""
-    old, new = policy(request.user).get_comparable_pair_or_404(pk, other)
+    rules = policy(request.user)
+    old, new = rules.get_comparable_pair_or_404(pk, other)
     kind = request.GET.get("kind") or "changed"
     if kind not in dict(KIND_FILTERS):
         kind = "changed"
     under = request.GET.get("unit") or ""
     lineage = Lineage.of(new.organisation)
     chain = lineage.chain(new, old) if old.pk != new.pk else None
+    # MED coverage is read as the viewer may see it and can change while both structures
+    # are frozen: read on every request, and part of the key of the figures cached with
+    # the tables.
+    med = (selectors.med_covered_intervals(old, viewer=rules),
+           selectors.med_covered_intervals(new, viewer=rules))
     key = None
     if chain and not under:
-        key = markup.frozen_line_key("compare", [lineage.get(s) for s in chain], kind)
-    tables = markup.cached(key, lambda: _compare_tables(old, new, kind, under))
+        key = markup.frozen_line_key("compare", [lineage.get(s) for s in chain], kind,
+                                     markup.digest(med))
+    tables = markup.cached(key, lambda: _compare_tables(old, new, kind, under, med))
     if tables is None:
         raise Http404("Enheden findes ikke i de to organiseringer.")
     return render(request, "units/structure_compare.html", {
@@ -234,32 +249,31 @@ def structure_compare(request, pk, other):
     })
 
 
-def _compare_tables(old: Structure, new: Structure, kind: str, under: str) -> dict | None:
-    """The comparison page's tables and counts (of units under `under`, a unit id of either
-    structure, when given); None when `under` is in neither."""
+def _compare_tables(old: Structure, new: Structure, kind: str, under: str,
+                    med: tuple[list, list]) -> dict | None:
+    """The comparison page's tables, counts and key figures before → after with their
+    pictures (of units under `under`, a unit id of either structure, when given; see
+    units.selectors.figure_compare for what a scope counts on each side); None when `under`
+    is in neither."""
     comparison = selectors.compare(old, new)
     scope = None
+    scoped = None
     if under:
-        scope = next((n for n in comparison.new_tree if str(n.id) == under), None) or \
-            next((n for n in comparison.old_tree if str(n.id) == under), None)
-        if scope is None:
+        scoped = selectors.comparison_scope(comparison, under)
+        if scoped is None:
             return None
+        scope = scoped.unit
+    figures = selectors.figures_before_after(comparison, scope=scoped, old_med=med[0],
+                                             new_med=med[1])
     rows = comparison.rows()
     if kind == "changed":
         rows = [r for r in rows if r.changed]
     elif kind != "all":
         rows = [r for r in rows if kind in r.kinds]
     moved = comparison.moved_lines()
-    if scope is not None:
-        def inside(n):
-            return n.structure_id == scope.structure_id and scope.lft <= n.lft <= scope.rght
-
-        def row_inside(r):
-            links = r.successors or r.predecessors
-            return inside(r.unit) or any(inside(link.unit) for link in links)
-
-        rows = [r for r in rows if row_inside(r)]
-        moved = [(m, link) for m, link in moved if row_inside(m)]
+    if scoped is not None:
+        rows = [r for r in rows if scoped.covers(r)]
+        moved = [(m, link) for m, link in moved if scoped.covers(m)]
     total_rows = len(rows)
     rows = rows[:MAX_COMPARE_ROWS]
     scope_options = markup.unit_options(
@@ -275,6 +289,8 @@ def _compare_tables(old: Structure, new: Structure, kind: str, under: str) -> di
         "scope_options": markup.safe(scope_options),
         "old_counts": [c for c in counts if changes.COUNTED_AMONG[c[0]] == changes.OLDER],
         "new_counts": [c for c in counts if changes.COUNTED_AMONG[c[0]] == changes.NEWER],
+        "figures": figures, "figure_heads": ["Før", "Efter"],
+        "pictures": markup.figure_pictures([figures.old, figures.new], ["Før", "Efter"]),
     }
 
 

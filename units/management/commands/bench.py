@@ -7,6 +7,7 @@
         [--size 10000] [--redis redis://127.0.0.1:6379/14] [--wait 0.5,1.5]
     manage.py bench picker [--sizes 10000] [--repeat 5]
     manage.py bench pptx [--units 300] [--repeat 5]
+    manage.py bench figures [--sizes 1000,10000] [--repeat 5]
 
 ``reads`` (the default) measures the read and copy paths on large synthetic structures, each
 beside a floor measured in the same run on the same rows (a raw SQL fetch for reads, a plain
@@ -14,6 +15,10 @@ bulk insert for the copy), with query counts and peak Python memory. ``deep`` bu
 ``--levels`` deep and measures the org chart PDF, the edit page, the structure as recorded
 and the outline on it. Both write inside a transaction that is rolled back, so the database
 is left as it was.
+
+``figures`` times the key figures of a published structure of each size beside a raw ORM
+fetch of its rows (the issue's floor: within 2×), for a unit scope, as a viewer, warm from the
+cache, and from a tree already read; rolled back.
 
 ``picker`` times the move form's search-as-you-type picker (the selector and the whole
 request) in a draft of each size, for a few kinds of query; rolled back too.
@@ -47,6 +52,7 @@ from django.test.utils import setup_databases, teardown_databases
 from units import services
 from units.benchmarks.deep import measure_deep
 from units.benchmarks.exports import measure_exports
+from units.benchmarks.figures import measure_figures
 from units.benchmarks.hostile import measure_hostile
 from units.benchmarks.measure import rolled_back
 from units.benchmarks.picker import measure_picker
@@ -56,14 +62,16 @@ from units.benchmarks.reliability import measure_reliability
 
 class Command(BaseCommand):
     help = ("Mål læsning og kopiering (reads), dybe træer (deep), pålidelighed (reliability) "
-            "flyttefeltets søgning (picker) eller diagrammet som PowerPoint og SVG (pptx).")
+            "flyttefeltets søgning (picker), diagrammet som PowerPoint og SVG (pptx) eller "
+            "nøgletal (figures).")
 
     def add_arguments(self, parser):
         parser.add_argument("case", nargs="?", default="reads",
                             choices=("reads", "deep", "reliability", "load", "picker",
-                                     "pptx"))
+                                     "pptx", "figures"))
         parser.add_argument("--sizes", default="1000,10000",
-                            help="reads: antal enheder, kommasepareret (standard 1000,10000).")
+                            help="reads, picker, figures: antal enheder, kommasepareret "
+                                 "(standard 1000,10000).")
         parser.add_argument("--repeat", type=int, default=5,
                             help="reads: gentagelser pr. måling.")
         parser.add_argument("--units", type=int, default=300,
@@ -113,6 +121,13 @@ class Command(BaseCommand):
     def _pptx(self, *, units: int, repeat: int, **options) -> None:
         self.stdout.write(f"Database: {connection.vendor}; median af {repeat} kørsler.")
         rolled_back(lambda: measure_exports(units, repeat, self.stdout.write))
+
+    def _figures(self, *, sizes: str, repeat: int, **options) -> None:
+        self.stdout.write(f"Database: {connection.vendor}; median af {repeat} kørsler; "
+                          "gulv: rå hentning af rækkerne (values_list).")
+        for size in [int(s) for s in sizes.split(",") if s.strip()]:
+            self.stdout.write(f"\n{size} enheder")
+            rolled_back(lambda size=size: measure_figures(size, repeat, self.line))
 
     def line(self, label: str, ms: float, queries: int | None = None, floor: float | None = None,
              extra: str = "") -> None:

@@ -54,6 +54,8 @@ class Command(BaseCommand):
                             help="notices: the earlier structure (default: the basis)")
         parser.add_argument("--changed-only", action="store_true",
                             help="compare: only units that change")
+        parser.add_argument("--no-figures", action="store_true",
+                            help="chart: leave out the key figures page")
         parser.add_argument("--user", help="render as this user would see it")
 
     def handle(self, *args, **opts):
@@ -101,6 +103,7 @@ class Command(BaseCommand):
             "size": opts["size"], "orientation": opts["orientation"],
             "depth": opts["depth"], "header": opts["header"], "at": opts["at"],
             "unit": str(opts["unit"][0]) if opts["unit"] else "",
+            "figures": "0" if opts["no_figures"] else "",
         })
         if opts["fmt"] == "pdf":
             chart = printing.org_chart(structure, user, options)
