@@ -151,7 +151,7 @@ def test_no_module_outgrows_a_file():
 
 # Packages whose __init__ re-exports their public names, so callers may import either way.
 PACKAGES_WITH_REEXPORTS = ("units.services", "units.selectors", "units.interchange",
-                           "units.printing", "units.markup")
+                           "units.printing", "units.markup", "orgreg.roles")
 # Of these, the ones whose every public function and class is the package's API: their
 # submodules hold no helpers for each other under public names.
 WHOLLY_REEXPORTED = ("units.services", "units.selectors")
