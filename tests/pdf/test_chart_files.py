@@ -27,7 +27,9 @@ def export(structure, user, fmt, **query):
 
 
 def pdf_page_count(structure, user, **query) -> int:
-    chart = printing.org_chart(structure, user, printing.parse_chart_options(query))
+    """The PDF's chart pages (without its last page of key figures)."""
+    chart = printing.org_chart(structure, user,
+                               printing.parse_chart_options({**query, "figures": "0"}))
     return len(renderer.render_document("units/pdf_org_chart.html", chart.context).pages)
 
 

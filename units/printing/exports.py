@@ -3,6 +3,8 @@ options, visibility checks and pages as the PDF (units.printing.org_chart)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..models import Structure
 from .drawing import Drawing, draw
 from .org_chart import OrgChartOptions, org_chart
@@ -21,8 +23,10 @@ FORMAT_LABELS = {"pdf": "PDF", "pptx": "PowerPoint", "svg": "SVG"}
 
 def chart_drawing(structure: Structure, user, options: OrgChartOptions) -> Drawing:
     """The chart of `structure` as `user` may see it, paged as the PDF with `options`
-    (a ValidationError or Http404 as org_chart raises them)."""
-    return draw(org_chart(structure, user, options))
+    (a ValidationError or Http404 as org_chart raises them). The chart's pages only: the
+    PDF's last page of key figures is a table, which these files do not draw, so they are
+    not computed either."""
+    return draw(org_chart(structure, user, replace(options, figures=False)))
 
 
 def chart_export(structure: Structure, user, options: OrgChartOptions, fmt: str
