@@ -42,29 +42,11 @@ SENT = "consultation"
 REMINDER = "consultation-reminder"
 
 
-class _MedMember:
+def med_viewer() -> roles.Policy:
     """Who a consultation mail is written for: a MED member, no one in particular. The mail's
     recipients are addresses, not users; what they may be told is what orgreg.roles lets any
     MED member see (and its org chart is drawn as one would see it)."""
-
-    is_authenticated = True
-    is_active = True
-    is_superuser = False
-    is_staff = False
-    pk = None
-
-    def __init__(self) -> None:
-        self._orgreg_groups = frozenset({roles.MED})
-
-    def get_full_name(self) -> str:
-        return "orgreg"
-
-    def get_username(self) -> str:
-        return "orgreg"
-
-
-def med_viewer() -> roles.Policy:
-    return roles.Policy(_MedMember())
+    return roles.role_policy(roles.MED)
 
 
 def may_tell(structure: Structure) -> bool:
@@ -149,7 +131,7 @@ def _one_line(text: str) -> str:
 def _chart(structure: Structure) -> File:
     """The org chart as a MED member sees it (no name of a basis they may not see)."""
     options = printing.parse_chart_options({})
-    chart = printing.org_chart(structure, _MedMember(), options)
+    chart = printing.org_chart(structure, med_viewer().user, options)
     data = render_pdf("units/pdf_org_chart.html", chart.context)
     name = "".join(ch if ch.isalnum() else "-" for ch in structure.name.lower())[:60].strip("-")
     return File(f"organisationsdiagram-{name or 'udkast'}.pdf", data)

@@ -54,7 +54,15 @@ from .base import (
     READER,
     comparable,
 )
-from .policy import Policy, editor_required, everyone_policy, policy, public_from, server_policy
+from .policy import (
+    Policy,
+    editor_required,
+    everyone_policy,
+    policy,
+    public_from,
+    role_policy,
+    server_policy,
+)
 
 __all__ = [
     "ALL_GROUPS",
@@ -72,5 +80,6 @@ __all__ = [
     "everyone_policy",
     "policy",
     "public_from",
+    "role_policy",
     "server_policy",
 ]

@@ -140,22 +140,38 @@ def policy(user) -> Policy:
     return cached
 
 
-class _Anyone:
-    """A user logged in with no role at all: what everyone may see (`everyone_policy`)."""
+class _RoleHolder:
+    """Someone orgreg knows only by an e-mail address, as a user holding just these roles
+    (none: anyone logged in): whom a mail is written for (`role_policy`)."""
 
     is_authenticated = True
     is_active = True
     is_superuser = False
     is_staff = False
     pk = None
-    _orgreg_groups: frozenset[str] = frozenset()
+
+    def __init__(self, groups: frozenset[str]) -> None:
+        self._orgreg_groups = groups
+
+    def get_full_name(self) -> str:
+        return "orgreg"
+
+    def get_username(self) -> str:
+        return "orgreg"
+
+
+def role_policy(*groups: str, today: datetime.date | None = None) -> Policy:
+    """The view of a person holding only `groups` (say MED, for a mail to a MED body's
+    members), whoever they are: what a mail to an address may tell. Its ``user`` stands in
+    for them where a document is drawn as a user would see it."""
+    return Policy(_RoleHolder(frozenset(groups)), today=today)
 
 
 def everyone_policy(*, today: datetime.date | None = None) -> Policy:
     """The view of anyone logged in, whatever their role (none): the rule for what may be
     told to a person orgreg knows only by an e-mail address (an udmelding to a unit's
     leader). It sees a published structure from its confidential_until date on."""
-    return Policy(_Anyone(), today=today)
+    return role_policy(today=today)
 
 
 def public_from(structure, zone=None) -> datetime.datetime | None:
