@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tests import factories
-from units import printing, services
+from units import printing, selectors, services
 
 
 @pytest.fixture
@@ -51,6 +51,19 @@ def test_notice_of_a_split_and_a_closed_unit(decided, editor, read_pdf):
     assert "40 % af medarbejderne (ca. 2)" in text
     text = read_pdf(printing.notices_pdf(new, editor, unit_ids=[old_units["B"].pk]))[0]
     assert "Afdeling B nedlagt" in text
+
+
+def test_notice_of_a_merged_unit_names_the_units_it_is_merged_with(decided, editor, read_pdf):
+    """As Min enhed and the udmelding name them (units.selectors.placement's partners), not
+    "sammen med andre enheder"."""
+    old, new, old_units = decided
+    text = _flat(read_pdf(printing.notices_pdf(new, editor, unit_ids=[old_units["A1"].pk],
+                                               issued=datetime.date(2024, 11, 20)))[0])
+    assert "lægges Team A1 sammen med Team A2 til Team A" in text
+    assert "andre enheder" not in text
+    placement, = printing.notices(new, unit_ids=[old_units["A1"].pk])[0].placements
+    min_enhed, = selectors.placements([old_units["A1"]], new)[old_units["A1"].pk]
+    assert placement.partners == min_enhed.partners
 
 
 def test_all_notices_one_pdf_one_unit_per_page(decided, editor, read_pdf):

@@ -86,13 +86,26 @@ def notices(structure: Structure, *, old: Structure | None = None,
         for link, people in zip(change.successors, change.staff_moving(), strict=True):
             new_node = link.unit
             # The line's own kinds, as the comparison gives them (exact where line_kinds
-            # would guess).
+            # would guess); for a merger the other units going there, named as Min enhed and
+            # the udmelding name them.
             placements.append(selectors.Placement(
                 new_node, link.share.quantize(Decimal("0.01")), _path(new_node, new_by_id),
                 link.kinds, people,
+                partners=_partners(old_node, comparison.new_changes[new_node.id])
+                if changes.ChangeKind.MERGED in link.kinds else (),
             ))
         result.append(Notice(old_node, _path(old_node, old_by_id), tuple(placements)))
     return result
+
+
+def _partners(old_node: UnitNode, arrival: selectors.UnitChange
+              ) -> tuple[changes.Partner, ...]:
+    """The other units of the earlier structure whose staff go to the unit `arrival` is of,
+    in tree order, each marked when only part of its staff go along (as
+    units.selectors.placement names a merger's partners)."""
+    return tuple(changes.Partner(link.unit.name, part=link.share < 100)
+                 for link in sorted(arrival.predecessors, key=lambda link: link.unit.lft)
+                 if link.unit.id != old_node.id)
 
 
 def _path(node: UnitNode, by_id: dict[int, UnitNode]) -> tuple[UnitNode, ...]:
