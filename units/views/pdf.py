@@ -50,26 +50,37 @@ def _refused(request, error: ValidationError, *, back: str | None = None, status
                   {"errors": error.messages, "back": back}, status=status)
 
 
-@require_GET
-@login_required
-def structure_pdf(request, pk: int):
-    """The org chart of a structure (or of one unit's subtree) as a paged PDF."""
+def _chart_answer(request, pk: int, job_kind: str, answer):
+    """What a request for the org chart in any format goes through: the structure if the
+    user may see it, the options (a Danish refusal when bad), a job for a big structure;
+    else `answer(structure, options)`, refused in Danish when the chart cannot be made."""
     structure = policy(request.user).get_structure_or_404(pk)
     back = structure.get_absolute_url()
     try:
         options = printing.parse_chart_options(request.GET)
     except ValidationError as error:
         return _refused(request, error, back=back)
-    started = _as_job(request, tasks.CHART, structure, under=options.under)
+    started = _as_job(request, job_kind, structure, under=options.under)
     if started:
         return started
     try:
-        chart = printing.org_chart(structure, request.user, options)
+        return answer(structure, options)
     except ValidationError as error:
         return _refused(request, error, back=back)
-    data = pdf_renderer.render_pdf("units/pdf_org_chart.html", chart.context, request=request)
-    return pdf_renderer.pdf_response(data, tasks.chart_filename(structure, "pdf"),
-                                     inline=request.GET.get("download") != "1")
+
+
+@require_GET
+@login_required
+def structure_pdf(request, pk: int):
+    """The org chart of a structure (or of one unit's subtree) as a paged PDF."""
+    def answer(structure, options):
+        chart = printing.org_chart(structure, request.user, options)
+        data = pdf_renderer.render_pdf("units/pdf_org_chart.html", chart.context,
+                                       request=request)
+        return pdf_renderer.pdf_response(data, tasks.chart_filename(structure, "pdf"),
+                                         inline=request.GET.get("download") != "1")
+
+    return _chart_answer(request, pk, tasks.CHART, answer)
 
 
 @require_GET
@@ -77,24 +88,15 @@ def structure_pdf(request, pk: int):
 def structure_chart_file(request, pk: int, fmt: str):
     """The org chart as PowerPoint or SVG (`fmt`): the PDF's options, pages and visibility,
     drawn as editable shapes; by a job for a big structure, as the PDF."""
-    structure = policy(request.user).get_structure_or_404(pk)
-    back = structure.get_absolute_url()
-    try:
-        options = printing.parse_chart_options(request.GET)
-    except ValidationError as error:
-        return _refused(request, error, back=back)
-    started = _as_job(request, tasks.CHART_FILES[fmt], structure, under=options.under)
-    if started:
-        return started
-    try:
+    def answer(structure, options):
         data, content_type = printing.chart_export(structure, request.user, options, fmt)
-    except ValidationError as error:
-        return _refused(request, error, back=back)
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = (
-        f'attachment; filename="{tasks.chart_filename(structure, fmt)}"')
-    response["Cache-Control"] = "private, no-store"
-    return response
+        response = HttpResponse(data, content_type=content_type)
+        response["Content-Disposition"] = (
+            f'attachment; filename="{tasks.chart_filename(structure, fmt)}"')
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    return _chart_answer(request, pk, tasks.CHART_FILES[fmt], answer)
 
 
 @require_GET
